@@ -1,0 +1,81 @@
+# lab86 - top-level Makefile.
+#
+#   make            build build/lab86
+#   make check      build and run every test (unit, conformance, guest, robustness, host input)
+#   make SANITIZE=1 check   the same under AddressSanitizer and UndefinedBehaviorSanitizer
+#   make conformance        the sst286 real-mode vectors alone
+#   make run        build and boot the default demo guest, headless
+#   make deps       install the Debian packages the build and the tests need
+#
+# Each directory with tests or guests contributes a .mk fragment included below.
+
+CC ?= cc
+ifeq ($(CC),cc)
+CC := gcc
+endif
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD ?= build
+SANFLAGS :=
+endif
+
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -Icore -MMD -MP
+LDFLAGS += $(SANFLAGS)
+
+LAB86 := $(BUILD)/lab86
+
+CORE_SRC := $(sort $(wildcard core/*.c core/*/*.c))
+CLI_SRC := $(sort $(wildcard ui/cli/*.c))
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+
+.PHONY: all check conformance run deps unit-check clean format bench
+all: $(LAB86)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libcore.a: $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LAB86): $(CLI_OBJ) $(BUILD)/libcore.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libcore.a
+
+# Install missing Debian packages first when a tool or library is absent.
+DEPS_STAMP := $(BUILD)/.deps-ok
+$(DEPS_STAMP): scripts/install-deps.sh
+	@scripts/install-deps.sh --if-missing
+	@mkdir -p $(BUILD) && touch $@
+
+deps:
+	scripts/install-deps.sh
+
+-include tests/unit/unit.mk
+-include tests/conformance/conformance.mk
+-include tests/guest/guest.mk
+-include tests/fuzz/fuzz.mk
+-include tests/cli/cli.mk
+
+check: $(DEPS_STAMP)
+	$(MAKE) all
+	$(MAKE) $(CHECK_TARGETS)
+	@echo "make check: all test groups passed"
+
+run: $(DEPS_STAMP) $(LAB86) $(BUILD)/guests/demo.elf
+	$(LAB86) run --kernel $(BUILD)/guests/demo.elf -m 32 --append "from make run"
+
+format:
+	clang-format -i $(CORE_SRC) $(CLI_SRC) $(wildcard core/*.h core/*/*.h ui/*/*.h)
+
+clean:
+	rm -rf build build-san
+
+-include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

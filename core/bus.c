@@ -1,0 +1,142 @@
+/*
+ * bus.c - port and physical-memory dispatch (see bus.h).
+ *
+ * Lookups are linear scans over a few dozen ranges: the hot path for RAM
+ * never comes here (the TLB holds host pointers), and port I/O is rare
+ * enough on a PC that a scan costs less than the device behind it.
+ */
+#include "bus.h"
+
+#include <stdlib.h>
+
+int bus_init(struct bus *b, uint64_t ram_size)
+{
+    *b = (struct bus){0};
+    b->ram = calloc(1, ram_size ? ram_size : 1);
+    if (!b->ram)
+        return -1;
+    b->ram_size = ram_size;
+    return 0;
+}
+
+void bus_free(struct bus *b)
+{
+    free(b->ram);
+    b->ram = NULL;
+}
+
+int bus_map_io(struct bus *b, uint16_t base, uint16_t len, io_read_fn *rd, io_write_fn *wr,
+               void *opaque)
+{
+    if (b->n_io == BUS_MAX_IO)
+        return -1;
+    b->io[b->n_io++] = (struct io_range){base, len, rd, wr, opaque};
+    return 0;
+}
+
+int bus_map_mmio(struct bus *b, uint64_t base, uint64_t len, io_read_fn *rd, io_write_fn *wr,
+                 void *opaque)
+{
+    if (b->n_mmio == BUS_MAX_MMIO)
+        return -1;
+    b->mmio[b->n_mmio++] = (struct mmio_range){base, len, rd, wr, opaque, NULL};
+    return 0;
+}
+
+int bus_map_rom(struct bus *b, uint64_t base, uint64_t len, const uint8_t *data)
+{
+    if (b->n_mmio == BUS_MAX_MMIO)
+        return -1;
+    b->mmio[b->n_mmio++] = (struct mmio_range){base, len, NULL, NULL, NULL, data};
+    return 0;
+}
+
+static struct io_range *find_io(struct bus *b, uint16_t port)
+{
+    for (int k = 0; k < b->n_io; k++)
+        if ((uint16_t)(port - b->io[k].base) < b->io[k].len)
+            return &b->io[k];
+    return NULL;
+}
+
+/* A multi-byte access is split into bytes when it straddles two devices'
+ * ranges; within one range the device sees the whole access. */
+uint32_t bus_in(struct bus *b, uint16_t port, int size)
+{
+    struct io_range *r = find_io(b, port);
+    if (r && (uint16_t)(port - r->base) + size <= r->len) {
+        return r->read ? r->read(r->opaque, (uint16_t)(port - r->base), size) & (0xffffffffu >> (32 - 8 * size))
+                       : 0xffffffffu >> (32 - 8 * size);
+    }
+    if (!r && b->unmapped)
+        b->unmapped(b->unmapped_opaque, port, false, size);
+    if (size == 1)
+        return 0xff;
+    uint32_t v = 0;
+    for (int k = 0; k < size; k++)
+        v |= bus_in(b, (uint16_t)(port + k), 1) << (8 * k);
+    return v;
+}
+
+void bus_out(struct bus *b, uint16_t port, uint32_t value, int size)
+{
+    struct io_range *r = find_io(b, port);
+    if (r && (uint16_t)(port - r->base) + size <= r->len) {
+        if (r->write)
+            r->write(r->opaque, (uint16_t)(port - r->base), value, size);
+        return;
+    }
+    if (!r && b->unmapped)
+        b->unmapped(b->unmapped_opaque, port, true, size);
+    if (size == 1)
+        return;
+    for (int k = 0; k < size; k++)
+        bus_out(b, (uint16_t)(port + k), (value >> (8 * k)) & 0xff, 1);
+}
+
+static struct mmio_range *find_mmio(struct bus *b, uint64_t paddr)
+{
+    for (int k = 0; k < b->n_mmio; k++)
+        if (paddr - b->mmio[k].base < b->mmio[k].len)
+            return &b->mmio[k];
+    return NULL;
+}
+
+uint32_t bus_mem_read(struct bus *b, uint64_t paddr, int size)
+{
+    uint8_t *p = bus_ram_ptr(b, paddr, (uint64_t)size);
+    if (p)
+        return ld_le(p, size);
+    struct mmio_range *r = find_mmio(b, paddr);
+    if (r && paddr - r->base + (uint64_t)size <= r->len) {
+        if (r->rom)
+            return ld_le(r->rom + (paddr - r->base), size);
+        if (r->read)
+            return r->read(r->opaque, (uint32_t)(paddr - r->base), size);
+    }
+    if (size > 1 && (r || paddr < b->ram_size)) { /* straddles: byte by byte */
+        uint32_t v = 0;
+        for (int k = 0; k < size; k++)
+            v |= bus_mem_read(b, paddr + (uint64_t)k, 1) << (8 * k);
+        return v;
+    }
+    return 0xffffffffu >> (32 - 8 * size);
+}
+
+void bus_mem_write(struct bus *b, uint64_t paddr, uint32_t value, int size)
+{
+    uint8_t *p = bus_ram_ptr(b, paddr, (uint64_t)size);
+    if (p) {
+        st_le(p, value, size);
+        return;
+    }
+    struct mmio_range *r = find_mmio(b, paddr);
+    if (r && paddr - r->base + (uint64_t)size <= r->len) {
+        if (r->write)
+            r->write(r->opaque, (uint32_t)(paddr - r->base), value, size);
+        return;
+    }
+    if (size > 1 && (r || paddr < b->ram_size))
+        for (int k = 0; k < size; k++)
+            bus_mem_write(b, paddr + (uint64_t)k, (value >> (8 * k)) & 0xff, 1);
+}

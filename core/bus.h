@@ -1,0 +1,106 @@
+/*
+ * bus.h - the machine's buses: guest physical memory and the I/O port space.
+ *
+ * RAM is one flat host allocation. Everything else a physical address can
+ * reach (ROM, device memory) is a region with read/write callbacks; an
+ * address that hits neither reads all ones and drops writes, as on a PC
+ * whose bus floats high. Ports work the same way: a device registers a range
+ * with callbacks; an unmapped port reads all ones (0xFF, 0xFFFF, ...).
+ *
+ * The contract for both is TinyEMU's: a callback gets the offset inside its
+ * range and the access size in bytes (1, 2 or 4).
+ */
+#ifndef LAB86_BUS_H
+#define LAB86_BUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint32_t io_read_fn(void *opaque, uint32_t offset, int size);
+typedef void io_write_fn(void *opaque, uint32_t offset, uint32_t value, int size);
+
+/* Called for every port access nobody claims (for trace events). */
+typedef void io_unmapped_fn(void *opaque, uint16_t port, bool write, int size);
+
+#define BUS_MAX_IO 64
+#define BUS_MAX_MMIO 16
+
+struct io_range {
+    uint16_t base, len;  /* ports base .. base+len-1 */
+    io_read_fn *read;    /* NULL: reads all ones */
+    io_write_fn *write;  /* NULL: writes dropped */
+    void *opaque;        /* device state */
+};
+
+struct mmio_range {
+    uint64_t base, len;  /* physical addresses base .. base+len-1 */
+    io_read_fn *read;    /* NULL: reads all ones */
+    io_write_fn *write;  /* NULL: writes dropped (ROM) */
+    void *opaque;        /* device state */
+    const uint8_t *rom;  /* non-NULL: read-only memory backed by this buffer */
+};
+
+struct bus {
+    uint8_t *ram;        /* guest RAM, ram_size bytes */
+    uint64_t ram_size;   /* bytes of RAM from physical address 0 */
+    struct io_range io[BUS_MAX_IO];       /* port ranges */
+    int n_io;            /* used entries of io[] */
+    struct mmio_range mmio[BUS_MAX_MMIO]; /* memory-mapped ranges */
+    int n_mmio;          /* used entries of mmio[] */
+    io_unmapped_fn *unmapped; /* optional observer of unmapped port accesses */
+    void *unmapped_opaque;    /* its argument */
+};
+
+/* Allocate ram_size bytes of zeroed RAM; returns 0, or -1 if out of memory. */
+int bus_init(struct bus *b, uint64_t ram_size);
+void bus_free(struct bus *b);
+
+/* Claim ports [base, base+len). Returns 0, or -1 when the table is full. */
+int bus_map_io(struct bus *b, uint16_t base, uint16_t len, io_read_fn *rd, io_write_fn *wr,
+               void *opaque);
+/* Claim a physical range for a device or a ROM. Returns 0 or -1. */
+int bus_map_mmio(struct bus *b, uint64_t base, uint64_t len, io_read_fn *rd, io_write_fn *wr,
+                 void *opaque);
+int bus_map_rom(struct bus *b, uint64_t base, uint64_t len, const uint8_t *data);
+
+/* Port I/O of size 1, 2 or 4. */
+uint32_t bus_in(struct bus *b, uint16_t port, int size);
+void bus_out(struct bus *b, uint16_t port, uint32_t value, int size);
+
+/* Host pointer to RAM at paddr if [paddr, paddr+len) is all RAM, else NULL. */
+static inline uint8_t *bus_ram_ptr(struct bus *b, uint64_t paddr, uint64_t len)
+{
+    if (paddr < b->ram_size && len <= b->ram_size - paddr)
+        return b->ram + paddr;
+    return NULL;
+}
+
+/* Physical memory access of size 1, 2 or 4 that need not be RAM (MMIO, ROM,
+ * nothing). The access must not cross a 4 KiB page. */
+uint32_t bus_mem_read(struct bus *b, uint64_t paddr, int size);
+void bus_mem_write(struct bus *b, uint64_t paddr, uint32_t value, int size);
+
+/* Little-endian loads and stores on host memory. */
+static inline uint32_t ld_le(const uint8_t *p, int size)
+{
+    uint32_t v = p[0];
+    if (size >= 2)
+        v |= (uint32_t)p[1] << 8;
+    if (size == 4)
+        v |= (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return v;
+}
+
+static inline void st_le(uint8_t *p, uint32_t v, int size)
+{
+    p[0] = (uint8_t)v;
+    if (size >= 2)
+        p[1] = (uint8_t)(v >> 8);
+    if (size == 4) {
+        p[2] = (uint8_t)(v >> 16);
+        p[3] = (uint8_t)(v >> 24);
+    }
+}
+
+#endif

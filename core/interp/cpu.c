@@ -1,0 +1,87 @@
+/*
+ * cpu.c - creating and resetting a CPU, and the derived state that follows
+ * segment and control register changes.
+ *
+ * After RESET (SDM vol. 3, 9.1.1, table 9-1) an x86 CPU is in real mode
+ * with CS.sel = F000 but CS.base = FFFF0000, so the first instruction is
+ * fetched from FFFFFFF0, the top of the 4 GiB space where the BIOS ROM is
+ * mapped. The first far jump reloads CS and the CPU then lives in the first
+ * megabyte.
+ */
+#include "cpu.h"
+
+#include <string.h>
+
+/* Segment attributes of a real-mode data segment: present, S, writable,
+ * accessed, DPL 0, 16-bit, byte granular. */
+#define REAL_DATA_ATTR (SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_WRITABLE | SEG_TYPE_ACCESSED)
+#define REAL_CODE_ATTR (SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_CODE | SEG_TYPE_READABLE |       \
+                        SEG_TYPE_ACCESSED)
+
+void cpu_init(struct cpu *c, struct bus *bus)
+{
+    memset(c, 0, sizeof *c);
+    c->bus = bus;
+    cpu_reset(c);
+}
+
+void cpu_reset(struct cpu *c)
+{
+    struct bus *bus = c->bus;
+    int (*ack)(void *) = c->intr_ack;
+    void *ack_opaque = c->intr_opaque;
+    uint64_t cycles = c->cycles, instructions = c->instructions;
+
+    memset(c, 0, sizeof *c);
+    c->bus = bus;
+    c->intr_ack = ack;
+    c->intr_opaque = ack_opaque;
+    c->cycles = cycles;             /* the clock keeps running across a reset */
+    c->instructions = instructions;
+    c->eflags = FL_FIXED1;
+    c->cr0 = CR0_ET | CR0_EM;       /* no FPU (486SX-style): ESC raises #NM */
+    c->gpr[R_EDX] = 0x0400;         /* family 4: the 486 puts its signature in DX */
+    c->dr[6] = 0xffff0ff0u;
+    c->dr[7] = 0x00000400u;
+    c->a20_mask = 0xffffffffu;
+    c->msr.apic_base = 0;
+    for (int s = SEG_ES; s <= SEG_GS; s++)
+        c->seg[s] = (struct seg){0, 0, 0xffff, REAL_DATA_ATTR};
+    c->seg[SEG_CS] = (struct seg){0xf000, 0xffff0000u, 0xffff, REAL_CODE_ATTR};
+    c->seg[SEG_LDTR] = (struct seg){0, 0, 0xffff, SEG_ATTR_P | 2}; /* LDT */
+    c->seg[SEG_TR] = (struct seg){0, 0, 0xffff, SEG_ATTR_P | 11}; /* busy 32-bit TSS */
+    c->gdtr.limit = c->idtr.limit = 0xffff;
+    c->eip = 0xfff0;
+    cpu_update_mode(c);
+}
+
+void cpu_load_real_seg(struct cpu *c, int sreg, uint16_t sel)
+{
+    c->seg[sreg].sel = sel;
+    c->seg[sreg].base = (uint32_t)sel << 4;
+    if (sreg == SEG_CS || sreg == SEG_SS)
+        cpu_update_mode(c);
+}
+
+void cpu_update_mode(struct cpu *c)
+{
+    c->code32 = (c->seg[SEG_CS].attr & SEG_ATTR_DB) != 0;
+    c->stack32 = (c->seg[SEG_SS].attr & SEG_ATTR_DB) != 0;
+    if (!cpu_protected(c))
+        c->cpl = 0;
+    else if (cpu_v86(c))
+        c->cpl = 3;
+    else
+        c->cpl = c->seg[SEG_CS].sel & 3;
+}
+
+void cpu_set_eflags(struct cpu *c, uint32_t value, uint32_t mask)
+{
+    /* Bits the CPU implements: the arithmetic flags, TF IF DF, IOPL NT, RF VM
+     * AC, VIF VIP ID. Bit 1 always reads 1; 3, 5, 15 and 22-31 read 0. */
+    const uint32_t implemented = FL_ARITH | FL_TF | FL_IF | FL_DF | FL_IOPL | FL_NT | FL_RF |
+                                 FL_VM | FL_AC | FL_VIF | FL_VIP | FL_ID;
+    mask &= implemented;
+    c->eflags = ((c->eflags & ~mask) | (value & mask)) | FL_FIXED1;
+    cpu_update_mode(c);
+}

@@ -1,0 +1,315 @@
+/*
+ * cpu.h - the state of one x86 CPU, and the small inline helpers every
+ * instruction handler uses to read and write it.
+ *
+ * Read this file first when learning the interpreter. A CPU is:
+ *   - eight general registers (64 bits wide in the struct, because long mode
+ *     comes later; the i386 uses the low 32 bits),
+ *   - EIP and EFLAGS,
+ *   - six segment registers plus LDTR and TR, each with its hidden
+ *     "descriptor cache" (Intel SDM vol. 3, 3.4.3): base, limit, attributes,
+ *   - the control, debug and descriptor-table registers and a few MSRs,
+ *   - the cycle counter that drives virtual time.
+ *
+ * Faults are return values: a function that may fault returns 0 on success
+ * or CPU_FAULT after recording the exception in c->exc with cpu_fault().
+ * The caller passes CPU_FAULT up (TRY()) to the execution loop, which rewinds
+ * EIP to the start of the instruction and delivers the exception. Nothing
+ * uses longjmp.
+ */
+#ifndef LAB86_CPU_H
+#define LAB86_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct bus;
+
+#define WUR __attribute__((warn_unused_result))
+
+/* General register numbers, as encoded in ModR/M and in the opcode low bits. */
+enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
+
+/* Segment register numbers, as encoded in ModR/M reg for MOV Sreg; then the
+ * two system segment registers. */
+enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR, SEG_COUNT };
+
+/* EFLAGS bits (SDM vol. 1, 3.4.3). */
+#define FL_CF (1u << 0)
+#define FL_FIXED1 (1u << 1) /* reads as 1 */
+#define FL_PF (1u << 2)
+#define FL_AF (1u << 4)
+#define FL_ZF (1u << 6)
+#define FL_SF (1u << 7)
+#define FL_TF (1u << 8)
+#define FL_IF (1u << 9)
+#define FL_DF (1u << 10)
+#define FL_OF (1u << 11)
+#define FL_IOPL (3u << 12)
+#define FL_IOPL_SHIFT 12
+#define FL_NT (1u << 14)
+#define FL_RF (1u << 16)
+#define FL_VM (1u << 17)
+#define FL_AC (1u << 18)
+#define FL_VIF (1u << 19)
+#define FL_VIP (1u << 20)
+#define FL_ID (1u << 21)
+#define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
+
+/* CR0 bits. */
+#define CR0_PE (1u << 0)
+#define CR0_MP (1u << 1)
+#define CR0_EM (1u << 2)
+#define CR0_TS (1u << 3)
+#define CR0_ET (1u << 4)
+#define CR0_NE (1u << 5)
+#define CR0_WP (1u << 16)
+#define CR0_AM (1u << 18)
+#define CR0_NW (1u << 29)
+#define CR0_CD (1u << 30)
+#define CR0_PG (1u << 31)
+
+/* CR4 bits. */
+#define CR4_VME (1u << 0)
+#define CR4_PVI (1u << 1)
+#define CR4_TSD (1u << 2)
+#define CR4_DE (1u << 3)
+#define CR4_PSE (1u << 4)
+#define CR4_PAE (1u << 5)
+#define CR4_MCE (1u << 6)
+#define CR4_PGE (1u << 7)
+#define CR4_PCE (1u << 8)
+
+/* Exception vectors (SDM vol. 3, table 6-1). */
+enum {
+    EXC_DE = 0,  /* divide error */
+    EXC_DB = 1,  /* debug */
+    EXC_NMI = 2, /* non-maskable interrupt */
+    EXC_BP = 3,  /* INT3 */
+    EXC_OF = 4,  /* INTO */
+    EXC_BR = 5,  /* BOUND range exceeded */
+    EXC_UD = 6,  /* invalid opcode */
+    EXC_NM = 7,  /* device not available */
+    EXC_DF = 8,  /* double fault */
+    EXC_TS = 10, /* invalid TSS */
+    EXC_NP = 11, /* segment not present */
+    EXC_SS = 12, /* stack-segment fault */
+    EXC_GP = 13, /* general protection */
+    EXC_PF = 14, /* page fault */
+    EXC_MF = 16, /* x87 floating-point error */
+    EXC_AC = 17, /* alignment check */
+};
+
+/* Segment descriptor attributes, kept in the AMD VMCB layout (SVM.md):
+ * bits 0-3 type, 4 S, 5-6 DPL, 7 P, 8 AVL, 9 L, 10 D/B, 11 G. */
+#define SEG_ATTR_TYPE 0x00f
+#define SEG_ATTR_S (1u << 4)
+#define SEG_ATTR_DPL_SHIFT 5
+#define SEG_ATTR_DPL (3u << 5)
+#define SEG_ATTR_P (1u << 7)
+#define SEG_ATTR_AVL (1u << 8)
+#define SEG_ATTR_L (1u << 9)
+#define SEG_ATTR_DB (1u << 10)
+#define SEG_ATTR_G (1u << 11)
+/* Type bits for code/data (S=1) descriptors. */
+#define SEG_TYPE_ACCESSED 1u
+#define SEG_TYPE_WRITABLE 2u /* data */
+#define SEG_TYPE_READABLE 2u /* code */
+#define SEG_TYPE_EXPDOWN 4u  /* data */
+#define SEG_TYPE_CONFORM 4u  /* code */
+#define SEG_TYPE_CODE 8u
+
+/* One segment register with its hidden descriptor cache. */
+struct seg {
+    uint16_t sel;   /* the visible selector */
+    uint64_t base;  /* linear base address */
+    uint32_t limit; /* limit in bytes (granularity already applied) */
+    uint16_t attr;  /* SEG_ATTR_* (VMCB layout); 0 = unusable/null */
+};
+
+/* GDTR / IDTR. */
+struct dtr {
+    uint64_t base;  /* linear base */
+    uint16_t limit; /* limit in bytes */
+};
+
+/* The exception being raised by the current instruction. */
+struct exc {
+    uint8_t vector;     /* EXC_* */
+    bool has_error;     /* push an error code */
+    uint32_t error;     /* the error code */
+};
+
+/* Why the CPU stopped running instructions. */
+enum cpu_stop {
+    CPU_RUNNING = 0,   /* not stopped */
+    CPU_HALTED,        /* HLT, waiting for an interrupt */
+    CPU_SHUTDOWN,      /* triple fault */
+};
+
+/* Model-specific registers that are storage (SDM vol. 4). */
+struct msrs {
+    uint64_t apic_base;     /* IA32_APIC_BASE (0x1b) */
+    uint64_t sysenter_cs;   /* IA32_SYSENTER_CS (0x174) */
+    uint64_t sysenter_esp;  /* IA32_SYSENTER_ESP (0x175) */
+    uint64_t sysenter_eip;  /* IA32_SYSENTER_EIP (0x176) */
+    uint64_t efer;          /* EFER (0xc0000080) */
+    uint64_t tsc_offset;    /* TSC = cycles + tsc_offset (WRMSR 0x10 sets it) */
+};
+
+/* The TLB lives in core/mmu/tlb.h; the CPU owns one. */
+#include "mmu/tlb.h"
+
+struct cpu {
+    uint64_t gpr[16];       /* EAX..EDI (R8-R15 reserved for long mode) */
+    uint64_t eip;           /* instruction pointer (offset in CS) */
+    uint64_t prev_eip;      /* EIP of the instruction being executed (for faults) */
+    uint32_t eflags;        /* EFLAGS, all bits kept here (eager flags) */
+    struct seg seg[SEG_COUNT]; /* ES CS SS DS FS GS, LDTR, TR */
+    struct dtr gdtr, idtr;  /* descriptor-table registers */
+    uint64_t cr0, cr2, cr3, cr4; /* control registers */
+    uint64_t dr[8];         /* debug registers DR0-DR7 (DR4/5 alias 6/7) */
+    uint8_t cpl;            /* current privilege level */
+    bool code32;            /* CS.D: default operand and address size 32 */
+    bool stack32;           /* SS.B: stack pointer is ESP (else SP) */
+    struct msrs msr;        /* storage MSRs */
+    struct exc exc;         /* the exception being raised */
+    int exc_depth;          /* nesting of exception delivery (double/triple fault) */
+    enum cpu_stop stop;     /* halted or shut down */
+    bool intr_shadow;       /* interrupts inhibited for one instruction (STI, MOV SS) */
+    bool nmi_pending;       /* NMI line latched */
+    bool intr_line;         /* INTR pin (from the PIC) */
+    uint64_t cycles;        /* virtual clock: cycles executed */
+    uint64_t instructions;  /* instructions retired */
+    uint32_t a20_mask;      /* physical address mask: ~(1<<20) when A20 is off */
+    struct bus *bus;        /* memory and ports */
+    struct tlb tlb;         /* software TLB */
+    /* Hooks set by the machine. */
+    int (*intr_ack)(void *opaque); /* INTA cycle: returns the vector */
+    void *intr_opaque;      /* argument of intr_ack */
+};
+
+#define CPU_FAULT 1
+
+/* Record exception vec with error code err; return CPU_FAULT to propagate. */
+static inline int WUR cpu_fault(struct cpu *c, int vec, uint32_t err)
+{
+    c->exc.vector = (uint8_t)vec;
+    c->exc.error = err;
+    c->exc.has_error = (vec == EXC_DF || (vec >= EXC_TS && vec <= EXC_PF) || vec == EXC_AC);
+    return CPU_FAULT;
+}
+
+/* Propagate a fault: TRY(mmu_read(...)); */
+#define TRY(expr)                                                                                  \
+    do {                                                                                           \
+        int try_r_ = (expr);                                                                       \
+        if (try_r_)                                                                                \
+            return try_r_;                                                                         \
+    } while (0)
+
+/* --- registers by operand size (1, 2 or 4 bytes) --- */
+
+/* Read register n of the given size. For size 1, n=4..7 are AH CH DH BH. */
+static inline uint32_t reg_get(const struct cpu *c, int n, int size)
+{
+    switch (size) {
+    case 1:
+        return n < 4 ? (uint8_t)c->gpr[n] : (uint8_t)(c->gpr[n - 4] >> 8);
+    case 2:
+        return (uint16_t)c->gpr[n];
+    default:
+        return (uint32_t)c->gpr[n];
+    }
+}
+
+/* Write register n of the given size; 8- and 16-bit writes keep the other bits. */
+static inline void reg_set(struct cpu *c, int n, int size, uint32_t v)
+{
+    switch (size) {
+    case 1:
+        if (n < 4)
+            c->gpr[n] = (c->gpr[n] & ~0xffull) | (uint8_t)v;
+        else
+            c->gpr[n - 4] = (c->gpr[n - 4] & ~0xff00ull) | ((uint64_t)(uint8_t)v << 8);
+        break;
+    case 2:
+        c->gpr[n] = (c->gpr[n] & ~0xffffull) | (uint16_t)v;
+        break;
+    default:
+        c->gpr[n] = (uint32_t)v;
+        break;
+    }
+}
+
+/* Mask of an operand of size bytes. */
+static inline uint32_t size_mask(int size)
+{
+    return size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
+}
+
+/* Sign bit of an operand of size bytes. */
+static inline uint32_t size_sign(int size)
+{
+    return 1u << (size * 8 - 1);
+}
+
+/* --- modes --- */
+
+static inline bool cpu_protected(const struct cpu *c)
+{
+    return (c->cr0 & CR0_PE) != 0;
+}
+
+static inline bool cpu_v86(const struct cpu *c)
+{
+    return (c->eflags & FL_VM) != 0;
+}
+
+static inline bool cpu_paging(const struct cpu *c)
+{
+    return (c->cr0 & CR0_PG) != 0;
+}
+
+static inline unsigned cpu_iopl(const struct cpu *c)
+{
+    return (c->eflags & FL_IOPL) >> FL_IOPL_SHIFT;
+}
+
+/* Mask applied to EIP: 16 bits when CS is a 16-bit segment. */
+static inline uint32_t cpu_ip_mask(const struct cpu *c)
+{
+    return c->code32 ? 0xffffffffu : 0xffffu;
+}
+
+/* Stack pointer, as SP or ESP depending on SS.B. */
+static inline uint32_t cpu_sp(const struct cpu *c)
+{
+    return c->stack32 ? (uint32_t)c->gpr[R_ESP] : (uint16_t)c->gpr[R_ESP];
+}
+
+static inline void cpu_set_sp(struct cpu *c, uint32_t sp)
+{
+    reg_set(c, R_ESP, c->stack32 ? 4 : 2, sp);
+}
+
+/* --- lifecycle (cpu.c) --- */
+
+/* Initialise c to the state after RESET (SDM vol. 3, 9.1.1), attached to bus. */
+void cpu_init(struct cpu *c, struct bus *bus);
+
+/* Put c in the state of power-on reset: real mode at F000:FFF0. */
+void cpu_reset(struct cpu *c);
+
+/* Load a real-mode segment register (base = sel << 4), keeping limit and
+ * attributes (which is what makes "unreal mode" work). */
+void cpu_load_real_seg(struct cpu *c, int sreg, uint16_t sel);
+
+/* Recompute derived state (code32, stack32, cpl) after CS/SS/CR0/EFLAGS change. */
+void cpu_update_mode(struct cpu *c);
+
+/* Write EFLAGS under the given mask of changeable bits; keeps bit 1 set and
+ * reserved bits clear. */
+void cpu_set_eflags(struct cpu *c, uint32_t value, uint32_t mask);
+
+#endif

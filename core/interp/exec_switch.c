@@ -1,0 +1,127 @@
+/*
+ * exec_switch.c - the reference interpreter: fetch, decode, switch.
+ *
+ * One instruction is:
+ *   1. take a pending interrupt if the CPU accepts one now (IF set, no
+ *      interrupt shadow after STI or MOV SS);
+ *   2. fetch and decode the bytes at CS:EIP (decode.c);
+ *   3. advance EIP past the instruction and run its handler, chosen by a
+ *      switch generated from opcodes.def;
+ *   4. on a fault, rewind EIP to the instruction's first byte and deliver the
+ *      exception (interrupt.c), so the handler can restart it;
+ *   5. on success, count its cycles and take the single-step trap if TF was
+ *      set when it began.
+ *
+ * This core is the definition of what lab86 executes; the threaded core must
+ * agree with it instruction for instruction and cycle for cycle.
+ */
+#include "exec.h"
+
+#include "interrupt.h"
+#include "ops.h"
+
+/* Dispatch one decoded instruction to its handler. */
+static int dispatch(struct cpu *c, const struct insn *i)
+{
+    switch (i->op) {
+#define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc)                             \
+    case OP_##name:                                                                                \
+        return op_##handler(c, i);
+#include "opcodes.def"
+#undef OP
+    default:
+        return cpu_fault(c, EXC_UD, 0);
+    }
+}
+
+/* Fetch and decode the instruction at CS:EIP. Returns 0, or CPU_FAULT when a
+ * byte the instruction needs cannot be fetched or it is longer than 15. */
+int cpu_fetch_decode(struct cpu *c, struct insn *i)
+{
+    uint8_t buf[16];
+    int n = 0;
+    for (;;) {
+        int got = mmu_fetch(c, (uint32_t)c->eip + (uint32_t)n, buf + n, 15 - n);
+        if (got < 0)
+            return CPU_FAULT;
+        n += got;
+        enum decode_status st = x86_decode(i, buf, n, c->code32 ? 4 : 2);
+        if (st == DECODE_OK)
+            return 0;
+        if (st == DECODE_TOOLONG || n >= 15)
+            return cpu_fault(c, EXC_GP, 0);
+    }
+}
+
+/* Accept an NMI or a maskable interrupt if one is pending and allowed. */
+static bool take_interrupt(struct cpu *c)
+{
+    if (c->intr_shadow) {
+        c->intr_shadow = false;
+        return false;
+    }
+    if (c->nmi_pending) {
+        c->nmi_pending = false;
+        c->stop = CPU_RUNNING;
+        if (cpu_interrupt(c, EXC_NMI, INT_EXTERNAL, false, 0))
+            cpu_exception(c);
+        return true;
+    }
+    if (c->intr_line && (c->eflags & FL_IF) && c->intr_ack) {
+        int vector = c->intr_ack(c->intr_opaque);
+        c->stop = CPU_RUNNING;
+        c->cycles += CYCLES_INTERRUPT;
+        if (cpu_interrupt(c, vector, INT_EXTERNAL, false, 0))
+            cpu_exception(c);
+        return true;
+    }
+    return false;
+}
+
+/* The single-step trap after an instruction that began with TF set. */
+static void single_step_trap(struct cpu *c)
+{
+    c->dr[6] |= DR6_BS;
+    if (cpu_interrupt(c, EXC_DB, INT_EXCEPTION, false, 0))
+        cpu_exception(c);
+}
+
+void cpu_step(struct cpu *c)
+{
+    struct insn i;
+
+    if (c->stop == CPU_SHUTDOWN)
+        return;
+    if (take_interrupt(c) || c->stop == CPU_HALTED)
+        return;
+    bool tf = (c->eflags & FL_TF) != 0;
+    c->prev_eip = c->eip;
+    if (cpu_fetch_decode(c, &i)) {
+        c->cycles += CYCLES_EXCEPTION;
+        cpu_exception(c);
+        return;
+    }
+    c->eip = (c->eip + i.len) & cpu_ip_mask(c);
+    /* RF suppresses instruction breakpoints for one instruction; it is
+     * cleared as the instruction starts, so that an IRET that loads RF = 1
+     * keeps it for the instruction it returns to. */
+    c->eflags &= ~FL_RF;
+    if (dispatch(c, &i)) {
+        c->eip = c->prev_eip;
+        c->cycles += CYCLES_EXCEPTION;
+        cpu_exception(c);
+        return;
+    }
+    c->cycles += (uint64_t)x86_base_cycles(i.op);
+    c->instructions++;
+    if (tf && c->stop != CPU_SHUTDOWN)
+        single_step_trap(c);
+}
+
+uint64_t cpu_run(struct cpu *c, uint64_t until_cycle)
+{
+    uint64_t start = c->instructions;
+    while (c->cycles < until_cycle && c->stop == CPU_RUNNING)
+        cpu_step(c);
+    return c->instructions - start;
+}
