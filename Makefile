@@ -46,8 +46,13 @@ $(BUILD)/libcore.a: $(CORE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# The whole archive: every object of the core is part of the machine, and a
+# weak default must never win over a strong definition that sits in a member
+# nothing else happens to pull in.
+CORE_LINK = -Wl,--whole-archive $(BUILD)/libcore.a -Wl,--no-whole-archive
+
 $(LAB86): $(CLI_OBJ) $(BUILD)/libcore.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libcore.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(CORE_LINK)
 
 # Install missing Debian packages first when a tool or library is absent.
 DEPS_STAMP := $(BUILD)/.deps-ok

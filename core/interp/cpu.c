@@ -40,7 +40,7 @@ void cpu_reset(struct cpu *c)
     c->instructions = instructions;
     c->eflags = FL_FIXED1;
     c->cr0 = CR0_ET | CR0_EM;       /* no FPU (486SX-style): ESC raises #NM */
-    c->gpr[R_EDX] = 0x0400;         /* family 4: the 486 puts its signature in DX */
+    c->gpr[R_EDX] = 0x0619;         /* the CPUID signature (family 6, model 1, stepping 9) */
     c->dr[6] = 0xffff0ff0u;
     c->dr[7] = 0x00000400u;
     c->a20_mask = 0xffffffffu;

@@ -169,6 +169,7 @@ struct cpu {
     struct dtr gdtr, idtr;  /* descriptor-table registers */
     uint64_t cr0, cr2, cr3, cr4; /* control registers */
     uint64_t dr[8];         /* debug registers DR0-DR7 (DR4/5 alias 6/7) */
+    uint32_t dr6_pending;   /* DR6 bits of #DB traps waiting for the instruction boundary */
     uint8_t cpl;            /* current privilege level */
     bool code32;            /* CS.D: default operand and address size 32 */
     bool stack32;           /* SS.B: stack pointer is ESP (else SP) */

@@ -185,13 +185,14 @@ static void decode_ea32(struct insn *i, struct cursor *cu)
 }
 
 /* Read the prefixes; returns the first byte that is not one. */
-static uint8_t decode_prefixes(struct insn *i, struct cursor *cu, int *osize, int *asize)
+static uint8_t decode_prefixes(struct insn *i, struct cursor *cu, int code_size, int *osize,
+                               int *asize)
 {
     for (;;) {
         uint8_t b = next(cu);
         switch (b) {
-        case 0x66: *osize ^= 6; break; /* 2 <-> 4 */
-        case 0x67: *asize ^= 6; break;
+        case 0x66: *osize = code_size ^ 6; break; /* 2 <-> 4; repeats change nothing */
+        case 0x67: *asize = code_size ^ 6; break;
         case 0x26: i->seg = SEG_ES; i->seg_override = 1; break;
         case 0x2e: i->seg = SEG_CS; i->seg_override = 1; break;
         case 0x36: i->seg = SEG_SS; i->seg_override = 1; break;
@@ -264,7 +265,7 @@ enum decode_status x86_decode(struct insn *i, const uint8_t *p, int n, int code_
 
     *i = (struct insn){0};
     i->seg = SEG_DS;
-    uint8_t b = decode_prefixes(i, &cu, &osize, &asize);
+    uint8_t b = decode_prefixes(i, &cu, code_size, &osize, &asize);
     int opc = b;
     if (b == 0x0f) {
         i->map = 1;

@@ -17,6 +17,27 @@
 #define DR6_BS 0x4000u /* single step */
 #define DR6_BT 0x8000u /* task switch with the T bit */
 
+/* DR7 fields (SDM vol. 3, 17.2.4): breakpoint n is enabled by L<n> (bit 2n)
+ * or G<n> (bit 2n+1); R/W<n> (bits 16+4n) picks execute, write, I/O or
+ * read/write; LEN<n> (bits 18+4n) the size of a data breakpoint. */
+#define DR7_ENABLE_MASK 0xffu /* L0 G0 .. L3 G3: any breakpoint enabled */
+
+/* Data breakpoints: record in c->dr6_pending the DR6.Bn bits of the enabled
+ * DR0-DR3 data breakpoints that the access of size bytes at linear address
+ * lin matches (write: the access stores). The #DB trap is delivered by
+ * cpu_step after the instruction completes. Called by the memory access
+ * path when c->dr[7] & DR7_ENABLE_MASK (debugreg.c). */
+void dr_check_data(struct cpu *c, uint64_t lin, int size, bool write);
+
+/* Instruction breakpoints: when EFLAGS.RF is clear and an enabled execute
+ * breakpoint matches the linear address of CS:EIP, set its DR6.Bn bit and
+ * raise #DB (a fault: the instruction has not run). Returns 0 or CPU_FAULT. */
+int WUR dr_check_exec(struct cpu *c);
+
+/* Deliver the #DB trap for the DR6 bits in c->dr6_pending (single step,
+ * data breakpoints, task-switch T bit), after copying them into DR6. */
+void cpu_debug_trap(struct cpu *c);
+
 /* Execute one instruction, or accept one interrupt, or deliver one fault. */
 void cpu_step(struct cpu *c);
 

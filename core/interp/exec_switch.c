@@ -78,25 +78,23 @@ static bool take_interrupt(struct cpu *c)
     return false;
 }
 
-/* The single-step trap after an instruction that began with TF set. */
-static void single_step_trap(struct cpu *c)
-{
-    c->dr[6] |= DR6_BS;
-    if (cpu_interrupt(c, EXC_DB, INT_EXCEPTION, false, 0))
-        cpu_exception(c);
-}
-
 void cpu_step(struct cpu *c)
 {
     struct insn i;
 
     if (c->stop == CPU_SHUTDOWN)
         return;
+    /* Debug traps left by an event delivery (a task gate into a task with
+     * the T bit) come first at an instruction boundary (SDM 6.9). */
+    if (c->dr6_pending) {
+        cpu_debug_trap(c);
+        return;
+    }
     if (take_interrupt(c) || c->stop == CPU_HALTED)
         return;
     bool tf = (c->eflags & FL_TF) != 0;
     c->prev_eip = c->eip;
-    if (cpu_fetch_decode(c, &i)) {
+    if (dr_check_exec(c) || cpu_fetch_decode(c, &i)) {
         c->cycles += CYCLES_EXCEPTION;
         cpu_exception(c);
         return;
@@ -106,6 +104,10 @@ void cpu_step(struct cpu *c)
      * cleared as the instruction starts, so that an IRET that loads RF = 1
      * keeps it for the instruction it returns to. */
     c->eflags &= ~FL_RF;
+    /* Single step: a trap after an instruction that began with TF set,
+     * unless the instruction delivers an interrupt, which discards it. */
+    if (tf)
+        c->dr6_pending |= DR6_BS;
     if (dispatch(c, &i)) {
         c->eip = c->prev_eip;
         c->cycles += CYCLES_EXCEPTION;
@@ -114,8 +116,8 @@ void cpu_step(struct cpu *c)
     }
     c->cycles += (uint64_t)x86_base_cycles(i.op);
     c->instructions++;
-    if (tf && c->stop != CPU_SHUTDOWN)
-        single_step_trap(c);
+    if (c->dr6_pending && c->stop != CPU_SHUTDOWN)
+        cpu_debug_trap(c);
 }
 
 uint64_t cpu_run(struct cpu *c, uint64_t until_cycle)

@@ -41,4 +41,14 @@ enum task_reason { TASK_JMP, TASK_CALL, TASK_IRET, TASK_INT };
 int WUR task_switch(struct cpu *c, uint16_t sel, struct desc d, int reason, bool has_err,
                     uint32_t err);
 
+/* Set the accessed bit of the code or data descriptor sel/d in its table if
+ * it is clear (the CPU does so whenever it loads a segment register), and
+ * in *d. Returns 0 or CPU_FAULT (#PF on the table). (interrupt.c) */
+int WUR cpu_set_accessed(struct cpu *c, uint16_t sel, struct desc *d);
+
+/* Load segment register sreg as virtual-8086 mode does: base = sel * 16,
+ * limit 64 KiB, a present DPL-3 segment. Used on entry to v86 mode by IRET
+ * and by a task switch. (ops_int.c) */
+void cpu_load_v86_seg(struct cpu *c, int sreg, uint16_t sel);
+
 #endif

@@ -1,16 +1,24 @@
 /*
  * mmu.h - memory access as the CPU sees it: segmentation, then paging.
  *
- * A data access names a segment register and an offset. seg.c checks the
+ * A data access names a segment register and an offset. mmu.c checks the
  * offset against the segment's limit and the access against its type, and
  * adds the base to form a linear address (SDM vol. 3, chapter 3). paging.c
- * translates the linear address to a physical one through the TLB or a page
- * walk (chapter 4), setting accessed and dirty bits, and raises #PF when the
- * walk fails. Every function here that can fault returns 0 or CPU_FAULT with
- * the exception recorded in c->exc (cpu.h), and changes nothing on a fault.
+ * translates the linear address to a physical one through the TLB (tlb.h)
+ * or a page walk (chapter 4), setting accessed and dirty bits, and raises
+ * #PF when the walk fails. Every function here that can fault returns 0 or
+ * CPU_FAULT with the exception recorded in c->exc (cpu.h), and changes no
+ * memory on a fault.
  *
  * An access that crosses a page boundary is checked on both pages before
- * any byte is written, so a fault leaves memory unchanged.
+ * any byte is written (or any accessed/dirty bit set), so a fault leaves
+ * memory unchanged.
+ *
+ * The TLB caches translations until it is told otherwise, as the hardware's
+ * does. Whoever executes MOV CR3 or a task switch that loads CR3 calls
+ * mmu_flush(c, false); whoever changes CR0.PG, CR0.WP, CR4.PSE or CR4.PGE
+ * calls mmu_flush(c, true); INVLPG calls mmu_invlpg; the A20 gate goes
+ * through mmu_set_a20.
  */
 #ifndef LAB86_MMU_H
 #define LAB86_MMU_H
@@ -22,6 +30,24 @@ enum mmu_access { MMU_READ = 0, MMU_WRITE = 1, MMU_EXEC = 2 };
 
 /* Flags of linear accesses. */
 #define MMU_SUPER 0x10 /* supervisor access whatever the CPL (GDT, IDT, TSS reads) */
+
+/* Bits of a page-directory or page-table entry (SDM vol. 3, 4.3, tables 4-4
+ * to 4-6). Bits 31:12 hold the physical address of the next level or the
+ * page (31:22 for a 4 MiB page). */
+#define PTE_P 0x001u   /* present */
+#define PTE_RW 0x002u  /* writable (else read-only) */
+#define PTE_US 0x004u  /* user-accessible (else supervisor only) */
+#define PTE_PWT 0x008u /* write-through (caching: ignored here) */
+#define PTE_PCD 0x010u /* cache disable (caching: ignored here) */
+#define PTE_A 0x020u   /* accessed: set by the walk */
+#define PTE_D 0x040u   /* dirty: set by a write (PTE, or PDE of a 4 MiB page) */
+#define PTE_PS 0x080u  /* PDE: 4 MiB page when CR4.PSE */
+#define PTE_G 0x100u   /* global (PTE, or PDE of a 4 MiB page) when CR4.PGE */
+
+/* Bits of the #PF error code (SDM vol. 3, 4.7). */
+#define PF_ERR_P 0x01u /* 1: protection violation; 0: page not present */
+#define PF_ERR_W 0x02u /* the access was a write */
+#define PF_ERR_U 0x04u /* the access was a user-mode one (CPL 3, not MMU_SUPER) */
 
 /* Read size (1, 2 or 4) bytes at sreg:off, as a data read at the current CPL. */
 int WUR mmu_read(struct cpu *c, int sreg, uint32_t off, int size, uint32_t *val);
@@ -53,8 +79,40 @@ int mmu_fetch(struct cpu *c, uint32_t off, uint8_t *buf, int max);
 void mmu_flush(struct cpu *c, bool global);
 void mmu_invlpg(struct cpu *c, uint64_t lin);
 
-/* The debugger's view: translate without side effects (no A/D bits, no
- * fault raised, TLB untouched). Returns false when the walk would fault. */
+/* Open (on = true) or close the A20 gate: with it closed, physical address
+ * bit 20 reads as 0 (the 8086's 1 MiB wrap-around). Flushes the TLB. */
+void mmu_set_a20(struct cpu *c, bool on);
+
+/* The TLB slow path (paging.c), for mmu.c and the threaded core: copy to
+ * *out the TLB entry for an access of kind acc at lin, walking the tables
+ * on a miss. With dry = false a walk sets the accessed and dirty bits and
+ * fills the TLB; with dry = true it only checks, so that a page-crossing
+ * access can judge both pages before it changes anything. A fault (#PF,
+ * CR2) is raised in both modes. */
+int WUR mmu_tlb_entry(struct cpu *c, uint32_t lin, int acc, bool user, bool dry,
+                      struct tlb_entry *out);
+
+/* One page walk, as the debugger's page-table pane shows it. */
+struct mmu_walk {
+    int levels;         /* entries read: 0 (paging off), 1 (PDE), 2 (PDE and PTE) */
+    uint64_t addr[2];   /* physical addresses of the PDE [0] and the PTE [1] */
+    uint32_t entry[2];  /* their values (all ones where no RAM answers) */
+    uint32_t rights;    /* PTE_RW and PTE_US combined over the levels, PTE_G if global */
+    uint32_t page_size; /* 4096, or 4 MiB for a PSE page */
+    uint64_t phys;      /* the physical address lin maps to, when the walk succeeds */
+    uint32_t error;     /* the #PF error code (PF_ERR_*), when it fails */
+};
+
+/* Walk the tables for lin as an access of kind acc (user-mode when user)
+ * would, without side effects: no accessed/dirty bits, no TLB use or fill,
+ * no fault raised, no device callbacks (tables outside RAM read as all
+ * ones). Returns 0 when the access would succeed, -1 when it would fault. */
+int mmu_peek_access(struct cpu *c, uint64_t lin, int acc, bool user, struct mmu_walk *w);
+/* The same for a supervisor read: is lin mapped at all, and to what. */
+int mmu_peek_walk(struct cpu *c, uint64_t lin, struct mmu_walk *w);
+
+/* The debugger's view: translate without side effects (as mmu_peek_walk).
+ * Returns false when the walk would fault. */
 bool mmu_peek_translate(struct cpu *c, uint64_t lin, uint64_t *phys);
 
 #endif

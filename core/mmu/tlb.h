@@ -1,37 +1,83 @@
 /*
- * tlb.h - the software TLB: recently used linear-to-physical translations.
+ * tlb.h - the software TLB: recently used linear-to-physical translations,
+ * and the inline hit test every memory access tries first.
  *
- * Direct-mapped by linear page number. An entry remembers what the page walk
- * found (physical page, user/writable rights, dirty already set, global) and,
- * for RAM, a host pointer so that a hit costs a compare and an add. The entry
- * is filled only after a successful walk that set the accessed bit (and the
- * dirty bit for a write), so a hit never needs to touch the page tables.
+ * A real TLB (SDM vol. 3, 4.10.2) remembers, per linear page, the physical
+ * page and the access rights the page walk found, so that most accesses do
+ * not read the page tables at all. Ours is direct-mapped by linear page
+ * number: page n lives in slot n mod TLB_ENTRIES, and a hit costs one
+ * compare of the tag and one test of the rights bits. For RAM an entry also
+ * holds a host pointer to the page, so a hit then costs an add and a load.
+ *
+ * The rights are stored, not judged, at fill time: TLB_USER and TLB_WRITE
+ * are the combined U/S and R/W of the walk, and tlb_need() turns the
+ * current access (user or supervisor, read or write, CR0.WP) into the bits
+ * an entry must have. Because the current CPL and CR0.WP are looked at on
+ * every use, a change of CPL needs no flush and a hit always gives the
+ * answer a walk would give.
+ *
+ * An entry is filled only after a walk that succeeded and set the accessed
+ * bits, so a read hit never needs the page tables. TLB_DIRTY says the final
+ * entry's dirty bit is already set; a write to an entry without it misses
+ * and walks again to set D, as the hardware's locked update does (SDM 4.8).
+ *
+ * With paging off the TLB still caches identity translations (through the
+ * A20 mask), so real mode uses the same fast path. Whoever changes CR0.PG,
+ * CR0.WP, CR4.PSE, CR4.PGE or the A20 gate must flush (mmu.h).
  */
 #ifndef LAB86_TLB_H
 #define LAB86_TLB_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define TLB_BITS 8
 #define TLB_ENTRIES (1u << TLB_BITS)
 
-/* Rights cached in an entry. */
-#define TLB_VALID 0x01u   /* entry holds a translation */
-#define TLB_WRITE 0x02u   /* writable for this entry's walk (R/W of all levels) */
-#define TLB_USER 0x04u    /* user-accessible (U/S of all levels) */
-#define TLB_DIRTY 0x08u   /* the PTE's dirty bit is already set */
-#define TLB_GLOBAL 0x10u  /* global page (survives a CR3 write when CR4.PGE) */
+/* Rights and state cached in an entry. */
+#define TLB_VALID 0x01u  /* entry holds a translation */
+#define TLB_WRITE 0x02u  /* writable: R/W set at every level of the walk */
+#define TLB_USER 0x04u   /* user-accessible: U/S set at every level of the walk */
+#define TLB_DIRTY 0x08u  /* the final entry's dirty bit is already set */
+#define TLB_GLOBAL 0x10u /* global page: survives a CR3 write (CR4.PGE) */
+#define TLB_LARGE 0x20u  /* one 4 KiB piece of a 4 MiB page */
 
 struct tlb_entry {
-    uint32_t lpage;  /* linear address >> 12 */
-    uint32_t flags;  /* TLB_* */
-    uint64_t ppage;  /* physical address of the page */
-    uint8_t *host;   /* host pointer to the page when it is RAM, else NULL */
+    uint32_t lpage; /* tag: linear address >> 12 */
+    uint32_t flags; /* TLB_* */
+    uint64_t ppage; /* physical address of the page (A20 mask applied) */
+    uint8_t *host;  /* host pointer to the page when it is all RAM, else NULL */
 };
 
 struct tlb {
     struct tlb_entry e[TLB_ENTRIES]; /* indexed by lpage & (TLB_ENTRIES - 1) */
-    uint64_t misses;                 /* walks done (for --stats) */
+    uint64_t misses;                 /* page walks done (cycle model, --stats) */
+    bool has_large;                  /* some entry has TLB_LARGE (INVLPG must scan) */
 };
+
+/* The TLB_* bits an entry must have for an access: user (CPL 3 and not a
+ * system-structure access), write, and CR0.WP. A supervisor may write a
+ * read-only page when WP is clear (SDM 4.6.1), so it then needs no
+ * TLB_WRITE; every write needs TLB_DIRTY so the first one walks to set D. */
+static inline uint32_t tlb_need(bool user, bool write, bool wp)
+{
+    uint32_t need = TLB_VALID;
+    if (user)
+        need |= TLB_USER;
+    if (write)
+        need |= TLB_DIRTY | (user || wp ? TLB_WRITE : 0);
+    return need;
+}
+
+/* The hit test: the entry for the page of lin if it is cached with every
+ * bit of need, else NULL (the caller takes the slow path, which walks). */
+static inline struct tlb_entry *tlb_hit(struct tlb *t, uint32_t lin, uint32_t need)
+{
+    struct tlb_entry *e = &t->e[(lin >> 12) & (TLB_ENTRIES - 1)];
+    if (e->lpage == (lin >> 12) && (e->flags & need) == need)
+        return e;
+    return NULL;
+}
 
 #endif

@@ -5,10 +5,12 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+# Capstone serves the decoder tests as an independent oracle of lengths.
+CHECK_LIBS += $(shell pkg-config --libs capstone 2>/dev/null || echo -lcapstone)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit_util.h $(BUILD)/libcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libcore.a $(CHECK_LIBS) $(LDFLAGS) -lm
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $< $(CORE_LINK) $(CHECK_LIBS) $(LDFLAGS) -lm
 
 # Each suite prints Check's own summary line; the group fails on any failure.
 unit-check: $(UNIT_BIN)

@@ -1,0 +1,115 @@
+/*
+ * emu.h - the public interface of the lab86 core: what a front end (the
+ * `lab86` command, the TUI, Lua, the GDB stub, a test) uses to build a
+ * machine, load a guest and run it.
+ *
+ * The life of a machine:
+ *
+ *     struct emu *m = emu_create(&cfg, err, sizeof err);     RAM, CPU, devices
+ *     emu_load_multiboot(m, image, len, cmdline, err, ...);  guest in RAM, CPU at entry
+ *     for (;;) {
+ *         enum emu_stop why = emu_run(m, slice);             runs, then returns
+ *         ... flush output, look at the clock, handle why ...
+ *     }
+ *     emu_destroy(m);
+ *
+ * The core never blocks, never prints and never exits: emu_run() executes at
+ * most about `slice` virtual cycles and returns, and the front end owns the
+ * host's event loop (its terminal, its signals, its sense of wall-clock time).
+ * All guest output leaves through the struct chardev callbacks the front end
+ * puts in the configuration. The core has no file I/O either: the front end
+ * reads the kernel file and hands over its bytes.
+ *
+ * Virtual time is counted in CPU cycles (DESIGN.md, "Time is virtual"): the
+ * same image and configuration give the same output and the same cycle
+ * count on every host, so a cycle limit is a deterministic test timeout.
+ */
+#ifndef LAB86_EMU_H
+#define LAB86_EMU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chardev.h"
+
+#define EMU_VERSION "0.1.0"
+
+/* RAM sizes a machine accepts. More than 1 MiB, because a multiboot kernel
+ * loads above it; at most 3.5 GiB, the 32-bit physical address space (no
+ * PAE) less the top 512 MiB that a PC keeps for device memory and the BIOS;
+ * a whole number of 4 KiB pages. */
+#define EMU_RAM_MIN_EXCLUSIVE (1ull << 20)
+#define EMU_RAM_MAX           (3584ull << 20)
+#define EMU_RAM_DEFAULT       (32ull << 20)
+#define EMU_RAM_ALIGN         4096u
+
+/* Longest kernel command line the multiboot loader has room for, in bytes. */
+#define EMU_CMDLINE_MAX 3839
+
+struct emu;
+struct cpu;
+
+struct emu_config {
+    uint64_t ram_size;             /* bytes of RAM from physical address 0 */
+    const struct chardev *console; /* port 0xE9 debug console; NULL: discarded */
+    const struct chardev *serial;  /* COM1 at 0x3F8; NULL: nothing plugged in */
+};
+
+/* Why emu_run() returned. */
+enum emu_stop {
+    EMU_STOP_BUDGET,       /* the cycle budget is used up; the guest can go on */
+    EMU_STOP_EXIT,         /* the guest wrote to the exit device: see emu_exit_code() */
+    EMU_STOP_TRIPLE_FAULT, /* an exception during double-fault delivery: shutdown */
+    EMU_STOP_HALT_IF0,     /* HLT with IF = 0 and no NMI to come: it can never wake */
+    EMU_STOP_IDLE,         /* HLT with IF = 1, but no device can ever interrupt: the
+                              clock was advanced to the end of the budget */
+};
+
+/* A copy of the CPU state a front end reports in its messages. */
+struct emu_cpu_view {
+    uint16_t cs;           /* CS selector */
+    uint32_t eip;          /* EIP: the next instruction */
+    uint32_t insn_eip;     /* EIP of the instruction executed last (the HLT after a halt) */
+    uint32_t eflags;       /* EFLAGS */
+    uint64_t cycles;       /* the virtual clock */
+    uint64_t instructions; /* instructions retired */
+};
+
+/* Build a machine: RAM of cfg->ram_size bytes, the CPU in its reset state,
+ * and the minimal board (0xE9 console, exit device at 0xF4, COM1). The
+ * chardevs must outlive the machine. Returns NULL with a reason in err when
+ * the size is out of range or memory runs out. */
+struct emu *emu_create(const struct emu_config *cfg, char *err, size_t errlen);
+
+/* Free everything emu_create() made. NULL is allowed. */
+void emu_destroy(struct emu *m);
+
+/* Load a Multiboot v1 kernel from image[0..len) (the whole file's bytes),
+ * with cmdline (NULL: empty) as its command line, and put the CPU at its
+ * entry point. Call once, before the first emu_run(). Returns 0, or -1 with a
+ * one-phrase reason in err that names no file ("no multiboot header in the
+ * first 8192 bytes"); the machine is then unchanged. */
+int emu_load_multiboot(struct emu *m, const uint8_t *image, size_t len, const char *cmdline,
+                       char *err, size_t errlen);
+
+/* Run the guest for about cycle_budget cycles: until the clock has advanced
+ * that far (the last instruction may overshoot it) or the machine stops.
+ * Once a stop other than BUDGET and IDLE is returned, later calls return it
+ * again without running anything. */
+enum emu_stop emu_run(struct emu *m, uint64_t cycle_budget);
+
+/* The value the guest wrote to the exit device (valid after EMU_STOP_EXIT).
+ * QEMU's convention for the host status is (value << 1) | 1. */
+uint32_t emu_exit_code(const struct emu *m);
+
+/* The virtual clock: CPU cycles since the machine was created. */
+uint64_t emu_cycles(const struct emu *m);
+
+/* Copy the CPU state front ends report into *v. */
+void emu_get_cpu(const struct emu *m, struct emu_cpu_view *v);
+
+/* The CPU itself, for the core's own clients (the debugger core, unit
+ * tests). Front ends use emu_get_cpu(). */
+struct cpu *emu_cpu(struct emu *m);
+
+#endif

@@ -1,0 +1,300 @@
+/*
+ * paging.c - 32-bit paging: the page walk, the accessed and dirty bits,
+ * page faults, and the TLB's slow path and maintenance.
+ *
+ * With CR0.PG set, every linear address goes through two tables (SDM vol.
+ * 3, 4.3). CR3 bits 31:12 locate the page directory; linear bits 31:22 pick
+ * one of its 1024 entries (PDE), which locates a page table; bits 21:12
+ * pick its entry (PTE), which locates the 4 KiB page; bits 11:0 are the
+ * offset in the page. With CR4.PSE, a PDE with PS set maps a 4 MiB page
+ * directly: its bits 31:22 and the linear bits 21:0 form the address.
+ *
+ * Rights (4.6): a user access (CPL 3, except system-structure accesses,
+ * MMU_SUPER) needs U/S at both levels; a user write needs R/W at both; a
+ * supervisor write needs R/W at both only when CR0.WP is set. On this
+ * 32-bit, non-PAE paging an instruction fetch needs what a read needs.
+ * A failed walk raises #PF with CR2 = the linear address and an error code
+ * (4.7) telling not-present from protection, read from write, user from
+ * supervisor.
+ *
+ * A successful walk sets the accessed bit (A) in the PDE and the PTE, and a
+ * write sets the dirty bit (D) in the entry that maps the page (4.8); a walk
+ * that faults sets nothing. The walk here is split in two so that this holds
+ * for accesses that cross a page, too: walk() only reads and judges, and
+ * walk_commit() sets the bits, after both pages have been judged.
+ *
+ * The TLB (tlb.h, 4.10) caches one 4 KiB page a slot, also for 4 MiB pages
+ * (each 4 KiB piece is its own entry, as the SDM allows in 4.10.1), so
+ * INVLPG of any address in a 4 MiB page drops all the pieces cached.
+ *
+ * Not emulated: PAE and PSE-36 (so there are no reserved bits and no RSVD
+ * error bit: a 4 MiB PDE's bits 21:13 are ignored, as on a Pentium without
+ * PSE-36), the NX/XD bit and the I/D error bit (they need PAE), SMEP/SMAP,
+ * PCIDs, the caching bits PWT/PCD/PAT (there are no caches), and the
+ * paging-structure caches (every miss reads the PDE again, which the SDM
+ * permits: a processor need not cache them).
+ */
+#include "mmu.h"
+
+#include "bus.h"
+
+#define PAGE_SIZE 0x1000u
+#define PAGE_OFFSET 0xfffu        /* offset in a 4 KiB page */
+#define ENTRY_ADDR 0xfffff000u    /* CR3, PDE, PTE: address of the next level or page */
+#define LARGE_ADDR 0xffc00000u    /* 4 MiB PDE: address of the page */
+#define LARGE_SIZE 0x400000u      /* a 4 MiB page */
+#define LARGE_OFFSET 0x3fffffu    /* offset in a 4 MiB page */
+#define TABLE_INDEX 0x3ffu        /* 10 bits of linear address per level */
+
+/* --- reading and updating the tables --- */
+
+/* Read a 4-byte entry as the debugger may: RAM or ROM, and all ones for
+ * everything else, so that a peek never runs a device's read callback (it
+ * could change the device's state). */
+static uint32_t peek_phys32(struct bus *b, uint64_t pa)
+{
+    const uint8_t *p = bus_ram_ptr(b, pa, 4);
+    if (p)
+        return ld_le(p, 4);
+    for (int k = 0; k < b->n_mmio; k++) {
+        const struct mmio_range *r = &b->mmio[k];
+        if (r->rom && pa - r->base < r->len && r->len - (pa - r->base) >= 4)
+            return ld_le(r->rom + (pa - r->base), 4);
+    }
+    return 0xffffffffu;
+}
+
+/* Read the entry at physical address pa (already A20-masked). Entries are
+ * 4-byte aligned, so one never crosses a page; an address beyond RAM reads
+ * all ones through the bus, never host memory. */
+static uint32_t entry_read(struct cpu *c, uint64_t pa, bool peek)
+{
+    return peek ? peek_phys32(c->bus, pa) : bus_mem_read(c->bus, pa, 4);
+}
+
+/* Set bits in the entry at pa. The entry is read again rather than taken
+ * from the walk, because a PTE may be the PDE itself (a page directory that
+ * maps itself), and the update must not undo the bit just set there. */
+static void entry_set(struct cpu *c, uint64_t pa, uint32_t bits)
+{
+    uint32_t v = bus_mem_read(c->bus, pa, 4);
+    if ((v & bits) != bits)
+        bus_mem_write(c->bus, pa, v | bits, 4);
+}
+
+/* --- the walk --- */
+
+/* PTE_G of the entry that maps the page, when CR4.PGE makes it count. */
+static uint32_t global_bit(const struct cpu *c, uint32_t entry)
+{
+    return (c->cr4 & CR4_PGE) ? (entry & PTE_G) : 0;
+}
+
+/* Judge the combined rights in w->rights for the access (SDM 4.6); on a
+ * violation add PF_ERR_P to the error code and return -1. */
+static int check_rights(const struct cpu *c, int acc, bool user, struct mmu_walk *w)
+{
+    bool ok = !(user && !(w->rights & PTE_US));
+    if (acc == MMU_WRITE && !(w->rights & PTE_RW) && (user || (c->cr0 & CR0_WP)))
+        ok = false;
+    if (ok)
+        return 0;
+    w->error |= PF_ERR_P;
+    return -1;
+}
+
+/* The PDE in w->entry[0] maps a 4 MiB page. */
+static int walk_large(const struct cpu *c, uint32_t lin, int acc, bool user, struct mmu_walk *w)
+{
+    uint32_t pde = w->entry[0];
+    w->rights = (pde & (PTE_RW | PTE_US)) | global_bit(c, pde);
+    w->page_size = LARGE_SIZE;
+    w->phys = ((pde & LARGE_ADDR) | (lin & LARGE_OFFSET)) & c->a20_mask;
+    return check_rights(c, acc, user, w);
+}
+
+/* The walk proper: read the PDE and PTE for lin, compute the translation
+ * and the combined rights into *w, and judge the access. Changes nothing
+ * (peek chooses the side-effect-free reader). Returns 0, or -1 with
+ * w->error holding the #PF error code. */
+static int walk(struct cpu *c, uint32_t lin, int acc, bool user, bool peek, struct mmu_walk *w)
+{
+    *w = (struct mmu_walk){0};
+    w->error = (acc == MMU_WRITE ? PF_ERR_W : 0) | (user ? PF_ERR_U : 0);
+    w->levels = 1;
+    w->addr[0] = ((c->cr3 & ENTRY_ADDR) + (lin >> 22) * 4) & c->a20_mask;
+    w->entry[0] = entry_read(c, w->addr[0], peek);
+    if (!(w->entry[0] & PTE_P))
+        return -1;
+    if ((w->entry[0] & PTE_PS) && (c->cr4 & CR4_PSE))
+        return walk_large(c, lin, acc, user, w);
+    w->levels = 2;
+    w->addr[1] = ((w->entry[0] & ENTRY_ADDR) + ((lin >> 12) & TABLE_INDEX) * 4) & c->a20_mask;
+    w->entry[1] = entry_read(c, w->addr[1], peek);
+    if (!(w->entry[1] & PTE_P))
+        return -1;
+    w->rights = (w->entry[0] & w->entry[1] & (PTE_RW | PTE_US)) | global_bit(c, w->entry[1]);
+    w->page_size = PAGE_SIZE;
+    w->phys = ((w->entry[1] & ENTRY_ADDR) | (lin & PAGE_OFFSET)) & c->a20_mask;
+    return check_rights(c, acc, user, w);
+}
+
+/* Set the accessed bits of a successful walk, and the dirty bit of the
+ * entry that maps the page when the access is a write (SDM 4.8). */
+static void walk_commit(struct cpu *c, const struct mmu_walk *w, int acc)
+{
+    if (w->levels == 2)
+        entry_set(c, w->addr[0], PTE_A);
+    entry_set(c, w->addr[w->levels - 1], PTE_A | (acc == MMU_WRITE ? PTE_D : 0));
+}
+
+/* With paging off, the "walk" is the identity through the A20 gate, with
+ * every right and nothing to mark dirty. */
+static void identity(const struct cpu *c, uint32_t lin, struct mmu_walk *w)
+{
+    *w = (struct mmu_walk){0};
+    w->rights = PTE_RW | PTE_US;
+    w->page_size = PAGE_SIZE;
+    w->phys = lin & c->a20_mask;
+}
+
+/* --- the TLB slow path --- */
+
+/* Raise #PF for lin. A page fault also drops any TLB entry for the page
+ * (SDM 4.10.4.1), so that a fault caused by a stale entry does not recur
+ * once the instruction restarts. */
+static int page_fault(struct cpu *c, uint32_t lin, uint32_t err)
+{
+    c->cr2 = lin;
+    mmu_invlpg(c, lin);
+    return cpu_fault(c, EXC_PF, err);
+}
+
+/* The TLB entry a walk w for an access acc at lin produces. */
+static struct tlb_entry make_entry(struct cpu *c, uint32_t lin, const struct mmu_walk *w, int acc)
+{
+    struct tlb_entry e = {.lpage = lin >> 12, .flags = TLB_VALID};
+    uint32_t final = w->levels ? w->entry[w->levels - 1] : PTE_D;
+
+    e.ppage = w->phys & ~(uint64_t)PAGE_OFFSET;
+    e.flags |= (w->rights & PTE_RW) ? TLB_WRITE : 0;
+    e.flags |= (w->rights & PTE_US) ? TLB_USER : 0;
+    e.flags |= (w->rights & PTE_G) ? TLB_GLOBAL : 0;
+    e.flags |= (w->page_size == LARGE_SIZE) ? TLB_LARGE : 0;
+    e.flags |= ((final & PTE_D) || acc == MMU_WRITE) ? TLB_DIRTY : 0;
+    /* Only a page that is RAM from end to end gets a host pointer; ROM,
+     * device memory and holes keep going through the bus. */
+    e.host = bus_ram_ptr(c->bus, e.ppage, PAGE_SIZE);
+    return e;
+}
+
+static bool cr0_wp(const struct cpu *c)
+{
+    return (c->cr0 & CR0_WP) != 0;
+}
+
+int mmu_tlb_entry(struct cpu *c, uint32_t lin, int acc, bool user, bool dry,
+                  struct tlb_entry *out)
+{
+    struct tlb_entry *hit = tlb_hit(&c->tlb, lin, tlb_need(user, acc == MMU_WRITE, cr0_wp(c)));
+    struct mmu_walk w;
+
+    if (hit) {
+        *out = *hit;
+        return 0;
+    }
+    if (!cpu_paging(c)) {
+        identity(c, lin, &w);
+    } else {
+        int r = walk(c, lin, acc, user, false, &w);
+        /* A dry walk that succeeds is done again for real just after: count
+         * the pair as the one walk the hardware would do. */
+        if (!dry || r)
+            c->tlb.misses++;
+        if (r)
+            return page_fault(c, lin, w.error);
+        if (!dry)
+            walk_commit(c, &w, acc);
+    }
+    *out = make_entry(c, lin, &w, acc);
+    if (!dry) {
+        c->tlb.e[(lin >> 12) & (TLB_ENTRIES - 1)] = *out;
+        c->tlb.has_large |= (out->flags & TLB_LARGE) != 0;
+    }
+    return 0;
+}
+
+int mmu_translate(struct cpu *c, uint64_t lin, int acc, bool user, uint64_t *phys)
+{
+    struct tlb_entry e;
+    TRY(mmu_tlb_entry(c, (uint32_t)lin, acc, user, false, &e));
+    *phys = e.ppage | (lin & PAGE_OFFSET);
+    return 0;
+}
+
+/* --- TLB maintenance --- */
+
+void mmu_flush(struct cpu *c, bool global)
+{
+    bool large = false;
+    for (unsigned k = 0; k < TLB_ENTRIES; k++) {
+        struct tlb_entry *e = &c->tlb.e[k];
+        if (global || !(e->flags & TLB_GLOBAL))
+            e->flags = 0;
+        large |= (e->flags & TLB_LARGE) != 0;
+    }
+    c->tlb.has_large = large;
+}
+
+/* INVLPG drops the entry for lin's page, global or not (SDM 4.10.4.1). For
+ * a 4 MiB page it must drop every 4 KiB piece we cached: those are found by
+ * a scan, done only while some large-page entry exists. */
+void mmu_invlpg(struct cpu *c, uint64_t lin)
+{
+    uint32_t lpage = (uint32_t)(lin >> 12) & 0xfffffu;
+    struct tlb_entry *e = &c->tlb.e[lpage & (TLB_ENTRIES - 1)];
+
+    if (e->lpage == lpage)
+        e->flags = 0;
+    if (!c->tlb.has_large)
+        return;
+    for (unsigned k = 0; k < TLB_ENTRIES; k++) {
+        e = &c->tlb.e[k];
+        if ((e->flags & TLB_LARGE) && (e->lpage >> 10) == (lpage >> 10))
+            e->flags = 0;
+    }
+}
+
+void mmu_set_a20(struct cpu *c, bool on)
+{
+    uint32_t mask = on ? 0xffffffffu : ~(1u << 20);
+    if (c->a20_mask == mask)
+        return;
+    c->a20_mask = mask;
+    mmu_flush(c, true);
+}
+
+/* --- the debugger's view --- */
+
+int mmu_peek_access(struct cpu *c, uint64_t lin, int acc, bool user, struct mmu_walk *w)
+{
+    if (!cpu_paging(c)) {
+        identity(c, (uint32_t)lin, w);
+        return 0;
+    }
+    return walk(c, (uint32_t)lin, acc, user, true, w);
+}
+
+int mmu_peek_walk(struct cpu *c, uint64_t lin, struct mmu_walk *w)
+{
+    return mmu_peek_access(c, lin, MMU_READ, false, w);
+}
+
+bool mmu_peek_translate(struct cpu *c, uint64_t lin, uint64_t *phys)
+{
+    struct mmu_walk w;
+    if (mmu_peek_walk(c, lin, &w))
+        return false;
+    *phys = w.phys;
+    return true;
+}

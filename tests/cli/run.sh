@@ -1,0 +1,215 @@
+#!/bin/sh
+# run.sh LAB86 WORKDIR -- the tests of the lab86 command line.
+#
+# Part 1, bad host input: each case must end with exit status 2, print nothing on stdout,
+# and print exactly one line on stderr that starts with "lab86: " and names the problem.
+# Part 2, tiny kernels (tests/cli/*.asm, built here with nasm into WORKDIR): output and
+# exit status for the exit device, the ELF and a.out-kludge loader paths, COM1, the cycle
+# limit, HLT with interrupts off and on, a triple fault and Ctrl-C (SIGTERM).
+#
+# The last line is always "cli: N passed, N failed"; the exit status is non-zero if any
+# test failed.
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 LAB86 WORKDIR" >&2
+    exit 2
+fi
+lab86=$1
+work=$2
+here=$(dirname "$0")
+nasm=${NASM:-nasm}
+passed=0
+failed=0
+mkdir -p "$work" || exit 2
+out=$work/stdout
+err=$work/stderr
+
+ok() {
+    passed=$((passed + 1))
+    echo "ok   $1"
+}
+
+# bad NAME WHY: report a failure with the captured output.
+bad() {
+    failed=$((failed + 1))
+    echo "FAIL $1: $2"
+    sed 's/^/    stdout: /' "$out"
+    sed 's/^/    stderr: /' "$err"
+}
+
+# expect_error NAME FRAGMENT ARGS...: status 2, empty stdout, one stderr line, starting
+# with "lab86: " and containing FRAGMENT.
+expect_error() {
+    name=$1
+    fragment=$2
+    shift 2
+    "$lab86" "$@" </dev/null >"$out" 2>"$err"
+    status=$?
+    lines=$(wc -l <"$err")
+    if [ "$status" -ne 2 ]; then
+        bad "$name" "exit status $status, expected 2"
+    elif [ "$lines" -ne 1 ]; then
+        bad "$name" "$lines lines on stderr, expected 1"
+    elif [ -s "$out" ]; then
+        bad "$name" "output on stdout"
+    elif ! grep -q '^lab86: ' "$err" || ! grep -qF -- "$fragment" "$err"; then
+        bad "$name" "stderr does not say: lab86: ...$fragment"
+    else
+        ok "$name"
+    fi
+}
+
+# expect_run NAME STATUS STDOUT STDERR ARGS...: the exit status, stdout exactly STDOUT
+# (printf format), and stderr empty (STDERR = "") or one line containing STDERR.
+expect_run() {
+    name=$1
+    want=$2
+    want_out=$3
+    fragment=$4
+    shift 4
+    "$lab86" "$@" </dev/null >"$out" 2>"$err"
+    status=$?
+    # shellcheck disable=SC2059
+    printf "$want_out" >"$work/expected"
+    lines=$(wc -l <"$err")
+    if [ "$status" -ne "$want" ]; then
+        bad "$name" "exit status $status, expected $want"
+    elif ! cmp -s "$out" "$work/expected"; then
+        bad "$name" "stdout is not '$want_out'"
+    elif [ -z "$fragment" ] && [ -s "$err" ]; then
+        bad "$name" "unexpected output on stderr"
+    elif [ -n "$fragment" ] && { [ "$lines" -ne 1 ] || ! grep -qF -- "$fragment" "$err"; }; then
+        bad "$name" "stderr is not one line with: $fragment"
+    else
+        ok "$name"
+    fi
+}
+
+# build NAME [NASM FLAGS...]: assemble tests/cli/NAME.asm into WORKDIR/NAME.bin.
+build() {
+    name=$1
+    shift
+    if ! "$nasm" -f bin -w+all -I "$here/" "$@" -o "$work/$name.bin" "$here/$name.asm"; then
+        echo "cli: cannot assemble $here/$name.asm" >&2
+        exit 2
+    fi
+}
+
+# --- the test files ---
+
+for k in ok spin halt idle serial tf elf; do
+    build $k
+done
+"$nasm" -f bin -I "$here/" -DLOAD=0x7F000000 -o "$work/outside.bin" "$here/ok.asm" || exit 2
+"$nasm" -f bin -DTRUNCATED -o "$work/truncated.bin" "$here/elf.asm" || exit 2
+: >"$work/empty.bin"
+printf 'This is a text file, not a kernel.\n' >"$work/text.bin"
+# A valid header, but at offset 8192: outside the first 8 KiB the loader searches.
+head -c 8192 /dev/zero >"$work/late.bin"
+cat "$work/ok.bin" >>"$work/late.bin"
+cat >"$work/noaout.asm" <<'EOF'
+; a multiboot header without the a.out kludge, in a file that is not ELF
+    dd 0x1BADB002, 0, -0x1BADB002
+    times 64 db 0x90
+EOF
+"$nasm" -f bin -o "$work/noaout.bin" "$work/noaout.asm" || exit 2
+cat >"$work/badsum.asm" <<'EOF'
+; the multiboot magic with a checksum that does not add up
+    dd 0x1BADB002, 0x00010000, 0
+    times 64 db 0x90
+EOF
+"$nasm" -f bin -o "$work/badsum.bin" "$work/badsum.asm" || exit 2
+long=$(head -c 4000 /dev/zero | tr '\0' 'x')
+
+# --- part 1: bad host input ---
+
+"$lab86" </dev/null >"$out" 2>"$err"
+status=$?
+if [ "$status" -eq 2 ] && [ ! -s "$out" ] && grep -q '^usage: lab86' "$err"; then
+    ok no_command
+else
+    bad no_command "exit status $status, expected 2 with usage on stderr"
+fi
+expect_error unknown_command "frobnicate: unknown command" frobnicate
+expect_error unknown_top_flag "--frobnicate: unknown option" --frobnicate
+expect_error unknown_flag "--frobnicate: unknown option" run --kernel "$work/ok.bin" --frobnicate
+expect_error stray_argument "kernel.elf: unexpected argument" run kernel.elf
+expect_error kernel_missing_arg "--kernel: missing argument" run --kernel
+expect_error m_missing_arg "-m: missing argument" run --kernel "$work/ok.bin" -m
+expect_error no_kernel "run: no kernel given" run -m 32
+expect_error missing_file "$work/nonexistent.elf: No such file or directory" \
+    run --kernel "$work/nonexistent.elf"
+expect_error directory "$work: Is a directory" run --kernel "$work"
+expect_error empty_file "$work/empty.bin: empty file" run --kernel "$work/empty.bin"
+expect_error not_multiboot "$work/text.bin: no multiboot header in the first 8192 bytes" \
+    run --kernel "$work/text.bin"
+expect_error header_too_late "$work/late.bin: no multiboot header in the first 8192 bytes" \
+    run --kernel "$work/late.bin"
+expect_error bad_checksum "$work/badsum.bin: the multiboot header at offset 0x0 has a bad checksum" \
+    run --kernel "$work/badsum.bin"
+expect_error not_elf_no_kludge "$work/noaout.bin: not an ELF file" run --kernel "$work/noaout.bin"
+expect_error truncated_elf "$work/truncated.bin: truncated: ELF segment 0 needs file bytes" \
+    run --kernel "$work/truncated.bin"
+expect_error outside_ram "$work/outside.bin: loads at 0x7f000000-" \
+    run --kernel "$work/outside.bin" -m 32
+expect_error outside_ram_says_size "outside the 32 MiB of RAM" \
+    run --kernel "$work/outside.bin" -m 32
+expect_error m_zero "-m 0: RAM size must be more than 1 MiB" run --kernel "$work/ok.bin" -m 0
+expect_error m_one_mib "-m 1M: RAM size must be more than 1 MiB" run --kernel "$work/ok.bin" -m 1M
+expect_error m_abc "-m abc: not a memory size" run --kernel "$work/ok.bin" -m abc
+expect_error m_suffix "-m 32X: not a memory size" run --kernel "$work/ok.bin" -m 32X
+expect_error m_too_big "-m 4G: RAM size must be at most 3584 MiB" run --kernel "$work/ok.bin" -m 4G
+expect_error m_not_pages "-m 2050K: RAM size must be a multiple of 4 KiB" \
+    run --kernel "$work/ok.bin" -m 2050K
+expect_error max_cycles_abc "--max-cycles abc: not a number of cycles" \
+    run --kernel "$work/ok.bin" --max-cycles abc
+expect_error max_cycles_zero "--max-cycles: the limit must be at least 1 cycle" \
+    run --kernel "$work/ok.bin" --max-cycles 0
+expect_error append_too_long "--append: command line too long (4000 bytes" \
+    run --kernel "$work/ok.bin" --append "$long"
+
+# --- part 2: tiny kernels ---
+
+"$lab86" run --help </dev/null >"$out" 2>"$err"
+status=$?
+if [ "$status" -eq 0 ] && grep -q '^exit status:' "$out" && [ ! -s "$err" ]; then
+    ok run_help
+else
+    bad run_help "exit status $status, expected 0 and the exit statuses on stdout"
+fi
+"$lab86" --version </dev/null >"$out" 2>"$err"
+status=$?
+if [ "$status" -eq 0 ] && grep -q '^lab86 [0-9][0-9.]*$' "$out" && [ ! -s "$err" ]; then
+    ok version
+else
+    bad version "exit status $status, expected 0 and 'lab86 X.Y.Z' on stdout"
+fi
+
+expect_run exit_device 33 "OK" "" run --kernel "$work/ok.bin" --max-cycles 1000000
+expect_run kernel_equals_form 33 "OK" "" run --kernel="$work/ok.bin" -m 8M --max-cycles=1000000
+expect_run elf_kernel 33 "ELF" "" run --kernel "$work/elf.bin" --max-cycles 1000000
+expect_run serial_com1 33 "serial ok\n" "" run --kernel "$work/serial.bin" --max-cycles 1000000
+expect_run cycle_limit 6 "" "lab86: cycle limit 100000 reached" \
+    run --kernel "$work/spin.bin" --max-cycles 100000
+expect_run halt_if0 8 "" "lab86: halted with interrupts disabled at 0008:00100021" \
+    run --kernel "$work/halt.bin" --max-cycles 100000000000
+expect_run halt_if1 6 "" "lab86: cycle limit 100000 reached (the CPU halted at 0008:00100021" \
+    run --kernel "$work/idle.bin" --max-cycles 100000
+expect_run triple_fault 4 "" "lab86: triple fault at CS:EIP 0008:00100020" \
+    run --kernel "$work/tf.bin" --max-cycles 1000000
+
+# With no cycle limit, a CPU that halts with interrupts on waits until it is stopped.
+"$lab86" run --kernel "$work/idle.bin" </dev/null >"$out" 2>"$err" &
+pid=$!
+sleep 1
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+status=$?
+if [ "$status" -eq 130 ] && grep -q '^lab86: interrupted at cycle' "$err"; then
+    ok sigterm_ends_wait
+else
+    bad sigterm_ends_wait "exit status $status, expected 130 and 'lab86: interrupted'"
+fi
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,416 @@
+/*
+ * test_mmu.c - the segmented side of memory access (core/mmu/mmu.c):
+ * limits (expand-up and expand-down, 16- and 32-bit), types, null
+ * segments, real and virtual-8086 mode limits, #AC, instruction fetch
+ * against the CS limit, and the order of the checks.
+ *
+ * Segment caches are filled by hand (struct seg), so these tests do not
+ * depend on descriptor loading; expected values come from the SDM (vol. 3,
+ * 3.4.5, 5.3 to 5.5, 6.15) and RAM is read back directly.
+ */
+#include "unit_util.h"
+
+#include "mmu/mmu.h"
+
+#define RAM_SIZE (2u << 20)
+
+/* Attributes (VMCB layout, cpu.h) of the segments used here. */
+#define DATA_RW (SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_WRITABLE)
+#define DATA_RO (SEG_ATTR_P | SEG_ATTR_S)
+#define DATA_DOWN16 (DATA_RW | SEG_TYPE_EXPDOWN)
+#define DATA_DOWN32 (DATA_RW | SEG_TYPE_EXPDOWN | SEG_ATTR_DB)
+#define CODE_X (SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_CODE)
+#define CODE_XR (CODE_X | SEG_TYPE_READABLE)
+#define DPL3 (3u << SEG_ATTR_DPL_SHIFT)
+
+static struct unit_machine *m;
+static struct cpu *c;
+
+/* Real mode, A20 on, paging off. */
+static void setup(void)
+{
+    m = um_new(RAM_SIZE);
+    c = &m->cpu;
+}
+
+static void teardown(void)
+{
+    um_free(m);
+}
+
+static void set_seg(int sreg, uint32_t base, uint32_t limit, uint16_t attr)
+{
+    c->seg[sreg] = (struct seg){0x10, base, limit, attr};
+}
+
+/* Protected mode at CPL cpl with flat 4 GiB segments. */
+static void protected_flat(int cpl)
+{
+    c->cr0 |= CR0_PE;
+    c->cpl = (uint8_t)cpl;
+    for (int s = SEG_ES; s <= SEG_GS; s++)
+        set_seg(s, 0, 0xffffffffu, DATA_RW | SEG_ATTR_DB | SEG_ATTR_G | DPL3);
+    set_seg(SEG_CS, 0, 0xffffffffu, CODE_XR | SEG_ATTR_DB | SEG_ATTR_G);
+}
+
+static void expect_fault(int r, int vec)
+{
+    ck_assert_int_eq(r, CPU_FAULT);
+    ck_assert_int_eq(c->exc.vector, vec);
+    ck_assert(c->exc.has_error);
+    ck_assert_uint_eq(c->exc.error, 0);
+}
+
+static int rd(int sreg, uint32_t off, int size)
+{
+    uint32_t v;
+    return mmu_read(c, sreg, off, size, &v);
+}
+
+static int wr(int sreg, uint32_t off, int size)
+{
+    return mmu_write(c, sreg, off, size, 0x12345678);
+}
+
+/* --- limits --- */
+
+START_TEST(limit_expand_up)
+{
+    protected_flat(0);
+    set_seg(SEG_DS, 0x1000, 0xfff, DATA_RW);
+    set_seg(SEG_SS, 0x1000, 0xfff, DATA_RW);
+    ck_assert_int_eq(rd(SEG_DS, 0xffc, 4), 0);
+    ck_assert_int_eq(rd(SEG_DS, 0xfff, 1), 0);
+    expect_fault(rd(SEG_DS, 0xffd, 4), EXC_GP);
+    expect_fault(rd(SEG_DS, 0x1000, 1), EXC_GP);
+    expect_fault(wr(SEG_SS, 0xffe, 4), EXC_SS);
+    ck_assert_uint_eq(m->bus.ram[0x1ffe], 0); /* nothing written */
+}
+END_TEST
+
+/* Expand-down, B = 0: valid offsets are limit+1 .. FFFF. */
+START_TEST(limit_expand_down_16)
+{
+    protected_flat(0);
+    set_seg(SEG_DS, 0, 0x0fff, DATA_DOWN16);
+    set_seg(SEG_SS, 0, 0x0fff, DATA_DOWN16);
+    ck_assert_int_eq(rd(SEG_DS, 0x1000, 2), 0);
+    ck_assert_int_eq(rd(SEG_DS, 0xfffe, 2), 0);
+    ck_assert_int_eq(rd(SEG_DS, 0xffff, 1), 0);
+    expect_fault(rd(SEG_DS, 0x0fff, 1), EXC_GP);
+    expect_fault(rd(SEG_DS, 0x0ffe, 4), EXC_GP); /* starts below, ends inside */
+    expect_fault(rd(SEG_DS, 0xffff, 2), EXC_GP);
+    expect_fault(rd(SEG_DS, 0x10000, 1), EXC_GP);
+    expect_fault(wr(SEG_SS, 0x0, 2), EXC_SS);
+    ck_assert_int_eq(wr(SEG_SS, 0xfffc, 4), 0);
+}
+END_TEST
+
+/* Expand-down, B = 1: valid offsets are limit+1 .. FFFFFFFF. */
+START_TEST(limit_expand_down_32)
+{
+    uint64_t lin;
+    protected_flat(0);
+    set_seg(SEG_SS, 0x00100000, 0x0fff, DATA_DOWN32);
+    ck_assert_int_eq(mmu_check(c, SEG_SS, 0xfffffffc, 4, MMU_WRITE, &lin), 0);
+    ck_assert_uint_eq(lin, 0x000ffffc); /* base + offset wraps at 4 GiB */
+    ck_assert_int_eq(mmu_check(c, SEG_SS, 0x1000, 4, MMU_READ, &lin), 0);
+    ck_assert_int_eq(mmu_check(c, SEG_SS, 0x10000, 4, MMU_READ, &lin), 0);
+    expect_fault(mmu_check(c, SEG_SS, 0xfffffffd, 4, MMU_READ, &lin), EXC_SS);
+    expect_fault(mmu_check(c, SEG_SS, 0x0fff, 1, MMU_READ, &lin), EXC_SS);
+    expect_fault(mmu_check(c, SEG_SS, 0, 4, MMU_READ, &lin), EXC_SS);
+}
+END_TEST
+
+START_TEST(limit_wraps_at_4g)
+{
+    protected_flat(0);
+    expect_fault(rd(SEG_DS, 0xfffffffe, 4), EXC_GP);
+    expect_fault(rd(SEG_SS, 0xffffffff, 2), EXC_SS);
+}
+END_TEST
+
+START_TEST(linear_is_base_plus_offset)
+{
+    uint64_t lin;
+    uint32_t v;
+    protected_flat(0);
+    set_seg(SEG_ES, 0x1000, 0xffff, DATA_RW);
+    m->bus.ram[0x1234] = 0x5a;
+    ck_assert_int_eq(mmu_read(c, SEG_ES, 0x234, 1, &v), 0);
+    ck_assert_uint_eq(v, 0x5a);
+    set_seg(SEG_FS, 0xfffff000u, 0xffffffffu, DATA_RW);
+    ck_assert_int_eq(mmu_check(c, SEG_FS, 0x2000, 4, MMU_READ, &lin), 0);
+    ck_assert_uint_eq(lin, 0x1000);
+}
+END_TEST
+
+/* --- types and null segments --- */
+
+START_TEST(null_segment)
+{
+    protected_flat(0);
+    set_seg(SEG_DS, 0, 0, 0);
+    set_seg(SEG_GS, 0, 0xffffffffu, DATA_RW & ~SEG_ATTR_P);
+    set_seg(SEG_SS, 0, 0, 0);
+    expect_fault(rd(SEG_DS, 0, 1), EXC_GP);
+    expect_fault(wr(SEG_GS, 0, 1), EXC_GP);
+    expect_fault(rd(SEG_SS, 0, 1), EXC_SS);
+}
+END_TEST
+
+START_TEST(type_checks)
+{
+    protected_flat(0);
+    set_seg(SEG_DS, 0, 0xffff, DATA_RO);
+    ck_assert_int_eq(rd(SEG_DS, 0x10, 4), 0);
+    expect_fault(wr(SEG_DS, 0x10, 4), EXC_GP);
+    set_seg(SEG_ES, 0, 0xffff, CODE_XR);
+    ck_assert_int_eq(rd(SEG_ES, 0x10, 4), 0);
+    expect_fault(wr(SEG_ES, 0x10, 4), EXC_GP);
+    set_seg(SEG_FS, 0, 0xffff, CODE_X);
+    expect_fault(rd(SEG_FS, 0x10, 4), EXC_GP);
+    set_seg(SEG_SS, 0, 0xffff, DATA_RO);
+    expect_fault(wr(SEG_SS, 0x10, 2), EXC_SS);
+    ck_assert_uint_eq(m->bus.ram[0x10], 0);
+}
+END_TEST
+
+/* An access that ends exactly at the limit is inside it. */
+START_TEST(access_ending_at_limit)
+{
+    uint32_t v = 0;
+    protected_flat(0);
+    set_seg(SEG_DS, 0, 0xf, DATA_RW);
+    ck_assert_int_eq(mmu_write(c, SEG_DS, 0xe, 2, 0xbeef), 0);
+    ck_assert_int_eq(mmu_read(c, SEG_DS, 0xe, 2, &v), 0);
+    ck_assert_uint_eq(v, 0xbeef);
+    ck_assert_uint_eq(m->bus.ram[0xe], 0xef);
+    ck_assert_uint_eq(m->bus.ram[0xf], 0xbe);
+}
+END_TEST
+
+/* --- real and virtual-8086 mode --- */
+
+START_TEST(real_mode_word_at_ffff)
+{
+    ck_assert(!cpu_protected(c));
+    expect_fault(rd(SEG_DS, 0xffff, 2), EXC_GP);
+    expect_fault(wr(SEG_ES, 0xffff, 2), EXC_GP);
+    expect_fault(wr(SEG_SS, 0xffff, 2), EXC_SS);
+    expect_fault(rd(SEG_SS, 0xfffd, 4), EXC_SS);
+    ck_assert_int_eq(rd(SEG_DS, 0xffff, 1), 0);
+    ck_assert_int_eq(rd(SEG_DS, 0xfffe, 2), 0);
+    ck_assert_uint_eq(m->bus.ram[0xffff], 0);
+}
+END_TEST
+
+/* "Unreal mode": a 4 GiB limit left in the cache by protected mode. */
+START_TEST(unreal_mode_limit)
+{
+    uint32_t v;
+    cpu_load_real_seg(c, SEG_DS, 0);
+    c->seg[SEG_DS].limit = 0xffffffffu;
+    m->bus.ram[0x123456] = 0x77;
+    ck_assert_int_eq(mmu_read(c, SEG_DS, 0x123456, 1, &v), 0);
+    ck_assert_uint_eq(v, 0x77);
+}
+END_TEST
+
+START_TEST(v86_limit)
+{
+    c->cr0 |= CR0_PE;
+    c->eflags |= FL_VM;
+    c->cpl = 3;
+    cpu_load_real_seg(c, SEG_DS, 0x1000);
+    cpu_load_real_seg(c, SEG_SS, 0x2000);
+    ck_assert_int_eq(wr(SEG_DS, 0xfffe, 2), 0);
+    ck_assert_uint_eq(m->bus.ram[0x1fffe], 0x78);
+    expect_fault(rd(SEG_DS, 0xffff, 2), EXC_GP);
+    expect_fault(wr(SEG_SS, 0xffff, 4), EXC_SS);
+}
+END_TEST
+
+/* --- alignment check --- */
+
+START_TEST(alignment_check)
+{
+    uint32_t v;
+    protected_flat(3);
+    c->cr0 |= CR0_AM;
+    c->eflags |= FL_AC;
+    expect_fault(rd(SEG_DS, 0x1001, 2), EXC_AC);
+    expect_fault(wr(SEG_DS, 0x1002, 4), EXC_AC);
+    ck_assert_uint_eq(m->bus.ram[0x1002], 0);
+    ck_assert_int_eq(rd(SEG_DS, 0x1002, 2), 0);
+    ck_assert_int_eq(rd(SEG_DS, 0x1004, 4), 0);
+    ck_assert_int_eq(rd(SEG_DS, 0x1003, 1), 0);
+    /* The linear address is judged: an odd base misaligns an even offset. */
+    set_seg(SEG_ES, 1, 0xffffffffu, DATA_RW | SEG_ATTR_DB | DPL3);
+    expect_fault(rd(SEG_ES, 0x1000, 2), EXC_AC);
+    /* System-structure (linear) accesses are never checked. */
+    ck_assert_int_eq(mmu_read_lin(c, 0x1001, 4, &v, MMU_SUPER), 0);
+    ck_assert_int_eq(mmu_read_lin(c, 0x1001, 4, &v, 0), 0);
+}
+END_TEST
+
+START_TEST(alignment_check_needs_all_three)
+{
+    protected_flat(3);
+    c->cr0 |= CR0_AM;
+    ck_assert_int_eq(rd(SEG_DS, 0x1001, 4), 0); /* EFLAGS.AC clear */
+    c->eflags |= FL_AC;
+    c->cr0 &= ~CR0_AM;
+    ck_assert_int_eq(rd(SEG_DS, 0x1001, 4), 0); /* CR0.AM clear */
+    c->cr0 |= CR0_AM;
+    c->cpl = 0;
+    ck_assert_int_eq(rd(SEG_DS, 0x1001, 4), 0); /* CPL 0 */
+    c->cpl = 3;
+    expect_fault(rd(SEG_DS, 0x1001, 4), EXC_AC);
+}
+END_TEST
+
+START_TEST(alignment_check_v86)
+{
+    c->cr0 |= CR0_PE | CR0_AM;
+    c->eflags |= FL_VM | FL_AC;
+    c->cpl = 3;
+    expect_fault(rd(SEG_DS, 0x0003, 2), EXC_AC);
+}
+END_TEST
+
+/* Order: segment checks, then #AC, then #PF. */
+START_TEST(check_order)
+{
+    protected_flat(3);
+    c->cr0 |= CR0_AM | CR0_PG;
+    c->eflags |= FL_AC;
+    c->cr3 = 0x10000; /* an empty page directory: everything not present */
+    set_seg(SEG_DS, 0, 0xfff, DATA_RW | DPL3);
+    expect_fault(rd(SEG_DS, 0xfff, 2), EXC_GP);
+    expect_fault(rd(SEG_DS, 0x101, 2), EXC_AC);
+    ck_assert_int_eq(rd(SEG_DS, 0x100, 2), CPU_FAULT);
+    ck_assert_int_eq(c->exc.vector, EXC_PF);
+    ck_assert_uint_eq(c->exc.error, PF_ERR_U);
+    ck_assert_uint_eq(c->cr2, 0x100);
+}
+END_TEST
+
+/* mmu_check judges without touching memory or the page tables. */
+START_TEST(check_has_no_side_effects)
+{
+    uint64_t lin;
+    protected_flat(0);
+    c->cr0 |= CR0_PG;
+    c->cr3 = 0x10000;
+    ck_assert_int_eq(mmu_check(c, SEG_DS, 0x5000, 4, MMU_WRITE, &lin), 0);
+    ck_assert_uint_eq(lin, 0x5000);
+    ck_assert_uint_eq(c->tlb.misses, 0);
+}
+END_TEST
+
+/* --- sizes and byte order --- */
+
+START_TEST(sizes_little_endian)
+{
+    uint32_t v;
+    ck_assert_int_eq(mmu_write(c, SEG_DS, 0x100, 4, 0x44332211), 0);
+    ck_assert_uint_eq(m->bus.ram[0x100], 0x11);
+    ck_assert_uint_eq(m->bus.ram[0x103], 0x44);
+    ck_assert_int_eq(mmu_write(c, SEG_DS, 0x104, 2, 0xbbaa), 0);
+    ck_assert_int_eq(mmu_write(c, SEG_DS, 0x106, 1, 0xcc), 0);
+    ck_assert_uint_eq(m->bus.ram[0x105], 0xbb);
+    ck_assert_uint_eq(m->bus.ram[0x106], 0xcc);
+    ck_assert_uint_eq(m->bus.ram[0x107], 0);
+    ck_assert_int_eq(mmu_read(c, SEG_DS, 0x102, 4, &v), 0);
+    ck_assert_uint_eq(v, 0xbbaa4433);
+    ck_assert_int_eq(mmu_read(c, SEG_DS, 0x105, 2, &v), 0);
+    ck_assert_uint_eq(v, 0xccbb);
+}
+END_TEST
+
+/* Beyond RAM a read is all ones and a write is dropped (the bus floats). */
+START_TEST(beyond_ram)
+{
+    uint32_t v;
+    protected_flat(0);
+    ck_assert_int_eq(mmu_read(c, SEG_DS, 0x80000000u, 4, &v), 0);
+    ck_assert_uint_eq(v, 0xffffffffu);
+    ck_assert_int_eq(mmu_write(c, SEG_DS, 0x80000000u, 4, 0), 0);
+    ck_assert_int_eq(mmu_read(c, SEG_DS, RAM_SIZE - 2, 4, &v), 0);
+    ck_assert_uint_eq(v, 0xffff0000u);
+}
+END_TEST
+
+/* --- instruction fetch --- */
+
+START_TEST(fetch_real_mode_cs_limit)
+{
+    uint8_t buf[16];
+    cpu_load_real_seg(c, SEG_CS, 0x1000);
+    m->bus.ram[0x1fffe] = 0xab;
+    m->bus.ram[0x1ffff] = 0xcd;
+    ck_assert_int_eq(mmu_fetch(c, 0xfffe, buf, 15), 2);
+    ck_assert_uint_eq(buf[0], 0xab);
+    ck_assert_uint_eq(buf[1], 0xcd);
+    ck_assert_int_eq(mmu_fetch(c, 0x10000, buf, 13), -1);
+    expect_fault(CPU_FAULT, EXC_GP);
+    ck_assert_int_eq(mmu_fetch(c, 0x0ffd, buf, 15), 3); /* the page ends at 0x11000 */
+}
+END_TEST
+
+START_TEST(fetch_protected_cs_limit)
+{
+    uint8_t buf[16];
+    protected_flat(0);
+    set_seg(SEG_CS, 0x2000, 0x10ff, CODE_X | SEG_ATTR_DB);
+    memset(m->bus.ram + 0x2000, 0x90, 0x1100);
+    ck_assert_int_eq(mmu_fetch(c, 0x10fd, buf, 15), 3);
+    ck_assert_int_eq(mmu_fetch(c, 0x0ff0, buf, 15), 15);
+    ck_assert_int_eq(mmu_fetch(c, 0x0ffa, buf, 15), 6); /* page end at 0x3000 */
+    ck_assert_int_eq(mmu_fetch(c, 0x1100, buf, 15), -1);
+    expect_fault(CPU_FAULT, EXC_GP);
+    set_seg(SEG_CS, 0, 0xffffffffu, CODE_X | SEG_ATTR_DB);
+    ck_assert_int_eq(mmu_fetch(c, 0, buf, 15), 15); /* a 4 GiB limit: no overflow */
+}
+END_TEST
+
+static Suite *mmu_suite(void)
+{
+    Suite *s = suite_create("mmu");
+    TCase *seg = tcase_create("segments");
+    TCase *real = tcase_create("real and v86");
+    TCase *ac = tcase_create("alignment and order");
+    TCase *misc = tcase_create("sizes and fetch");
+    TCase *all[] = {seg, real, ac, misc};
+    for (unsigned k = 0; k < 4; k++) {
+        tcase_add_checked_fixture(all[k], setup, teardown);
+        suite_add_tcase(s, all[k]);
+    }
+    tcase_add_test(seg, limit_expand_up);
+    tcase_add_test(seg, limit_expand_down_16);
+    tcase_add_test(seg, limit_expand_down_32);
+    tcase_add_test(seg, limit_wraps_at_4g);
+    tcase_add_test(seg, linear_is_base_plus_offset);
+    tcase_add_test(seg, null_segment);
+    tcase_add_test(seg, type_checks);
+    tcase_add_test(seg, access_ending_at_limit);
+    tcase_add_test(real, real_mode_word_at_ffff);
+    tcase_add_test(real, unreal_mode_limit);
+    tcase_add_test(real, v86_limit);
+    tcase_add_test(ac, alignment_check);
+    tcase_add_test(ac, alignment_check_needs_all_three);
+    tcase_add_test(ac, alignment_check_v86);
+    tcase_add_test(ac, check_order);
+    tcase_add_test(ac, check_has_no_side_effects);
+    tcase_add_test(misc, sizes_little_endian);
+    tcase_add_test(misc, beyond_ram);
+    tcase_add_test(misc, fetch_real_mode_cs_limit);
+    tcase_add_test(misc, fetch_protected_cs_limit);
+    return s;
+}
+
+int main(void)
+{
+    return um_run_suite(mmu_suite());
+}

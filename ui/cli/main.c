@@ -1,0 +1,78 @@
+/*
+ * main.c - the `lab86` command line: pick the command, print help and
+ * version, report errors the one way every front end reports them.
+ *
+ *     lab86 run --kernel FILE [-m SIZE] [--append CMDLINE] [--max-cycles N]
+ *     lab86 --help | --version
+ *
+ * A host or configuration error is one line on stderr, "lab86: <what>:
+ * <why>", naming the flag or file at fault, and exit status 2.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "emu.h"
+
+static const char main_help_text[] =
+    "usage: lab86 COMMAND [OPTIONS]\n"
+    "\n"
+    "lab86 emulates a PC-compatible x86 machine for operating-systems courses.\n"
+    "\n"
+    "commands:\n"
+    "  run          boot a multiboot kernel, headless (see 'lab86 run --help')\n"
+    "\n"
+    "options:\n"
+    "  -h, --help   print this help\n"
+    "  --version    print the version\n"
+    "\n"
+    "exit status of 'lab86 run': (v << 1) | 1 when the guest writes v to port 0xF4;\n"
+    "2 host or configuration error; 4 triple fault; 6 --max-cycles reached;\n"
+    "8 halted with interrupts disabled.\n";
+
+void cli_error(const char *what, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "lab86: %s: ", what);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct run_args a;
+    if (run_parse_args(argc, argv, &a) != 0)
+        return EXIT_HOST_ERROR;
+    if (a.help) {
+        fputs(run_help_text, stdout);
+        return 0;
+    }
+    return run_main(&a);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(main_help_text, stderr);
+        return EXIT_HOST_ERROR;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        fputs(main_help_text, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("lab86 %s\n", EMU_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (cmd[0] == '-')
+        cli_error(cmd, "unknown option (see 'lab86 --help')");
+    else
+        cli_error(cmd, "unknown command (see 'lab86 --help')");
+    return EXIT_HOST_ERROR;
+}

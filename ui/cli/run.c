@@ -1,0 +1,220 @@
+/*
+ * run.c - `lab86 run`: the headless runner.
+ *
+ * It reads the kernel file (the core does no file I/O), builds the machine
+ * with standard output as the host end of both the 0xE9 console and COM1,
+ * loads the kernel, and then owns the run loop: the core runs a slice of
+ * RUN_SLICE virtual cycles and returns, the runner flushes the output, checks
+ * the cycle limit and Ctrl-C, and goes round again. When the machine stops
+ * for good, the reason becomes the exit status (cli.h) and, except for the
+ * guest's own exit, one line on stderr.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "emu.h"
+
+/* Cycles per emu_run() call: output reaches stdout at least this often, and
+ * Ctrl-C is noticed within one slice. Does not change what the guest sees. */
+#define RUN_SLICE 1000000u
+
+#define READ_CHUNK (64u * 1024u)
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* SIGINT and SIGTERM end the run between slices, with the output flushed. */
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* The host end of the console and the serial port. */
+static void stdout_write(void *opaque, const uint8_t *buf, size_t len)
+{
+    fwrite(buf, 1, len, opaque);
+}
+
+/* Append up to READ_CHUNK bytes of fd to *buf; returns bytes read, 0 at the
+ * end, -1 on error. */
+static ssize_t read_chunk(int fd, uint8_t **buf, size_t *len, size_t *cap)
+{
+    if (*cap - *len < READ_CHUNK) {
+        size_t ncap = *cap ? *cap * 2 : READ_CHUNK;
+        uint8_t *p = realloc(*buf, ncap);
+        if (!p) {
+            errno = ENOMEM;
+            return -1;
+        }
+        *buf = p;
+        *cap = ncap;
+    }
+    ssize_t n;
+    do
+        n = read(fd, *buf + *len, READ_CHUNK);
+    while (n < 0 && errno == EINTR);
+    if (n > 0)
+        *len += (size_t)n;
+    return n;
+}
+
+/* The whole file at path, or NULL after reporting why not. */
+static uint8_t *read_file(const char *path, size_t *len)
+{
+    uint8_t *buf = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        cli_error(path, "%s", strerror(errno));
+        return NULL;
+    }
+    *len = 0;
+    while ((n = read_chunk(fd, &buf, len, &cap)) > 0 && *len <= EMU_RAM_MAX)
+        ;
+    int saved = errno;
+    close(fd);
+    if (n < 0 || *len > EMU_RAM_MAX || *len == 0) {
+        if (n < 0)
+            cli_error(path, "%s", strerror(saved));
+        else
+            cli_error(path, *len ? "file too large for any RAM size" : "empty file");
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* Build the machine and put the kernel in it; NULL after reporting why not. */
+static struct emu *boot(const struct run_args *a, const struct chardev *out)
+{
+    char err[256], what[64];
+    struct emu_config cfg = {.ram_size = a->ram_size, .console = out, .serial = out};
+    struct emu *m = emu_create(&cfg, err, sizeof err);
+    if (!m) {
+        snprintf(what, sizeof what, "-m %.40s", a->mem_text ? a->mem_text : "32M (default)");
+        cli_error(what, "%s", err);
+        return NULL;
+    }
+    size_t len;
+    uint8_t *image = read_file(a->kernel, &len);
+    int r = image ? emu_load_multiboot(m, image, len, a->append, err, sizeof err) : -1;
+    if (image && r != 0)
+        cli_error(a->kernel, "%s", err);
+    free(image);
+    if (r != 0) {
+        emu_destroy(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* --- how a run ends --- */
+
+static int report_limit(struct emu *m, uint64_t max_cycles, bool idle)
+{
+    struct emu_cpu_view v;
+    emu_get_cpu(m, &v);
+    if (idle)
+        fprintf(stderr,
+                "lab86: cycle limit %llu reached (the CPU halted at %04x:%08x to wait "
+                "for an interrupt, and no device on this machine raises one)\n",
+                (unsigned long long)max_cycles, v.cs, v.insn_eip);
+    else
+        fprintf(stderr, "lab86: cycle limit %llu reached\n", (unsigned long long)max_cycles);
+    return EXIT_CYCLE_LIMIT;
+}
+
+static int report_interrupted(struct emu *m)
+{
+    fprintf(stderr, "lab86: interrupted at cycle %llu\n", (unsigned long long)emu_cycles(m));
+    return EXIT_INTERRUPTED;
+}
+
+static int report_stop(struct emu *m, enum emu_stop why)
+{
+    struct emu_cpu_view v;
+    emu_get_cpu(m, &v);
+    switch (why) {
+    case EMU_STOP_EXIT: return (int)(((emu_exit_code(m) << 1) | 1) & 0xff);
+    case EMU_STOP_TRIPLE_FAULT:
+        fprintf(stderr, "lab86: triple fault at CS:EIP %04x:%08x (cycle %llu)\n", v.cs, v.eip,
+                (unsigned long long)v.cycles);
+        return EXIT_TRIPLE_FAULT;
+    case EMU_STOP_HALT_IF0:
+        fprintf(stderr, "lab86: halted with interrupts disabled at %04x:%08x (cycle %llu)\n", v.cs,
+                v.insn_eip, (unsigned long long)v.cycles);
+        return EXIT_HALTED;
+    case EMU_STOP_BUDGET:
+    case EMU_STOP_IDLE: break;
+    }
+    return report_interrupted(m); /* not an end of the run: only a signal stops it there */
+}
+
+/* A halted CPU that nothing will wake, and no cycle limit: wait, using no
+ * host CPU, until a signal ends the run. */
+static int wait_forever(struct emu *m)
+{
+    sigset_t block, old;
+    fprintf(stderr, "lab86: the CPU halted to wait for an interrupt, and no device on this "
+                    "machine raises one; waiting (Ctrl-C to quit)\n");
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    while (!interrupted)
+        sigsuspend(&old);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return report_interrupted(m);
+}
+
+/* Slices until the machine stops, the limit is reached or a signal comes. */
+static int run_loop(struct emu *m, uint64_t max_cycles)
+{
+    bool idle = false;
+    for (;;) {
+        uint64_t budget = RUN_SLICE, now = emu_cycles(m);
+        if (max_cycles && now >= max_cycles)
+            return report_limit(m, max_cycles, idle);
+        if (max_cycles && (idle || max_cycles - now < budget))
+            budget = max_cycles - now; /* idle: nothing will happen, go to the limit */
+        enum emu_stop why = emu_run(m, budget);
+        fflush(stdout);
+        if (why == EMU_STOP_IDLE && !max_cycles)
+            return wait_forever(m);
+        if (why != EMU_STOP_BUDGET && why != EMU_STOP_IDLE)
+            return report_stop(m, why);
+        if (interrupted)
+            return report_interrupted(m);
+        idle = why == EMU_STOP_IDLE;
+    }
+}
+
+int run_main(const struct run_args *a)
+{
+    struct chardev out = {.write = stdout_write, .opaque = stdout};
+    struct emu *m = boot(a, &out);
+    if (!m)
+        return EXIT_HOST_ERROR;
+    catch_signals();
+    int status = run_loop(m, a->max_cycles);
+    fflush(stdout);
+    emu_destroy(m);
+    return status;
+}
