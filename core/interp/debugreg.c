@@ -68,8 +68,7 @@ void dr_check_data(struct cpu *c, uint64_t lin, int size, bool write)
         uint32_t bp = (uint32_t)c->dr[n] & ~(len - 1), bp_last = bp + len - 1;
         /* Overlap of [first, last] and [bp, bp_last]; an access that wraps
          * at 4 GiB is two ranges, checked as such. */
-        bool hit = first <= last ? first <= bp_last && bp <= last
-                                 : bp <= last || bp_last >= first;
+        bool hit = first <= last ? first <= bp_last && bp <= last : bp <= last || bp_last >= first;
         if (hit)
             c->dr6_pending |= DR6_B0 << n;
     }

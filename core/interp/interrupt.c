@@ -63,16 +63,16 @@ static unsigned attr_dpl(uint16_t attr)
 /* One delivery in progress: what the gate and the handler's code segment
  * say, gathered and checked before any register changes. */
 struct delivery {
-    int vector;       /* 0-255 */
-    int kind;         /* enum int_kind */
-    bool has_err;     /* push err (protected mode only) */
-    uint32_t err;     /* the error code */
-    uint32_t eflags;  /* the EFLAGS image to push (RF set for faults) */
-    bool gate32;      /* 32-bit gate: 4-byte pushes and a 32-bit offset */
-    bool trap;        /* trap gate: IF left alone */
-    uint16_t cs_sel;  /* the handler's code segment selector */
-    struct desc cs;   /* and its descriptor */
-    uint32_t eip;     /* the handler's offset */
+    int vector;      /* 0-255 */
+    int kind;        /* enum int_kind */
+    bool has_err;    /* push err (protected mode only) */
+    uint32_t err;    /* the error code */
+    uint32_t eflags; /* the EFLAGS image to push (RF set for faults) */
+    bool gate32;     /* 32-bit gate: 4-byte pushes and a 32-bit offset */
+    bool trap;       /* trap gate: IF left alone */
+    uint16_t cs_sel; /* the handler's code segment selector */
+    struct desc cs;  /* and its descriptor */
+    uint32_t eip;    /* the handler's offset */
 };
 
 /* A frame being pushed, possibly on a stack that is not SS:ESP yet. The
@@ -147,8 +147,11 @@ static int frame_store(struct cpu *c, const struct frame *f)
 /* A frame on the current stack, SS:eSP. */
 static void frame_current(const struct cpu *c, struct frame *f, int size)
 {
-    *f = (struct frame){.ss = c->seg[SEG_SS], .sp = cpu_sp(c), .big = c->stack32,
-                        .pm = cpu_protected(c), .size = size};
+    *f = (struct frame){.ss = c->seg[SEG_SS],
+                        .sp = cpu_sp(c),
+                        .big = c->stack32,
+                        .pm = cpu_protected(c),
+                        .size = size};
 }
 
 /* Push the return state every handler gets: EFLAGS, CS, EIP, error code. */
@@ -327,9 +330,32 @@ static void null_seg(struct cpu *c, int sreg)
     c->seg[sreg] = (struct seg){0, 0, 0, 0};
 }
 
+/* The frame on the inner stack ss_sel/ssd at esp: the v86 data segments
+ * (from v86 mode), the old SS:ESP, then the return frame. */
+static void frame_inner(struct frame *f, const struct cpu *c, const struct delivery *dv,
+                        uint16_t ss_sel, struct desc ssd, uint32_t esp)
+{
+    bool big = (desc_attr(ssd) & SEG_ATTR_DB) != 0;
+    *f = (struct frame){.ss = {ss_sel, desc_base(ssd), desc_limit(ssd), desc_attr(ssd)},
+                        .sp = big ? esp : esp & 0xffffu,
+                        .big = big,
+                        .pm = true,
+                        .mmu_flags = MMU_SUPER,
+                        .ss_err = sel_err(ss_sel),
+                        .size = dv->gate32 ? 4 : 2};
+    if (cpu_v86(c)) {
+        frame_push(f, c->seg[SEG_GS].sel);
+        frame_push(f, c->seg[SEG_FS].sel);
+        frame_push(f, c->seg[SEG_DS].sel);
+        frame_push(f, c->seg[SEG_ES].sel);
+    }
+    frame_push(f, c->seg[SEG_SS].sel);
+    frame_push(f, (uint32_t)c->gpr[R_ESP]);
+    frame_return(f, c, dv);
+}
+
 /* A handler more privileged than the interrupted code, or any handler of an
- * interrupt from v86 mode: switch to the inner stack from the TSS and push
- * the old SS:ESP (and the v86 data segments) before the return frame. */
+ * interrupt from v86 mode: switch to the inner stack from the TSS. */
 static int to_inner_level(struct cpu *c, struct delivery *dv)
 {
     unsigned dpl = attr_dpl(desc_attr(dv->cs));
@@ -341,20 +367,7 @@ static int to_inner_level(struct cpu *c, struct delivery *dv)
 
     TRY(tss_stack(c, dpl, &ss_sel, &esp));
     TRY(check_inner_ss(c, ss_sel, dpl, &ssd));
-    bool big = (desc_attr(ssd) & SEG_ATTR_DB) != 0;
-    f = (struct frame){.ss = {ss_sel, desc_base(ssd), desc_limit(ssd), desc_attr(ssd)},
-                       .sp = big ? esp : esp & 0xffffu, .big = big, .pm = true,
-                       .mmu_flags = MMU_SUPER, .ss_err = sel_err(ss_sel),
-                       .size = dv->gate32 ? 4 : 2};
-    if (v86) {
-        frame_push(&f, c->seg[SEG_GS].sel);
-        frame_push(&f, c->seg[SEG_FS].sel);
-        frame_push(&f, c->seg[SEG_DS].sel);
-        frame_push(&f, c->seg[SEG_ES].sel);
-    }
-    frame_push(&f, c->seg[SEG_SS].sel);
-    frame_push(&f, (uint32_t)c->gpr[R_ESP]);
-    frame_return(&f, c, dv);
+    frame_inner(&f, c, dv, ss_sel, ssd, esp);
     TRY(frame_check(c, &f));
     TRY(check_target_limit(c, dv));
     TRY(cpu_set_accessed(c, ss_sel, &ssd));
@@ -441,8 +454,8 @@ static int deliver(struct cpu *c, struct delivery *dv)
 
 int cpu_interrupt(struct cpu *c, int vector, int kind, bool has_err, uint32_t err)
 {
-    struct delivery dv = {.vector = vector & 0xff, .kind = kind, .has_err = has_err, .err = err,
-                          .eflags = c->eflags};
+    struct delivery dv = {
+        .vector = vector & 0xff, .kind = kind, .has_err = has_err, .err = err, .eflags = c->eflags};
     return deliver(c, &dv);
 }
 
@@ -489,8 +502,11 @@ void cpu_exception(struct cpu *c)
         if (first >= 0 && is_double(first, e.vector))
             e = (struct exc){.vector = EXC_DF, .has_error = true, .error = 0};
         uint32_t rf = is_fault(e.vector) ? FL_RF : 0;
-        struct delivery dv = {.vector = e.vector, .kind = INT_EXCEPTION, .has_err = e.has_error,
-                              .err = e.error, .eflags = c->eflags | rf};
+        struct delivery dv = {.vector = e.vector,
+                              .kind = INT_EXCEPTION,
+                              .has_err = e.has_error,
+                              .err = e.error,
+                              .eflags = c->eflags | rf};
         c->exc_depth++;
         if (!deliver(c, &dv))
             return;

@@ -21,8 +21,8 @@
  *       has an even number of 1 bits.
  *
  * Undefined flags: the logic operations (AND OR XOR TEST) leave AF
- * undefined; we clear it, as Intel processors do (and the 80286 vectors in
- * shared/testdata agree). Everything else here is fully defined.
+ * undefined; we clear it, which is what the hardware-captured 80286 vectors
+ * in shared/testdata show in every case. Everything else here is defined.
  *
  * Memory destinations: a read-modify-write instruction reads its operand,
  * computes, then writes; the write is its last access that can fault (a
@@ -95,6 +95,14 @@ static uint32_t sub_flags(int size, uint32_t a, uint32_t b, uint32_t borrow_in, 
     return res;
 }
 
+/* A logic operation's result: its flags in *f are SF ZF PF, with CF OF
+ * and AF clear. */
+static uint32_t logic_flags(int size, uint32_t res, uint32_t *f)
+{
+    *f = flags_szp(size, res);
+    return res;
+}
+
 uint32_t alu(struct cpu *c, int k, int size, uint32_t a, uint32_t b)
 {
     uint32_t m = size_mask(size), carry = (c->eflags & FL_CF) ? 1 : 0;
@@ -108,9 +116,9 @@ uint32_t alu(struct cpu *c, int k, int size, uint32_t a, uint32_t b)
     case ALU_SBB: res = sub_flags(size, a, b, carry, &f); break;
     case ALU_SUB:
     case ALU_CMP: res = sub_flags(size, a, b, 0, &f); break;
-    case ALU_OR: res = a | b; f = flags_szp(size, res); break;
-    case ALU_AND: res = a & b; f = flags_szp(size, res); break;
-    default: res = a ^ b; f = flags_szp(size, res); break; /* ALU_XOR */
+    case ALU_OR: res = logic_flags(size, a | b, &f); break;
+    case ALU_AND: res = logic_flags(size, a & b, &f); break;
+    default: res = logic_flags(size, a ^ b, &f); break; /* ALU_XOR */
     }
     c->eflags = (c->eflags & ~FL_ARITH) | f;
     return res;

@@ -29,7 +29,9 @@
  * destination operand is written back if the comparison fails"). The
  * Pentium's CMPXCHG8B does the same with 64 bits; before its first write it
  * checks that both halves can be written, so a fault on the second half
- * cannot leave the first half changed.
+ * cannot leave the first half changed. Not emulated: its alignment check
+ * (#AC) looks at each dword, where the Pentium checks the 8-byte
+ * alignment.
  *
  * BSWAP with a 16-bit operand is undefined. Processors swap the bytes of
  * the zero-extended 32-bit value and keep the low half, which leaves zero

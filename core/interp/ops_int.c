@@ -36,7 +36,8 @@
 #include "ops.h"
 
 /* EFLAGS bits a real-mode 32-bit IRET loads: all but VM, VIF and VIP. */
-#define IRET_REAL32_MASK (FL_ARITH | FL_TF | FL_IF | FL_DF | FL_IOPL | FL_NT | FL_RF | FL_AC | FL_ID)
+#define IRET_REAL32_MASK                                                                           \
+    (FL_ARITH | FL_TF | FL_IF | FL_DF | FL_IOPL | FL_NT | FL_RF | FL_AC | FL_ID)
 /* ... a v86-mode 32-bit IRET: IOPL is the monitor's. */
 #define IRET_V86_32_MASK (IRET_REAL32_MASK & ~FL_IOPL)
 

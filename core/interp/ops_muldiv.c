@@ -29,16 +29,20 @@
  *   DIV, IDIV  all six undefined: left unchanged. Cyrix processors behave
  *              this way; Intel ones alter them in undocumented ways, which
  *              is what the old "5 / 2" test uses to tell a Cyrix from an
- *              Intel 486. A teaching machine has no such need.
+ *              Intel 486 (a guest that runs it takes lab86 for a Cyrix;
+ *              one that asks CPUID, which lab86 has, is not misled).
+ *              The 80286 vectors mask them all.
  *   DAA, DAS   OF as the overflow of AL plus (minus) the whole correction
  *              (06, 60 or 66) in one addition; the 80286 vectors in
  *              shared/testdata agree in all their cases.
  *   AAA, AAS   SF ZF PF OF as the 8-bit addition (subtraction) of 6 to AL
  *              before AL is masked to a digit (of 0 when no adjustment is
  *              made), again as the 80286 vectors show.
- *   AAM        OF AF CF cleared; AAD: OF AF CF as the 8-bit addition of
- *              AL and AH * base that AAD is (R. Collins, "Undocumented
- *              OpCodes: AAD", documents the flags as set by that addition).
+ *   AAM        OF AF CF cleared (the 80286 vectors agree).
+ *   AAD        OF AF CF as the 8-bit addition of AL and AH * base that AAD
+ *              is: R. Collins ("Undocumented OpCodes: AAD") documents the
+ *              flags as set by that addition; the 80286 vectors agree for
+ *              CF and AF but not always for OF.
  */
 #include "ops.h"
 

@@ -54,18 +54,18 @@ struct tss_layout {
 static const struct tss_layout tss32_layout = {0x20, 0x24, 0x28, 0x48, 0x60, 4, 6, 0x67};
 static const struct tss_layout tss16_layout = {0x0e, 0x10, 0x12, 0x22, 0x2a, 2, 4, 0x2b};
 
-#define TSS32_CR3 0x1c  /* PDBR */
+#define TSS32_CR3  0x1c /* PDBR */
 #define TSS32_TRAP 0x64 /* bit 0: T, #DB when the task starts */
 
 /* The new task's state, read from its TSS before anything is committed. */
 struct tss_state {
-    uint32_t cr3;      /* page directory base (32-bit TSS only) */
-    uint32_t eip;      /* where the task resumes */
-    uint32_t eflags;   /* its flags (the low 16 only from a 16-bit TSS) */
-    uint32_t gpr[8];   /* EAX..EDI */
-    uint16_t sreg[6];  /* ES CS SS DS FS GS (FS and GS null from a 16-bit TSS) */
-    uint16_t ldt;      /* LDT selector */
-    bool trap;         /* T bit */
+    uint32_t cr3;     /* page directory base (32-bit TSS only) */
+    uint32_t eip;     /* where the task resumes */
+    uint32_t eflags;  /* its flags (the low 16 only from a 16-bit TSS) */
+    uint32_t gpr[8];  /* EAX..EDI */
+    uint16_t sreg[6]; /* ES CS SS DS FS GS (FS and GS null from a 16-bit TSS) */
+    uint16_t ldt;     /* LDT selector */
+    bool trap;        /* T bit */
 };
 
 static uint32_t sel_err(uint32_t sel)
@@ -282,8 +282,7 @@ static int load_segments(struct cpu *c, const struct tss_state *s)
     return 0;
 }
 
-int task_switch(struct cpu *c, uint16_t sel, struct desc d, int reason, bool has_err,
-                uint32_t err)
+int task_switch(struct cpu *c, uint16_t sel, struct desc d, int reason, bool has_err, uint32_t err)
 {
     const struct tss_layout *l = layout_of(desc_attr(d));
     struct tss_state s;

@@ -29,16 +29,21 @@
  * translates both pages of a crossing access before touching either, so a
  * fault in the second page leaves the first unchanged.
  *
- * Not emulated: the segment-limit checks of 64-bit mode (there is none
- * yet) and the debug-register data breakpoints (the debugger core's).
+ * A segmented data access that completes is then matched against the
+ * DR0-DR3 data breakpoints (debugreg.c), whose #DB trap follows the
+ * instruction. The CPU's own accesses to system structures (the *_lin
+ * functions) and instruction fetches are not matched here.
+ *
+ * Not emulated: the segment checks of 64-bit mode (there is none yet).
  */
 #include "mmu.h"
 
 #include <string.h>
 
 #include "bus.h"
+#include "interp/exec.h"
 
-#define PAGE_SIZE 0x1000u
+#define PAGE_SIZE   0x1000u
 #define PAGE_OFFSET 0xfffu /* offset in a 4 KiB page */
 
 /* --- segments --- */
@@ -251,12 +256,23 @@ int mmu_write_lin(struct cpu *c, uint64_t lin, int size, uint32_t val, int flags
 
 /* --- segmented accesses --- */
 
+/* A data access that completed may match a DR0-DR3 data breakpoint; the
+ * #DB trap follows the instruction (debugreg.c). With none enabled, which
+ * is nearly always, this costs one test of DR7. */
+static inline void data_breakpoints(struct cpu *c, uint32_t lin, int size, bool write)
+{
+    if (c->dr[7] & DR7_ENABLE_MASK)
+        dr_check_data(c, lin, size, write);
+}
+
 int mmu_read(struct cpu *c, int sreg, uint32_t off, int size, uint32_t *val)
 {
     uint32_t lin;
     TRY(seg_linear(c, sreg, off, size, MMU_READ, &lin));
     TRY(align_check(c, lin, size));
-    return read_lin(c, lin, size, val, c->cpl == 3);
+    TRY(read_lin(c, lin, size, val, c->cpl == 3));
+    data_breakpoints(c, lin, size, false);
+    return 0;
 }
 
 int mmu_write(struct cpu *c, int sreg, uint32_t off, int size, uint32_t val)
@@ -264,7 +280,9 @@ int mmu_write(struct cpu *c, int sreg, uint32_t off, int size, uint32_t val)
     uint32_t lin;
     TRY(seg_linear(c, sreg, off, size, MMU_WRITE, &lin));
     TRY(align_check(c, lin, size));
-    return write_lin(c, lin, size, val, c->cpl == 3);
+    TRY(write_lin(c, lin, size, val, c->cpl == 3));
+    data_breakpoints(c, lin, size, true);
+    return 0;
 }
 
 /* --- instruction fetch --- */

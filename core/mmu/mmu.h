@@ -34,15 +34,15 @@ enum mmu_access { MMU_READ = 0, MMU_WRITE = 1, MMU_EXEC = 2 };
 /* Bits of a page-directory or page-table entry (SDM vol. 3, 4.3, tables 4-4
  * to 4-6). Bits 31:12 hold the physical address of the next level or the
  * page (31:22 for a 4 MiB page). */
-#define PTE_P 0x001u   /* present */
-#define PTE_RW 0x002u  /* writable (else read-only) */
-#define PTE_US 0x004u  /* user-accessible (else supervisor only) */
+#define PTE_P   0x001u /* present */
+#define PTE_RW  0x002u /* writable (else read-only) */
+#define PTE_US  0x004u /* user-accessible (else supervisor only) */
 #define PTE_PWT 0x008u /* write-through (caching: ignored here) */
 #define PTE_PCD 0x010u /* cache disable (caching: ignored here) */
-#define PTE_A 0x020u   /* accessed: set by the walk */
-#define PTE_D 0x040u   /* dirty: set by a write (PTE, or PDE of a 4 MiB page) */
-#define PTE_PS 0x080u  /* PDE: 4 MiB page when CR4.PSE */
-#define PTE_G 0x100u   /* global (PTE, or PDE of a 4 MiB page) when CR4.PGE */
+#define PTE_A   0x020u /* accessed: set by the walk */
+#define PTE_D   0x040u /* dirty: set by a write (PTE, or PDE of a 4 MiB page) */
+#define PTE_PS  0x080u /* PDE: 4 MiB page when CR4.PSE */
+#define PTE_G   0x100u /* global (PTE, or PDE of a 4 MiB page) when CR4.PGE */
 
 /* Bits of the #PF error code (SDM vol. 3, 4.7). */
 #define PF_ERR_P 0x01u /* 1: protection violation; 0: page not present */

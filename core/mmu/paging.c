@@ -38,13 +38,13 @@
 
 #include "bus.h"
 
-#define PAGE_SIZE 0x1000u
-#define PAGE_OFFSET 0xfffu        /* offset in a 4 KiB page */
-#define ENTRY_ADDR 0xfffff000u    /* CR3, PDE, PTE: address of the next level or page */
-#define LARGE_ADDR 0xffc00000u    /* 4 MiB PDE: address of the page */
-#define LARGE_SIZE 0x400000u      /* a 4 MiB page */
-#define LARGE_OFFSET 0x3fffffu    /* offset in a 4 MiB page */
-#define TABLE_INDEX 0x3ffu        /* 10 bits of linear address per level */
+#define PAGE_SIZE    0x1000u
+#define PAGE_OFFSET  0xfffu      /* offset in a 4 KiB page */
+#define ENTRY_ADDR   0xfffff000u /* CR3, PDE, PTE: address of the next level or page */
+#define LARGE_ADDR   0xffc00000u /* 4 MiB PDE: address of the page */
+#define LARGE_SIZE   0x400000u   /* a 4 MiB page */
+#define LARGE_OFFSET 0x3fffffu   /* offset in a 4 MiB page */
+#define TABLE_INDEX  0x3ffu      /* 10 bits of linear address per level */
 
 /* --- reading and updating the tables --- */
 
@@ -193,8 +193,7 @@ static bool cr0_wp(const struct cpu *c)
     return (c->cr0 & CR0_WP) != 0;
 }
 
-int mmu_tlb_entry(struct cpu *c, uint32_t lin, int acc, bool user, bool dry,
-                  struct tlb_entry *out)
+int mmu_tlb_entry(struct cpu *c, uint32_t lin, int acc, bool user, bool dry, struct tlb_entry *out)
 {
     struct tlb_entry *hit = tlb_hit(&c->tlb, lin, tlb_need(user, acc == MMU_WRITE, cr0_wp(c)));
     struct mmu_walk w;

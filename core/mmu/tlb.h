@@ -32,16 +32,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TLB_BITS 8
+#define TLB_BITS    8
 #define TLB_ENTRIES (1u << TLB_BITS)
 
 /* Rights and state cached in an entry. */
-#define TLB_VALID 0x01u  /* entry holds a translation */
-#define TLB_WRITE 0x02u  /* writable: R/W set at every level of the walk */
-#define TLB_USER 0x04u   /* user-accessible: U/S set at every level of the walk */
-#define TLB_DIRTY 0x08u  /* the final entry's dirty bit is already set */
+#define TLB_VALID  0x01u /* entry holds a translation */
+#define TLB_WRITE  0x02u /* writable: R/W set at every level of the walk */
+#define TLB_USER   0x04u /* user-accessible: U/S set at every level of the walk */
+#define TLB_DIRTY  0x08u /* the final entry's dirty bit is already set */
 #define TLB_GLOBAL 0x10u /* global page: survives a CR3 write (CR4.PGE) */
-#define TLB_LARGE 0x20u  /* one 4 KiB piece of a 4 MiB page */
+#define TLB_LARGE  0x20u /* one 4 KiB piece of a 4 MiB page */
 
 struct tlb_entry {
     uint32_t lpage; /* tag: linear address >> 12 */

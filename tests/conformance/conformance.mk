@@ -6,7 +6,7 @@
 # The runner takes the data directory as its argument; sst286 --only XX runs one form.
 
 SST286_DIR ?= ../shared/testdata/sst286
-CONF_SRC := tests/conformance/sst286.c tests/conformance/moo.c tests/conformance/meta.c
+CONF_SRC := $(addprefix tests/conformance/,sst286.c rules.c moo.c meta.c)
 CONF_OBJ := $(CONF_SRC:%.c=$(BUILD)/obj/%.o)
 SST286 := $(BUILD)/tests/sst286
 

@@ -11,23 +11,24 @@
  */
 #include "meta.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_JSON (4u << 20) /* metadata.json is about 46 KiB */
 #define MAX_KEYS 8          /* object keys kept in the path */
-#define KEY_LEN 16          /* longest key kept (longer ones are truncated) */
+#define KEY_LEN  16         /* longest key kept (longer ones are truncated) */
 #define MAX_NEST 32         /* objects and arrays nested */
 
 /* The walker's state. */
 struct json {
-    const char *p, *end;           /* cursor and end of the text */
-    int depth;                     /* keys in path[] */
-    int nest;                      /* open objects and arrays */
-    char path[MAX_KEYS][KEY_LEN];  /* keys from the root to the current value */
-    struct meta *m;                /* where results go */
-    const char *err;               /* first error, or NULL */
+    const char *p, *end;          /* cursor and end of the text */
+    int depth;                    /* keys in path[] */
+    int nest;                     /* open objects and arrays */
+    char path[MAX_KEYS][KEY_LEN]; /* keys from the root to the current value */
+    struct meta *m;               /* where results go */
+    const char *err;              /* first error, or NULL */
 };
 
 static void parse_value(struct json *j);
@@ -234,7 +235,7 @@ static char *slurp(const char *path, size_t *len, const char **why)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        *why = "cannot open";
+        *why = strerror(errno);
         return NULL;
     }
     char *buf = malloc(MAX_JSON);
@@ -268,8 +269,7 @@ int meta_load(struct meta *m, const char *path, char *err, size_t errlen)
     if (!j.err && !meta_find(m, "00"))
         j.err = "no \"opcodes\" entries";
     if (j.err)
-        snprintf(err, errlen, "%s: malformed near byte %zu: %s", path,
-                 (size_t)(j.p - text), j.err);
+        snprintf(err, errlen, "%s: malformed near byte %zu: %s", path, (size_t)(j.p - text), j.err);
     free(text);
     return j.err ? -1 : 0;
 }

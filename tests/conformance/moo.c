@@ -21,11 +21,11 @@
 #define MOO_MAX_FILE (256u << 20)
 
 /* Offsets inside fixed-layout payloads (README: "The MOO format"). */
-#define HDR_LEN 12        /* MOO : major, minor, reserved[2], test_count, cpu_id[4] */
-#define META_MODE_OFF 27  /* META: cpu_mode after major..seed */
-#define EXCP_LEN 5        /* EXCP: vector, flags address */
-#define HASH_LEN 20       /* HASH: SHA-1 */
-#define RAM_ENTRY 5       /* RAM : u32 address, u8 value */
+#define HDR_LEN       12 /* MOO : major, minor, reserved[2], test_count, cpu_id[4] */
+#define META_MODE_OFF 27 /* META: cpu_mode after major..seed */
+#define EXCP_LEN      5  /* EXCP: vector, flags address */
+#define HASH_LEN      20 /* HASH: SHA-1 */
+#define RAM_ENTRY     5  /* RAM : u32 address, u8 value */
 
 /* A bounded byte range and a cursor into it. */
 struct span {
@@ -280,11 +280,12 @@ static int read_file(struct moo_file *f, const char *path)
             break;
         len += (size_t)n;
     }
+    /* A stream that stops short ends with n == 0 and Z_BUF_ERROR. */
     int gzerr = Z_OK;
-    const char *msg = n < 0 ? gzerror(gz, &gzerr) : NULL;
-    int rc = !buf || len == cap ? set_err(f, "too large, or out of memory")
-             : n < 0            ? set_err(f, "corrupt gzip data: %s", msg)
-                                : 0;
+    const char *msg = gzerror(gz, &gzerr);
+    int rc = !buf || len == cap              ? set_err(f, "too large, or out of memory")
+             : n < 0 || gzerr == Z_BUF_ERROR ? set_err(f, "corrupt or truncated gzip data: %s", msg)
+                                             : 0;
     gzclose(gz);
     if (rc) {
         free(buf);

@@ -23,57 +23,70 @@
 
 /* Register order of a REGS chunk: bit k of its mask is register k. */
 enum {
-    MOO_AX, MOO_BX, MOO_CX, MOO_DX, MOO_CS, MOO_SS, MOO_DS, MOO_ES,
-    MOO_SP, MOO_BP, MOO_SI, MOO_DI, MOO_IP, MOO_FLAGS, MOO_NREGS
+    MOO_AX,
+    MOO_BX,
+    MOO_CX,
+    MOO_DX,
+    MOO_CS,
+    MOO_SS,
+    MOO_DS,
+    MOO_ES,
+    MOO_SP,
+    MOO_BP,
+    MOO_SI,
+    MOO_DI,
+    MOO_IP,
+    MOO_FLAGS,
+    MOO_NREGS
 };
 
 /* A REGS (or RMSK) chunk: the registers whose mask bit is set. */
 struct moo_regs {
-    uint16_t mask;           /* bit k set: r[k] is given */
-    uint16_t r[MOO_NREGS];   /* values, indexed by MOO_AX.. */
+    uint16_t mask;         /* bit k set: r[k] is given */
+    uint16_t r[MOO_NREGS]; /* values, indexed by MOO_AX.. */
 };
 
 /* A RAM chunk: count entries of (u32 address, u8 value), left packed. */
 struct moo_ram {
-    const uint8_t *p;        /* the first entry */
-    uint32_t count;          /* number of 5-byte entries */
+    const uint8_t *p; /* the first entry */
+    uint32_t count;   /* number of 5-byte entries */
 };
 
 /* An INIT or FINA container. */
 struct moo_state {
-    struct moo_regs regs;    /* REGS */
-    struct moo_ram ram;      /* RAM (count 0 if absent) */
-    bool has_rmsk;           /* an RMSK chunk was inside */
-    struct moo_regs rmsk;    /* masks for undefined register bits */
+    struct moo_regs regs; /* REGS */
+    struct moo_ram ram;   /* RAM (count 0 if absent) */
+    bool has_rmsk;        /* an RMSK chunk was inside */
+    struct moo_regs rmsk; /* masks for undefined register bits */
 };
 
 /* One TEST chunk. */
 struct moo_test {
-    uint32_t index;          /* test number in the file */
-    char name[96];           /* NAME: disassembly (truncated, NUL-terminated) */
-    const uint8_t *bytes;    /* BYTS: instruction bytes (points into the file) */
-    uint32_t nbytes;         /* their count */
-    struct moo_state init;   /* INIT */
-    struct moo_state fina;   /* FINA */
-    bool has_excp;           /* an EXCP chunk was given */
-    uint8_t excp_vector;     /* exception or interrupt vector taken */
+    uint32_t index;           /* test number in the file */
+    char name[96];            /* NAME: disassembly (truncated, NUL-terminated) */
+    const uint8_t *bytes;     /* BYTS: instruction bytes (points into the file) */
+    uint32_t nbytes;          /* their count */
+    struct moo_state init;    /* INIT */
+    struct moo_state fina;    /* FINA */
+    bool has_excp;            /* an EXCP chunk was given */
+    uint8_t excp_vector;      /* exception or interrupt vector taken */
     uint32_t excp_flags_addr; /* address of the FLAGS image pushed */
-    bool has_hash;           /* a HASH chunk was given */
-    uint8_t hash[20];        /* SHA-1 identifying the test */
+    bool has_hash;            /* a HASH chunk was given */
+    uint8_t hash[20];         /* SHA-1 identifying the test */
 };
 
 /* An open MOO file. */
 struct moo_file {
-    uint8_t *data;           /* the decompressed file */
-    size_t len;              /* its length */
-    size_t pos;              /* offset of the next top-level chunk */
-    uint8_t major, minor;    /* format version from the MOO header */
-    uint32_t test_count;     /* tests announced by the header */
-    char cpu_id[5];          /* "C286" */
-    uint8_t cpu_mode;        /* from META: 0 = real mode */
-    bool has_rmsk;           /* a top-level RMSK chunk was seen */
-    struct moo_regs rmsk;    /* its masks */
-    char err[160];           /* what went wrong, after a -1 return */
+    uint8_t *data;        /* the decompressed file */
+    size_t len;           /* its length */
+    size_t pos;           /* offset of the next top-level chunk */
+    uint8_t major, minor; /* format version from the MOO header */
+    uint32_t test_count;  /* tests announced by the header */
+    char cpu_id[5];       /* "C286" */
+    uint8_t cpu_mode;     /* from META: 0 = real mode */
+    bool has_rmsk;        /* a top-level RMSK chunk was seen */
+    struct moo_regs rmsk; /* its masks */
+    char err[160];        /* what went wrong, after a -1 return */
 };
 
 /* Read the gzip (or plain) file at path and check its MOO header.

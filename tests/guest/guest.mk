@@ -52,3 +52,4 @@ guest-check: $(LAB86) $(GUEST_IMAGES)
 
 guest-check-qemu: $(GUEST_IMAGES)
 	sh $(GUEST_SRC)/run-qemu.sh $(BUILD)
+CHECK_TARGETS += guest-check

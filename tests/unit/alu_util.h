@@ -40,6 +40,8 @@ struct hregs {
 
 /* --- the host side --- */
 
+/* The stub's bytes, one instruction group a line. */
+/* clang-format off */
 /* Stub prologue: push rbx; mov r8, rdi; push qword [r8+24]; popfq; then
  * mov eax/ebx/ecx/edx/esi/edi, [r8 + 0..20]. */
 static const uint8_t host_prologue[] = {
@@ -55,41 +57,72 @@ static const uint8_t host_epilogue[] = {
     0x41, 0x89, 0x50, 0x0c, 0x41, 0x89, 0x70, 0x10, 0x41, 0x89, 0x78, 0x14,
     0x5b, 0xc3,
 };
+/* clang-format on */
 
 static sigjmp_buf host_fault_jmp;
+static volatile sig_atomic_t host_running; /* a stub is executing */
+static volatile sig_atomic_t host_signal;  /* the signal that stopped it */
 
+/* SIGFPE or SIGILL: from the stub, back to host_exec(); from anywhere else
+ * (a bug), the default action. */
 static inline void host_fault_handler(int sig)
 {
-    siglongjmp(host_fault_jmp, sig);
+    if (host_running) {
+        host_signal = sig;
+        siglongjmp(host_fault_jmp, 1);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* The stub's page, mapped once: writable and executable if the host allows
+ * it, else (W^X hosts) flipped between the two around each run. */
+static inline uint8_t *host_page(bool *flip)
+{
+    static uint8_t *page;
+    static bool wx;
+    if (!page) {
+        page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+                    0);
+        if (page == MAP_FAILED) {
+            wx = true;
+            page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        }
+        ck_assert_msg(page != MAP_FAILED, "cannot map a page for the host stub");
+        struct sigaction sa = {.sa_handler = host_fault_handler};
+        sigaction(SIGFPE, &sa, NULL);
+        sigaction(SIGILL, &sa, NULL);
+    }
+    *flip = wx;
+    return page;
 }
 
 /* Run n instruction bytes on the host CPU with the registers in *r.
  * Returns 0, or the signal (SIGFPE for #DE, SIGILL for #UD) it raised. */
 static inline int host_exec(const uint8_t *insn, int n, struct hregs *r)
 {
-    static uint8_t *page;
-    if (!page) {
-        page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
-                    -1, 0);
-        ck_assert_msg(page != MAP_FAILED, "cannot map an executable page for the host stub");
-    }
+    bool flip;
+    uint8_t *page = host_page(&flip);
+    if (flip)
+        ck_assert_int_eq(mprotect(page, 4096, PROT_READ | PROT_WRITE), 0);
     size_t at = 0;
     memcpy(page + at, host_prologue, sizeof host_prologue);
     at += sizeof host_prologue;
     memcpy(page + at, insn, (size_t)n);
     at += (size_t)n;
     memcpy(page + at, host_epilogue, sizeof host_epilogue);
+    if (flip)
+        ck_assert_msg(mprotect(page, 4096, PROT_READ | PROT_EXEC) == 0,
+                      "the host refuses to execute the test stub");
 
     void (*stub)(struct hregs *) = (void (*)(struct hregs *))(void *)page;
-    struct sigaction sa = {.sa_handler = host_fault_handler}, old_fpe, old_ill;
-    sigaction(SIGFPE, &sa, &old_fpe);
-    sigaction(SIGILL, &sa, &old_ill);
-    int sig = sigsetjmp(host_fault_jmp, 1);
-    if (sig == 0)
+    host_signal = 0;
+    if (sigsetjmp(host_fault_jmp, 1) == 0) {
+        host_running = 1;
         stub(r);
-    sigaction(SIGFPE, &old_fpe, NULL);
-    sigaction(SIGILL, &old_ill, NULL);
-    return sig;
+    }
+    host_running = 0;
+    return host_signal;
 }
 
 /* --- the emulator side --- */
@@ -103,8 +136,7 @@ static inline int unit_dispatch(struct cpu *c, const struct insn *i)
         return op_##handler(c, i);
 #include "interp/opcodes.def"
 #undef OP
-    default:
-        return cpu_fault(c, EXC_UD, 0);
+    default: return cpu_fault(c, EXC_UD, 0);
     }
 }
 
@@ -155,9 +187,9 @@ static inline uint64_t rnd_next(uint64_t *s)
  * sign boundary, all ones, a nibble boundary for AF). */
 static inline uint32_t rnd_operand(uint64_t *s, int size)
 {
-    static const uint32_t edges[] = {0,          1,          2,          0x0f,       0x10,
-                                     0x7f,       0x80,       0xff,       0x7fff,     0x8000,
-                                     0xffff,     0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe};
+    static const uint32_t edges[] = {0,      1,          2,          0x0f,       0x10,
+                                     0x7f,   0x80,       0xff,       0x7fff,     0x8000,
+                                     0xffff, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe};
     uint64_t r = rnd_next(s);
     uint32_t mask = size_mask(size);
     if ((r & 3) == 0)
@@ -191,9 +223,8 @@ static inline int put_imm(uint8_t *p, uint32_t v, int size)
 
 /* Compare one differential run: registers all equal, flags equal under
  * mask. what names the instruction for the failure message. */
-static inline void diff_check(const char *what, const uint8_t *insn, int n,
-                              const struct hregs *in, const struct hregs *host,
-                              const struct hregs *emu, uint32_t mask)
+static inline void diff_check(const char *what, const uint8_t *insn, int n, const struct hregs *in,
+                              const struct hregs *host, const struct hregs *emu, uint32_t mask)
 {
     char bytes[64] = "";
     for (int k = 0; k < n && k < 15; k++)
@@ -203,8 +234,8 @@ static inline void diff_check(const char *what, const uint8_t *insn, int n,
         ck_assert_msg(h[k] == e[k],
                       "%s [%s] in eax=%08x ebx=%08x ecx=%08x edx=%08x fl=%03x: reg %d host %08x "
                       "emu %08x",
-                      what, bytes, in->eax, in->ebx, in->ecx, in->edx, (unsigned)in->flags, k,
-                      h[k], e[k]);
+                      what, bytes, in->eax, in->ebx, in->ecx, in->edx, (unsigned)in->flags, k, h[k],
+                      e[k]);
     ck_assert_msg(((host->flags ^ emu->flags) & mask) == 0,
                   "%s [%s] in eax=%08x ebx=%08x ecx=%08x edx=%08x fl=%03x: flags host %03x emu "
                   "%03x (mask %03x)",

@@ -20,31 +20,31 @@
 #include "interp/interrupt.h"
 #include "unit_util.h"
 
-#define GDT_BASE 0x1000u
-#define IDT_BASE 0x2000u
-#define TSS_A 0x3000u
-#define TSS_B 0x3100u
-#define TSS_C 0x3200u
-#define LDT_BASE 0x3300u
+#define GDT_BASE   0x1000u
+#define IDT_BASE   0x2000u
+#define TSS_A      0x3000u
+#define TSS_B      0x3100u
+#define TSS_C      0x3200u
+#define LDT_BASE   0x3300u
 #define STACK3_TOP 0x8000u
 #define STACK0_TOP 0x9000u
 #define STACKB_TOP 0xa000u
-#define CODE_BASE 0x10000u
+#define CODE_BASE  0x10000u
 #define HANDLER(n) (0x20000u + 0x100u * (uint32_t)(n)) /* one handler per vector */
 
 /* Selectors (index * 8 | RPL). */
-#define SEL_CODE0 0x08
-#define SEL_DATA0 0x10
-#define SEL_CODE3 0x1b
-#define SEL_DATA3 0x23
-#define SEL_TSS_A 0x28
-#define SEL_TSS_B 0x30
-#define SEL_CODE16 0x38
-#define SEL_TSS_C 0x40
-#define SEL_LDT 0x48
-#define SEL_DATA0_NP 0x50
+#define SEL_CODE0       0x08
+#define SEL_DATA0       0x10
+#define SEL_CODE3       0x1b
+#define SEL_DATA3       0x23
+#define SEL_TSS_A       0x28
+#define SEL_TSS_B       0x30
+#define SEL_CODE16      0x38
+#define SEL_TSS_C       0x40
+#define SEL_LDT         0x48
+#define SEL_DATA0_NP    0x50
 #define SEL_DATA0_SMALL 0x60 /* 64 KiB, B = 1 */
-#define SEL_LDT_DATA 0x04 /* LDT entry 0, TI = 1 */
+#define SEL_LDT_DATA    0x04 /* LDT entry 0, TI = 1 */
 
 /* Access bytes: P, DPL, S, type. */
 #define ACC_CODE0 0x9a /* present, DPL 0, execute/read */
@@ -53,15 +53,15 @@
 #define ACC_DATA3 0xf2
 #define ACC_TSS32 0x89 /* available 32-bit TSS */
 #define ACC_TSS16 0x81 /* available 16-bit TSS */
-#define ACC_LDT 0x82
+#define ACC_LDT   0x82
 /* Flags nibble: G and D/B. */
-#define FLAGS_FLAT 0xc
+#define FLAGS_FLAT   0xc
 #define FLAGS_BYTE16 0x0
 
 /* Gate types. */
-#define GATE_TASK 5
-#define GATE_INT16 6
-#define GATE_INT32 14
+#define GATE_TASK   5
+#define GATE_INT16  6
+#define GATE_INT32  14
 #define GATE_TRAP32 15
 
 static inline void wr32(struct unit_machine *m, uint32_t pa, uint32_t v)
@@ -90,8 +90,9 @@ static inline void put_desc(struct unit_machine *m, uint32_t table, unsigned sel
 {
     uint32_t a = table + (sel & ~7u);
     wr32(m, a, (limit & 0xffff) | (base << 16));
-    wr32(m, a + 4, ((base >> 16) & 0xff) | ((uint32_t)access << 8) | (limit & 0xf0000) |
-                       ((uint32_t)flags << 20) | (base & 0xff000000u));
+    wr32(m, a + 4,
+         ((base >> 16) & 0xff) | ((uint32_t)access << 8) | (limit & 0xf0000) |
+             ((uint32_t)flags << 20) | (base & 0xff000000u));
 }
 
 /* An IDT gate, SDM figure 6-2. */

@@ -27,12 +27,12 @@
 /* --- tables: register forms, 32-bit code --- */
 
 struct alu_case {
-    uint8_t op;      /* 0 ADD 1 OR 2 ADC 3 SBB 4 AND 5 SUB 6 XOR 7 CMP */
-    uint8_t size;    /* operand size in bytes */
-    uint32_t a, b;   /* destination and source */
-    uint32_t fin;    /* flags before (CF feeds ADC/SBB) */
-    uint32_t res;    /* expected result (CMP: not stored) */
-    uint32_t fout;   /* expected arithmetic flags */
+    uint8_t op;    /* 0 ADD 1 OR 2 ADC 3 SBB 4 AND 5 SUB 6 XOR 7 CMP */
+    uint8_t size;  /* operand size in bytes */
+    uint32_t a, b; /* destination and source */
+    uint32_t fin;  /* flags before (CF feeds ADC/SBB) */
+    uint32_t res;  /* expected result (CMP: not stored) */
+    uint32_t fout; /* expected arithmetic flags */
 };
 
 static const struct alu_case alu_cases[] = {
@@ -50,6 +50,7 @@ static const struct alu_case alu_cases[] = {
     {2, 1, 0x7f, 0x00, C, 0x80, O | S | A},
     {2, 1, 0x01, 0x01, 0, 0x02, 0},
     {2, 4, 0xffffffff, 0xffffffff, C, 0xffffffff, C | S | A | P},
+    {2, 2, 0x7fff, 0x0000, C, 0x8000, O | S | A | P},
     {5, 1, 0x00, 0x01, 0, 0xff, C | S | A | P},
     {5, 1, 0x80, 0x01, 0, 0x7f, O | A},
     {5, 1, 0x05, 0x05, C, 0x00, Z | P},
@@ -64,9 +65,12 @@ static const struct alu_case alu_cases[] = {
     {7, 2, 0x0000, 0x8000, 0, 0x8000, C | O | S | P},
     {4, 1, 0xf0, 0x0f, C | O | A, 0x00, Z | P},
     {4, 2, 0x8001, 0xff01, C | O | A, 0x8001, S},
+    {4, 4, 0xffffffff, 0x80000000, C | O | A, 0x80000000, S | P},
     {1, 1, 0x80, 0x01, C | O | A, 0x81, S | P},
+    {1, 2, 0x00f0, 0x0f00, 0, 0x0ff0, P},
     {1, 4, 0x00000000, 0x00000000, C | O | A | S, 0x00000000, Z | P},
     {6, 1, 0xff, 0xff, C | O | A, 0x00, Z | P},
+    {6, 2, 0x8000, 0x8000, S, 0x0000, Z | P},
     {6, 4, 0x12345678, 0xffffffff, 0, 0xedcba987, S | P},
 };
 
@@ -107,22 +111,26 @@ struct unary_case {
 };
 
 static const struct unary_case unary_cases[] = {
-    {{0xfe, 0xc0}, 2, 1, 0xff, 0, C, 0x00, C | Z | A | P},          /* inc al: CF kept */
+    {{0xfe, 0xc0}, 2, 1, 0xff, 0, C, 0x00, C | Z | A | P}, /* inc al: CF kept */
     {{0xfe, 0xc0}, 2, 1, 0xff, 0, 0, 0x00, Z | A | P},
     {{0xfe, 0xc0}, 2, 1, 0x7f, 0, 0, 0x80, O | S | A},
     {{0x66, 0xff, 0xc0}, 3, 2, 0x7fff, 0, C, 0x8000, C | O | S | A | P},
-    {{0xfe, 0xc8}, 2, 1, 0x00, 0, 0, 0xff, S | A | P},              /* dec al */
+    {{0xff, 0xc0}, 2, 4, 0xffffffff, 0, C, 0x00000000, C | Z | A | P}, /* inc eax */
+    {{0x66, 0xff, 0xc8}, 3, 2, 0x8000, 0, 0, 0x7fff, O | A | P},       /* dec ax */
+    {{0x66, 0xf7, 0xd0}, 3, 2, 0x1234, 0, S, 0xedcb, S},               /* not ax */
+    {{0x66, 0x85, 0xd8}, 3, 2, 0x8000, 0x8001, 0, 0x8000, S | P},      /* test ax, bx */
+    {{0xfe, 0xc8}, 2, 1, 0x00, 0, 0, 0xff, S | A | P},                 /* dec al */
     {{0xfe, 0xc8}, 2, 1, 0x80, 0, C, 0x7f, C | O | A},
-    {{0xff, 0xc8}, 2, 4, 0x00000001, 0, 0, 0x00000000, Z | P},      /* dec eax */
-    {{0xf6, 0xd8}, 2, 1, 0x00, 0, C | O | S | A, 0x00, Z | P},      /* neg al */
+    {{0xff, 0xc8}, 2, 4, 0x00000001, 0, 0, 0x00000000, Z | P}, /* dec eax */
+    {{0xf6, 0xd8}, 2, 1, 0x00, 0, C | O | S | A, 0x00, Z | P}, /* neg al */
     {{0xf6, 0xd8}, 2, 1, 0x80, 0, 0, 0x80, C | O | S},
     {{0x66, 0xf7, 0xd8}, 3, 2, 0x0001, 0, 0, 0xffff, C | S | A | P},
     {{0xf7, 0xd8}, 2, 4, 0x00000010, 0, 0, 0xfffffff0, C | S | P},
-    {{0xf6, 0xd0}, 2, 1, 0x0f, 0, O | A | C, 0xf0, O | A | C},      /* not: no flag */
+    {{0xf6, 0xd0}, 2, 1, 0x0f, 0, O | A | C, 0xf0, O | A | C}, /* not: no flag */
     {{0xf7, 0xd0}, 2, 4, 0x0000ffff, 0, Z, 0xffff0000, Z},
-    {{0x84, 0xd8}, 2, 1, 0x80, 0x80, C | O | A, 0x80, S},           /* test al, bl */
+    {{0x84, 0xd8}, 2, 1, 0x80, 0x80, C | O | A, 0x80, S}, /* test al, bl */
     {{0x85, 0xd8}, 2, 4, 0x00000001, 0x00000002, C | O, 0x00000001, Z | P},
-    {{0xa8, 0x81}, 2, 1, 0x01, 0, 0, 0x01, 0},                      /* test al, 81 */
+    {{0xa8, 0x81}, 2, 1, 0x01, 0, 0, 0x01, 0}, /* test al, 81 */
     {{0xf7, 0xc0, 0x00, 0x00, 0x00, 0x80}, 6, 4, 0x80000001, 0, C, 0x80000001, S | P},
 };
 
@@ -161,12 +169,12 @@ static struct unit_machine *run16(const uint8_t *code, int n, uint32_t eax, uint
 START_TEST(t_flag_insns)
 {
     static const struct {
-        uint8_t opcode;  /* CMC CLC STC CLD STD */
-        uint32_t fin;    /* flags before */
-        uint32_t fout;   /* flags after */
+        uint8_t opcode; /* CMC CLC STC CLD STD */
+        uint32_t fin;   /* flags before */
+        uint32_t fout;  /* flags after */
     } cases[] = {
-        {0xf5, C | Z, Z}, {0xf5, Z, C | Z}, {0xf8, C | O, O}, {0xf9, S, S | C},
-        {0xfc, FL_DF | C, C}, {0xfd, C, FL_DF | C},
+        {0xf5, C | Z, Z}, {0xf5, Z, C | Z},     {0xf8, C | O, O},
+        {0xf9, S, S | C}, {0xfc, FL_DF | C, C}, {0xfd, C, FL_DF | C},
     };
     for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         struct unit_machine *m = run16(&cases[k].opcode, 1, 0, 0, cases[k].fin);
@@ -239,45 +247,45 @@ END_TEST
 #define DATA_AT 0x3000
 
 struct form_case {
-    uint8_t code[8];   /* 16-bit code; memory operands use [bx] = DS:3000 */
-    uint8_t len;       /* bytes in code */
-    uint32_t eax;      /* EAX before */
-    uint32_t mem;      /* dword at DS:3000 before */
-    uint32_t fin;      /* flags before */
-    uint32_t eax_out;  /* EAX after */
-    uint32_t mem_out;  /* dword at DS:3000 after */
-    uint32_t fout;     /* arithmetic flags after */
+    uint8_t code[8];  /* 16-bit code; memory operands use [bx] = DS:3000 */
+    uint8_t len;      /* bytes in code */
+    uint32_t eax;     /* EAX before */
+    uint32_t mem;     /* dword at DS:3000 before */
+    uint32_t fin;     /* flags before */
+    uint32_t eax_out; /* EAX after */
+    uint32_t mem_out; /* dword at DS:3000 after */
+    uint32_t fout;    /* arithmetic flags after */
 };
 
 static const struct form_case form_cases[] = {
-    {{0x00, 0x07}, 2, 0x01, 0x7f, 0, 0x01, 0x80, O | S | A},           /* add [bx], al */
-    {{0x66, 0x01, 0x07}, 3, 1, 0xffffffff, 0, 1, 0, C | Z | A | P},    /* add [bx], eax */
-    {{0x2a, 0x07}, 2, 0x05, 0x05, 0, 0x00, 0x05, Z | P},               /* sub al, [bx] */
+    {{0x00, 0x07}, 2, 0x01, 0x7f, 0, 0x01, 0x80, O | S | A},        /* add [bx], al */
+    {{0x66, 0x01, 0x07}, 3, 1, 0xffffffff, 0, 1, 0, C | Z | A | P}, /* add [bx], eax */
+    {{0x2a, 0x07}, 2, 0x05, 0x05, 0, 0x00, 0x05, Z | P},            /* sub al, [bx] */
     {{0x2b, 0x47, 0x02}, 3, 0x8000, 0x00010000, 0, 0x7fff, 0x00010000, O | A | P},
-    {{0x80, 0x37, 0xff}, 3, 0, 0x1234560f, 0, 0, 0x123456f0, S | P},   /* xor byte [bx] */
-    {{0x81, 0x2f, 0x34, 0x12}, 4, 0, 0x1234, 0, 0, 0, Z | P},          /* sub word [bx] */
-    {{0x83, 0x07, 0xff}, 3, 0, 0x00000001, 0, 0, 0, C | Z | A | P},    /* add word, -1 */
-    {{0x66, 0x83, 0x07, 0x80}, 4, 0, 0x80, 0, 0, 0, C | Z | P},        /* add dword, -128 */
-    {{0x82, 0x07, 0x01}, 3, 0, 0xff, 0, 0, 0x00, C | Z | A | P},       /* 82 = 80 alias */
-    {{0x82, 0x3f, 0x01}, 3, 0, 0x00, 0, 0, 0x00, C | S | A | P},       /* cmp byte, 1 */
-    {{0x3c, 0x10}, 2, 0x10, 0, C, 0x10, 0, Z | P},                     /* cmp al, 10 */
-    {{0x3d, 0x00, 0x80}, 3, 0x0000, 0, 0, 0, 0, C | O | S | P},        /* cmp ax, 8000 */
+    {{0x80, 0x37, 0xff}, 3, 0, 0x1234560f, 0, 0, 0x123456f0, S | P}, /* xor byte [bx] */
+    {{0x81, 0x2f, 0x34, 0x12}, 4, 0, 0x1234, 0, 0, 0, Z | P},        /* sub word [bx] */
+    {{0x83, 0x07, 0xff}, 3, 0, 0x00000001, 0, 0, 0, C | Z | A | P},  /* add word, -1 */
+    {{0x66, 0x83, 0x07, 0x80}, 4, 0, 0x80, 0, 0, 0, C | Z | P},      /* add dword, -128 */
+    {{0x82, 0x07, 0x01}, 3, 0, 0xff, 0, 0, 0x00, C | Z | A | P},     /* 82 = 80 alias */
+    {{0x82, 0x3f, 0x01}, 3, 0, 0x00, 0, 0, 0x00, C | S | A | P},     /* cmp byte, 1 */
+    {{0x3c, 0x10}, 2, 0x10, 0, C, 0x10, 0, Z | P},                   /* cmp al, 10 */
+    {{0x3d, 0x00, 0x80}, 3, 0x0000, 0, 0, 0, 0, C | O | S | P},      /* cmp ax, 8000 */
     {{0x66, 0x05, 0x01, 0, 0, 0x80}, 6, 0x7fffffff, 0, 0, 0x00000000, 0, C | Z | A | P},
-    {{0x14, 0x00}, 2, 0xff, 0, C, 0x00, 0, C | Z | A | P},             /* adc al, 0 */
-    {{0x1c, 0x00}, 2, 0x00, 0, C, 0xff, 0, C | S | A | P},             /* sbb al, 0 */
-    {{0x24, 0x0f}, 2, 0x12345678, 0, C | O, 0x12345608, 0, 0},         /* and al, 0f */
-    {{0x0c, 0x80}, 2, 0x00, 0, 0, 0x80, 0, S},                         /* or al, 80 */
-    {{0x40}, 1, 0x1234ffff, 0, C, 0x12340000, 0, C | Z | A | P},       /* inc ax */
-    {{0x66, 0x48}, 2, 0x00000000, 0, 0, 0xffffffff, 0, S | A | P},     /* dec eax */
-    {{0xfe, 0x07}, 2, 0, 0x7f, 0, 0, 0x80, O | S | A},                 /* inc byte [bx] */
-    {{0xff, 0x0f}, 2, 0, 0x8000, C, 0, 0x7fff, C | O | A | P},         /* dec word [bx] */
-    {{0xf6, 0x1f}, 2, 0, 0x01, 0, 0, 0xff, C | S | A | P},             /* neg byte [bx] */
-    {{0xf7, 0x17}, 2, 0, 0x00ff, Z, 0, 0xff00, Z},                     /* not word [bx] */
-    {{0x84, 0x07}, 2, 0x0f, 0xf0, C | O, 0x0f, 0xf0, Z | P},           /* test [bx], al */
-    {{0xf6, 0x07, 0x80}, 3, 0, 0x80, 0, 0, 0x80, S},                   /* test byte, 80 */
-    {{0xf6, 0x0f, 0x80}, 3, 0, 0x80, 0, 0, 0x80, S},                   /* /1 alias */
-    {{0x38, 0x07}, 2, 0x01, 0x02, 0, 0x01, 0x02, 0},                   /* cmp [bx], al */
-    {{0x10, 0x07}, 2, 0x01, 0xfe, C, 0x01, 0x00, C | Z | A | P},       /* adc [bx], al */
+    {{0x14, 0x00}, 2, 0xff, 0, C, 0x00, 0, C | Z | A | P},         /* adc al, 0 */
+    {{0x1c, 0x00}, 2, 0x00, 0, C, 0xff, 0, C | S | A | P},         /* sbb al, 0 */
+    {{0x24, 0x0f}, 2, 0x12345678, 0, C | O, 0x12345608, 0, 0},     /* and al, 0f */
+    {{0x0c, 0x80}, 2, 0x00, 0, 0, 0x80, 0, S},                     /* or al, 80 */
+    {{0x40}, 1, 0x1234ffff, 0, C, 0x12340000, 0, C | Z | A | P},   /* inc ax */
+    {{0x66, 0x48}, 2, 0x00000000, 0, 0, 0xffffffff, 0, S | A | P}, /* dec eax */
+    {{0xfe, 0x07}, 2, 0, 0x7f, 0, 0, 0x80, O | S | A},             /* inc byte [bx] */
+    {{0xff, 0x0f}, 2, 0, 0x8000, C, 0, 0x7fff, C | O | A | P},     /* dec word [bx] */
+    {{0xf6, 0x1f}, 2, 0, 0x01, 0, 0, 0xff, C | S | A | P},         /* neg byte [bx] */
+    {{0xf7, 0x17}, 2, 0, 0x00ff, Z, 0, 0xff00, Z},                 /* not word [bx] */
+    {{0x84, 0x07}, 2, 0x0f, 0xf0, C | O, 0x0f, 0xf0, Z | P},       /* test [bx], al */
+    {{0xf6, 0x07, 0x80}, 3, 0, 0x80, 0, 0, 0x80, S},               /* test byte, 80 */
+    {{0xf6, 0x0f, 0x80}, 3, 0, 0x80, 0, 0, 0x80, S},               /* /1 alias */
+    {{0x38, 0x07}, 2, 0x01, 0x02, 0, 0x01, 0x02, 0},               /* cmp [bx], al */
+    {{0x10, 0x07}, 2, 0x01, 0xfe, C, 0x01, 0x00, C | Z | A | P},   /* adc [bx], al */
 };
 
 START_TEST(t_forms)
@@ -311,7 +319,8 @@ END_TEST
 START_TEST(t_rmw_fault_changes_nothing)
 {
     static const uint8_t rmw[][3] = {
-        {0x00, 0x07}, {0x80, 0x07, 0x01}, {0xfe, 0x07}, {0xf6, 0x1f}, {0xf6, 0x17}, {0x83, 0x2f, 0x01},
+        {0x00, 0x07}, {0x80, 0x07, 0x01}, {0xfe, 0x07},
+        {0xf6, 0x1f}, {0xf6, 0x17},       {0x83, 0x2f, 0x01},
     };
     static const uint8_t lens[] = {2, 3, 2, 2, 2, 3};
     static const uint8_t cmp[] = {0x38, 0x07};
@@ -393,14 +402,17 @@ START_TEST(t_host_unary)
 {
     /* ModR/M C0 (r/m = eAX) with reg = the group's operation; D8 for TEST. */
     static const struct {
-        const char *name;  /* for messages */
+        const char *name;   /* for messages */
         uint8_t op8, modrm; /* byte-form opcode (word form is op8 + 1), ModR/M */
-        int imm;           /* takes an immediate of the operand size */
-        uint32_t mask;     /* defined flags */
+        int imm;            /* takes an immediate of the operand size */
+        uint32_t mask;      /* defined flags */
     } ops[] = {
-        {"inc", 0xfe, 0xc0, 0, FL_ARITH}, {"dec", 0xfe, 0xc8, 0, FL_ARITH},
-        {"neg", 0xf6, 0xd8, 0, FL_ARITH}, {"not", 0xf6, 0xd0, 0, FL_ARITH},
-        {"test", 0x84, 0xd8, 0, FL_ARITH & ~FL_AF}, {"test i", 0xf6, 0xc0, 1, FL_ARITH & ~FL_AF},
+        {"inc", 0xfe, 0xc0, 0, FL_ARITH},
+        {"dec", 0xfe, 0xc8, 0, FL_ARITH},
+        {"neg", 0xf6, 0xd8, 0, FL_ARITH},
+        {"not", 0xf6, 0xd0, 0, FL_ARITH},
+        {"test", 0x84, 0xd8, 0, FL_ARITH & ~FL_AF},
+        {"test i", 0xf6, 0xc0, 1, FL_ARITH & ~FL_AF},
         {"test a", 0xa8, 0x00, 1, FL_ARITH & ~FL_AF},
     };
     struct unit_machine *m = alu_machine();

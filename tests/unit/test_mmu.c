@@ -1,8 +1,9 @@
 /*
- * test_mmu.c - the segmented side of memory access (core/mmu/mmu.c):
+ * test_mmu.c - the outer side of memory access (core/mmu/mmu.c): segment
  * limits (expand-up and expand-down, 16- and 32-bit), types, null
- * segments, real and virtual-8086 mode limits, #AC, instruction fetch
- * against the CS limit, and the order of the checks.
+ * segments, real and virtual-8086 mode limits, #AC, the order of the
+ * checks, instruction fetch (CS limit, page end, paging rights), the A20
+ * gate, and pages that are device memory or ROM rather than RAM.
  *
  * Segment caches are filled by hand (struct seg), so these tests do not
  * depend on descriptor loading; expected values come from the SDM (vol. 3,
@@ -15,13 +16,13 @@
 #define RAM_SIZE (2u << 20)
 
 /* Attributes (VMCB layout, cpu.h) of the segments used here. */
-#define DATA_RW (SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_WRITABLE)
-#define DATA_RO (SEG_ATTR_P | SEG_ATTR_S)
+#define DATA_RW     (SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_WRITABLE)
+#define DATA_RO     (SEG_ATTR_P | SEG_ATTR_S)
 #define DATA_DOWN16 (DATA_RW | SEG_TYPE_EXPDOWN)
 #define DATA_DOWN32 (DATA_RW | SEG_TYPE_EXPDOWN | SEG_ATTR_DB)
-#define CODE_X (SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_CODE)
-#define CODE_XR (CODE_X | SEG_TYPE_READABLE)
-#define DPL3 (3u << SEG_ATTR_DPL_SHIFT)
+#define CODE_X      (SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_CODE)
+#define CODE_XR     (CODE_X | SEG_TYPE_READABLE)
+#define DPL3        (3u << SEG_ATTR_DPL_SHIFT)
 
 static struct unit_machine *m;
 static struct cpu *c;
@@ -309,6 +310,22 @@ START_TEST(check_has_no_side_effects)
 }
 END_TEST
 
+/* A completed data access is matched against DR0-DR3 (a write breakpoint
+ * on one byte at 0x1001 here); a faulting one is not. */
+START_TEST(data_breakpoint_hook)
+{
+    uint32_t v;
+    c->dr[0] = 0x1001;
+    c->dr[7] = 1u | 1u << 16; /* L0, R/W0 = 01 (writes), LEN0 = 00 (1 byte) */
+    ck_assert_int_eq(mmu_read(c, SEG_DS, 0x1000, 4, &v), 0);
+    ck_assert_uint_eq(c->dr6_pending, 0);
+    expect_fault(mmu_write(c, SEG_DS, 0xffff, 2, 0), EXC_GP);
+    ck_assert_uint_eq(c->dr6_pending, 0);
+    ck_assert_int_eq(mmu_write(c, SEG_DS, 0x1000, 2, 0), 0);
+    ck_assert_uint_eq(c->dr6_pending, 1); /* DR6.B0 */
+}
+END_TEST
+
 /* --- sizes and byte order --- */
 
 START_TEST(sizes_little_endian)
@@ -375,13 +392,149 @@ START_TEST(fetch_protected_cs_limit)
 }
 END_TEST
 
+/* --- A20, device memory and ROM, fetch through paging --- */
+
+#define PD 0x10000u /* page directory */
+#define PT 0x11000u /* its first page table: linear 0 to 4 MiB */
+
+static uint32_t ram32(uint32_t pa)
+{
+    uint32_t v;
+    memcpy(&v, m->bus.ram + pa, 4);
+    return v;
+}
+
+static void set32(uint32_t pa, uint32_t v)
+{
+    memcpy(m->bus.ram + pa, &v, 4);
+}
+
+/* Paging on with one page table, user and writable at the PDE. */
+static void paging_on(void)
+{
+    c->cr0 |= CR0_PE | CR0_PG;
+    c->cr3 = PD;
+    set32(PD, PT | PTE_P | PTE_RW | PTE_US);
+    mmu_flush(c, true);
+}
+
+/* Map the page of lin (below 4 MiB) to phys with these PTE flags. */
+static void map_low(uint32_t lin, uint32_t phys, uint32_t flags)
+{
+    set32(PT + (lin >> 12) * 4, (phys & 0xfffff000u) | flags);
+}
+
+static void expect_pf(int r, uint32_t lin, uint32_t err)
+{
+    ck_assert_int_eq(r, CPU_FAULT);
+    ck_assert_int_eq(c->exc.vector, EXC_PF);
+    ck_assert_uint_eq(c->exc.error, err);
+    ck_assert_uint_eq(c->cr2, lin);
+}
+
+START_TEST(a20_paging_off)
+{
+    uint32_t v;
+    set32(0x000010, 0xaaaa);
+    set32(0x100010, 0xbbbb);
+    ck_assert_int_eq(mmu_read_lin(c, 0x100010, 4, &v, 0), 0);
+    ck_assert_uint_eq(v, 0xbbbb);
+    mmu_set_a20(c, false);
+    ck_assert_uint_eq(c->a20_mask, ~(1u << 20));
+    ck_assert_int_eq(mmu_read_lin(c, 0x100010, 4, &v, 0), 0);
+    ck_assert_uint_eq(v, 0xaaaa); /* wrapped, and the cached entry was flushed */
+    ck_assert_int_eq(mmu_write_lin(c, 0x100014, 4, 0xcccc, 0), 0);
+    ck_assert_uint_eq(ram32(0x000014), 0xcccc);
+    ck_assert_uint_eq(ram32(0x100014), 0);
+    mmu_set_a20(c, true);
+    ck_assert_int_eq(mmu_read_lin(c, 0x100010, 4, &v, 0), 0);
+    ck_assert_uint_eq(v, 0xbbbb);
+}
+END_TEST
+
+static uint32_t dev_last_off, dev_last_val;
+static int dev_reads, dev_writes;
+
+static uint32_t dev_read(void *opaque, uint32_t off, int size)
+{
+    (void)opaque;
+    dev_reads++;
+    dev_last_off = off;
+    return 0xd0000000u | off | (uint32_t)size << 16;
+}
+
+static void dev_write(void *opaque, uint32_t off, uint32_t val, int size)
+{
+    (void)opaque;
+    (void)size;
+    dev_writes++;
+    dev_last_off = off;
+    dev_last_val = val;
+}
+
+START_TEST(device_and_rom_pages)
+{
+    uint32_t v;
+    static const uint8_t rom[4096] = {0x11, 0x22, 0x33, 0x44};
+    ck_assert_int_eq(bus_map_mmio(&m->bus, 0xfee00000u, 0x1000, dev_read, dev_write, NULL), 0);
+    ck_assert_int_eq(bus_map_rom(&m->bus, 0xfffff000u, 0x1000, rom), 0);
+    paging_on();
+    map_low(0x2000, 0xfee00000u, PTE_P | PTE_RW);
+    map_low(0x3000, 0xfffff000u, PTE_P | PTE_RW);
+    ck_assert_int_eq(mmu_read_lin(c, 0x2020, 4, &v, 0), 0);
+    ck_assert_uint_eq(v, 0xd0040020u);
+    ck_assert_int_eq(mmu_write_lin(c, 0x2030, 4, 0xabcd, 0), 0);
+    ck_assert_int_eq(dev_writes, 1);
+    ck_assert_uint_eq(dev_last_off, 0x30);
+    ck_assert_uint_eq(dev_last_val, 0xabcd);
+    ck_assert_int_eq(mmu_read_lin(c, 0x2020, 4, &v, 0), 0);
+    ck_assert_int_eq(dev_reads, 2); /* never cached as a host pointer */
+    ck_assert_int_eq(mmu_read_lin(c, 0x3000, 4, &v, 0), 0);
+    ck_assert_uint_eq(v, 0x44332211u);
+    ck_assert_int_eq(mmu_write_lin(c, 0x3000, 4, 0, 0), 0);
+    ck_assert_int_eq(mmu_read_lin(c, 0x3000, 4, &v, 0), 0);
+    ck_assert_uint_eq(v, 0x44332211u); /* ROM: write dropped */
+    /* The debugger's walk never calls a device (the directory in device
+     * memory reads as all ones) but does read ROM (the table at FFFFF000). */
+    struct mmu_walk w;
+    c->cr3 = 0xfee00000u;
+    ck_assert_int_eq(mmu_peek_walk(c, 0x0123, &w), 0);
+    ck_assert_uint_eq(w.entry[0], 0xffffffffu);
+    ck_assert_uint_eq(w.addr[1], 0xfffff000u);
+    ck_assert_uint_eq(w.entry[1], 0x44332211u);
+    ck_assert_uint_eq(w.phys, 0x44332123u);
+    ck_assert_int_eq(dev_reads, 2);
+}
+END_TEST
+
+/* --- instruction fetch --- */
+
+START_TEST(fetch_through_paging)
+{
+    uint8_t buf[16];
+    protected_flat(0);
+    paging_on();
+    map_low(0x4000, 0x66000, PTE_P | PTE_US); /* read-only: still executable */
+    map_low(0x5000, 0x67000, 0);
+    memset(m->bus.ram + 0x66ffd, 0x90, 3);
+    ck_assert_int_eq(mmu_fetch(c, 0x4ffd, buf, 15), 3);
+    ck_assert_uint_eq(buf[2], 0x90);
+    ck_assert_int_eq(mmu_fetch(c, 0x5000, buf, 12), -1);
+    expect_pf(CPU_FAULT, 0x5000, 0);
+    map_low(0x6000, 0x68000, PTE_P | PTE_RW); /* supervisor page */
+    c->cpl = 3;
+    ck_assert_int_eq(mmu_fetch(c, 0x6000, buf, 15), -1);
+    expect_pf(CPU_FAULT, 0x6000, 5);
+}
+END_TEST
+
 static Suite *mmu_suite(void)
 {
     Suite *s = suite_create("mmu");
     TCase *seg = tcase_create("segments");
     TCase *real = tcase_create("real and v86");
     TCase *ac = tcase_create("alignment and order");
-    TCase *misc = tcase_create("sizes and fetch");
+    TCase *misc = tcase_create("sizes, fetch, a20, bus");
     TCase *all[] = {seg, real, ac, misc};
     for (unsigned k = 0; k < 4; k++) {
         tcase_add_checked_fixture(all[k], setup, teardown);
@@ -403,10 +556,14 @@ static Suite *mmu_suite(void)
     tcase_add_test(ac, alignment_check_v86);
     tcase_add_test(ac, check_order);
     tcase_add_test(ac, check_has_no_side_effects);
+    tcase_add_test(ac, data_breakpoint_hook);
     tcase_add_test(misc, sizes_little_endian);
     tcase_add_test(misc, beyond_ram);
     tcase_add_test(misc, fetch_real_mode_cs_limit);
     tcase_add_test(misc, fetch_protected_cs_limit);
+    tcase_add_test(misc, a20_paging_off);
+    tcase_add_test(misc, device_and_rom_pages);
+    tcase_add_test(misc, fetch_through_paging);
     return s;
 }
 

@@ -20,13 +20,13 @@
 
 /* An instruction on EAX EBX EDX in 32-bit code, and what it must leave. */
 struct md_case {
-    uint8_t code[6];               /* 32-bit code */
-    uint8_t len;                   /* bytes */
-    uint32_t eax, ebx, edx;        /* before */
-    uint32_t fin;                  /* flags before */
-    int fault;                     /* 1: #DE expected, nothing changes */
-    uint32_t eax_out, edx_out;     /* after */
-    uint32_t fout;                 /* arithmetic flags after */
+    uint8_t code[6];           /* 32-bit code */
+    uint8_t len;               /* bytes */
+    uint32_t eax, ebx, edx;    /* before */
+    uint32_t fin;              /* flags before */
+    int fault;                 /* 1: #DE expected, nothing changes */
+    uint32_t eax_out, edx_out; /* after */
+    uint32_t fout;             /* arithmetic flags after */
 };
 
 static const struct md_case md_cases[] = {
@@ -46,18 +46,18 @@ static const struct md_case md_cases[] = {
     /* div: quotient low, remainder high; flags unchanged */
     {{0xf6, 0xf3}, 2, 0x0100, 0x02, 0, O | C, 0, 0x0080, 0, O | C},
     {{0xf6, 0xf3}, 2, 0x0107, 0x10, 0, 0, 0, 0x0710, 0, 0},
-    {{0xf6, 0xf3}, 2, 0x0200, 0x02, 0, Z, 1, 0x0200, 0, Z},                 /* 0x100 */
-    {{0xf6, 0xf3}, 2, 0x0005, 0x00, 0, S, 1, 0x0005, 0, S},                 /* by 0 */
+    {{0xf6, 0xf3}, 2, 0x0200, 0x02, 0, Z, 1, 0x0200, 0, Z}, /* 0x100 */
+    {{0xf6, 0xf3}, 2, 0x0005, 0x00, 0, S, 1, 0x0005, 0, S}, /* by 0 */
     {{0x66, 0xf7, 0xf3}, 3, 0x0000, 0x0002, 0x0001, 0, 0, 0x8000, 0, 0},
     {{0xf7, 0xf3}, 2, 0x00000000, 2, 1, 0, 0, 0x80000000, 0, 0},
-    {{0xf7, 0xf3}, 2, 0x00000000, 2, 2, 0, 1, 0x00000000, 2, 0},           /* 2^32 */
+    {{0xf7, 0xf3}, 2, 0x00000000, 2, 2, 0, 1, 0x00000000, 2, 0}, /* 2^32 */
     {{0xf7, 0xf3}, 2, 0xffffffff, 0xffffffff, 0xfffffffe, 0, 0, 0xffffffff, 0xfffffffe, 0},
     /* idiv: truncation toward zero, remainder has the dividend's sign */
-    {{0xf6, 0xfb}, 2, 0xff80, 0x01, 0, 0, 0, 0x0080, 0, 0},                 /* -128 fits */
-    {{0xf6, 0xfb}, 2, 0x0080, 0x01, 0, 0, 1, 0x0080, 0, 0},                 /* +128 */
-    {{0xf6, 0xfb}, 2, 0xff80, 0xff, 0, 0, 1, 0xff80, 0, 0},                 /* -128/-1 */
-    {{0xf6, 0xfb}, 2, 0xfff9, 0x02, 0, 0, 0, 0xfffd, 0, 0},                 /* -7/2 */
-    {{0xf6, 0xfb}, 2, 0x0007, 0xfe, 0, 0, 0, 0x01fd, 0, 0},                 /* 7/-2 */
+    {{0xf6, 0xfb}, 2, 0xff80, 0x01, 0, 0, 0, 0x0080, 0, 0}, /* -128 fits */
+    {{0xf6, 0xfb}, 2, 0x0080, 0x01, 0, 0, 1, 0x0080, 0, 0}, /* +128 */
+    {{0xf6, 0xfb}, 2, 0xff80, 0xff, 0, 0, 1, 0xff80, 0, 0}, /* -128/-1 */
+    {{0xf6, 0xfb}, 2, 0xfff9, 0x02, 0, 0, 0, 0xfffd, 0, 0}, /* -7/2 */
+    {{0xf6, 0xfb}, 2, 0x0007, 0xfe, 0, 0, 0, 0x01fd, 0, 0}, /* 7/-2 */
     {{0x66, 0xf7, 0xfb}, 3, 0x0000, 0xffff, 0x8000, 0, 1, 0x0000, 0x8000, 0},
     {{0xf7, 0xfb}, 2, 0x00000000, 0xffffffff, 0x80000000, 0, 1, 0, 0x80000000, 0},
     {{0xf7, 0xfb}, 2, 0x80000000, 1, 0xffffffff, 0, 0, 0x80000000, 0, 0},
@@ -97,41 +97,41 @@ END_TEST
  * so there is no host comparison; these come from the SDM's pseudocode and
  * its DAA/DAS examples). */
 struct bcd_case {
-    uint8_t code[2];   /* the instruction */
-    uint8_t len;       /* bytes */
-    uint16_t ax;       /* before */
-    uint32_t fin;      /* flags before */
-    int fault;         /* 1: #DE expected */
-    uint16_t ax_out;   /* after */
-    uint32_t fout;     /* arithmetic flags after (undefined ones: our rule) */
+    uint8_t code[2]; /* the instruction */
+    uint8_t len;     /* bytes */
+    uint16_t ax;     /* before */
+    uint32_t fin;    /* flags before */
+    int fault;       /* 1: #DE expected */
+    uint16_t ax_out; /* after */
+    uint32_t fout;   /* arithmetic flags after (undefined ones: our rule) */
 };
 
 static const struct bcd_case bcd_cases[] = {
-    {{0x27}, 1, 0x007d, 0, 0, 0x0083, O | S | A},             /* daa: 38 + 45 */
-    {{0x27}, 1, 0x00ae, O | S, 0, 0x0014, A | P | C},         /* SDM example: 79 + 35 */
+    {{0x27}, 1, 0x007d, 0, 0, 0x0083, O | S | A},     /* daa: 38 + 45 */
+    {{0x27}, 1, 0x00ae, O | S, 0, 0x0014, A | P | C}, /* SDM example: 79 + 35 */
     {{0x27}, 1, 0x0099, 0, 0, 0x0099, S | P},
     {{0x27}, 1, 0x009a, 0, 0, 0x0000, Z | P | A | C},
     {{0x27}, 1, 0x0000, A | C, 0, 0x0066, A | C | P},
     {{0x2f}, 1, 0x00ee, S | A | P | C, 0, 0x0088, S | A | P | C}, /* das: SDM, 35 - 47 */
-    {{0x2f}, 1, 0x0000, A, 0, 0x00fa, A | C | S | P},         /* borrow from the -6 sets CF */
+    {{0x2f}, 1, 0x0000, A, 0, 0x00fa, A | C | S | P},             /* borrow from the -6 sets CF */
     {{0x2f}, 1, 0x0010, 0, 0, 0x0010, 0},
-    {{0x37}, 1, 0x000b, 0, 0, 0x0101, A | C | P},             /* aaa: 5 + 6 */
-    {{0x37}, 1, 0x01fa, 0, 0, 0x0300, A | C | Z | P},         /* carry out of AL reaches AH */
-    {{0x37}, 1, 0x0005, C | S, 0, 0x0005, P},                 /* no adjust */
-    {{0x37}, 1, 0x0005, A, 0, 0x010b, A | C},                 /* AF forces the adjust */
+    {{0x37}, 1, 0x000b, 0, 0, 0x0101, A | C | P},     /* aaa: 5 + 6 */
+    {{0x37}, 1, 0x01fa, 0, 0, 0x0300, A | C | Z | P}, /* carry out of AL reaches AH */
+    {{0x37}, 1, 0x0005, C | S, 0, 0x0005, P},         /* no adjust */
+    {{0x37}, 1, 0x0005, A, 0, 0x010b, A | C},         /* AF forces the adjust */
     {{0x37}, 1, 0x007a, 0, 0, 0x0100, A | C | O | S},
-    {{0x3f}, 1, 0x020f, 0, 0, 0x0109, A | C | P},             /* aas */
-    {{0x3f}, 1, 0x0502, A, 0, 0x030c, A | C | S | P},         /* borrow out of AL reaches AH */
+    {{0x3f}, 1, 0x020f, 0, 0, 0x0109, A | C | P},     /* aas */
+    {{0x3f}, 1, 0x0502, A, 0, 0x030c, A | C | S | P}, /* borrow out of AL reaches AH */
     {{0x3f}, 1, 0x0080, 0, 0, 0x0000, S},
-    {{0xd4, 0x0a}, 2, 0x003f, C | O | A, 0, 0x0603, P},       /* aam: 63 = 6, 3 */
+    {{0xd4, 0x0a}, 2, 0x003f, C | O | A, 0, 0x0603, P}, /* aam: 63 = 6, 3 */
     {{0xd4, 0x0a}, 2, 0x1200, 0, 0, 0x0000, Z | P},
-    {{0xd4, 0x10}, 2, 0x00ff, 0, 0, 0x0f0f, P},               /* base 16 */
-    {{0xd4, 0x07}, 2, 0x0087, 0, 0, 0x1302, 0},               /* base 7: 135 = 19 * 7 + 2 */
-    {{0xd4, 0x00}, 2, 0x1234, S, 1, 0x1234, S},               /* #DE */
-    {{0xd5, 0x0a}, 2, 0x0605, 0, 0, 0x0041, A | P},           /* aad: 65 */
+    {{0xd4, 0x10}, 2, 0x00ff, 0, 0, 0x0f0f, P},     /* base 16 */
+    {{0xd4, 0x07}, 2, 0x0087, 0, 0, 0x1302, 0},     /* base 7: 135 = 19 * 7 + 2 */
+    {{0xd4, 0x00}, 2, 0x1234, S, 1, 0x1234, S},     /* #DE */
+    {{0xd5, 0x0a}, 2, 0x0605, 0, 0, 0x0041, A | P}, /* aad: 65 */
     {{0xd5, 0x0a}, 2, 0x0909, 0, 0, 0x0063, A | P},
-    {{0xd5, 0xff}, 2, 0xff01, 0, 0, 0x0002, 0},               /* ff * ff = fe01 */
-    {{0xd5, 0x0a}, 2, 0x0d80, 0, 0, 0x0002, C | O},           /* 80 + 82: the ADD's flags */
+    {{0xd5, 0xff}, 2, 0xff01, 0, 0, 0x0002, 0},     /* ff * ff = fe01 */
+    {{0xd5, 0x0a}, 2, 0x0d80, 0, 0, 0x0002, C | O}, /* 80 + 82: the ADD's flags */
 };
 
 START_TEST(t_bcd_table)
@@ -209,7 +209,7 @@ START_TEST(t_div_memory_fault)
     struct unit_machine *m = alu_machine();
     struct cpu *c = &m->cpu;
     static const uint8_t div_mem[] = {0xf7, 0x37}; /* div word [bx] */
-    c->gpr[R_EBX] = 0xffff;                       /* the word runs past the limit */
+    c->gpr[R_EBX] = 0xffff;                        /* the word runs past the limit */
     c->gpr[R_EAX] = 7;
     ck_assert_int_eq(emu_insn(m, div_mem, sizeof div_mem, 2), CPU_FAULT);
     ck_assert_int_eq(c->exc.vector, EXC_GP);
@@ -234,8 +234,9 @@ START_TEST(t_host_muldiv)
             int n = put_osize(code, size);
             code[n++] = size == 1 ? 0xf6 : 0xf7;
             code[n++] = (uint8_t)(0xe3 | (k << 3));
-            struct hregs in = {rnd_operand(&seed, 4), rnd_operand(&seed, 4), 0,
-                               rnd_operand(&seed, 4), 0, 0, rnd_flags(&seed)};
+            struct hregs in = {
+                rnd_operand(&seed, 4), rnd_operand(&seed, 4), 0, rnd_operand(&seed, 4), 0, 0,
+                rnd_flags(&seed)};
             /* Mostly dividends whose quotient fits, so that both paths run. */
             if (k >= 2 && (round & 4)) {
                 in.edx = (uint32_t)rnd_next(&seed) % 3 - 1;

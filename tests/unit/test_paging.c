@@ -7,17 +7,16 @@
  * physical addresses as the tables say. RAM is read back directly, never
  * through the MMU under test.
  */
-#include <stdio.h>
 #include "unit_util.h"
 
 #include "mmu/mmu.h"
 
 #define RAM_SIZE (8u << 20) /* room for a 4 MiB page at 4 MiB */
-#define PD 0x10000u         /* page directory */
-#define PT_BASE 0x20000u    /* page table for PDE i at PT_BASE + i * 4 KiB */
-#define P PTE_P
-#define RW PTE_RW
-#define US PTE_US
+#define PD       0x10000u   /* page directory */
+#define PT_BASE  0x20000u   /* page table for PDE i at PT_BASE + i * 4 KiB */
+#define P        PTE_P
+#define RW       PTE_RW
+#define US       PTE_US
 
 static struct unit_machine *m;
 static struct cpu *c;
@@ -87,13 +86,22 @@ static int access(uint32_t lin, int acc, bool user)
 
 /* --- #PF error codes --- */
 
+/* The four kinds of access and the W and U bits each puts in a #PF. */
+static const struct access_kind {
+    int acc;
+    bool user;
+    uint32_t err;
+} kinds[4] = {
+    {MMU_READ, false, 0},
+    {MMU_WRITE, false, PF_ERR_W},
+    {MMU_READ, true, PF_ERR_U},
+    {MMU_WRITE, true, PF_ERR_W | PF_ERR_U},
+};
+
 START_TEST(pf_pde_not_present)
 {
-    static const struct { int acc; bool user; uint32_t err; } k[] = {
-        {MMU_READ, false, 0}, {MMU_WRITE, false, 2}, {MMU_READ, true, 4}, {MMU_WRITE, true, 6},
-    };
     for (unsigned i = 0; i < 4; i++)
-        expect_pf(access(0x00403abc, k[i].acc, k[i].user), 0x00403abc, k[i].err);
+        expect_pf(access(0x00403abc, kinds[i].acc, kinds[i].user), 0x00403abc, kinds[i].err);
     uint64_t pa;
     expect_pf(mmu_translate(c, 0x00403abc, MMU_WRITE, true, &pa), 0x00403abc, 6);
 }
@@ -102,11 +110,8 @@ END_TEST
 START_TEST(pf_pte_not_present)
 {
     map(0x00800000, 0x100000, P | RW | US, 0);
-    static const struct { int acc; bool user; uint32_t err; } k[] = {
-        {MMU_READ, false, 0}, {MMU_WRITE, false, 2}, {MMU_READ, true, 4}, {MMU_WRITE, true, 6},
-    };
     for (unsigned i = 0; i < 4; i++)
-        expect_pf(access(0x00800ffd, k[i].acc, k[i].user), 0x00800ffd, k[i].err);
+        expect_pf(access(0x00800ffd, kinds[i].acc, kinds[i].user), 0x00800ffd, kinds[i].err);
 }
 END_TEST
 
@@ -140,7 +145,7 @@ START_TEST(supervisor_write_readonly_wp)
 }
 END_TEST
 
-/* U/S and R/W are ANDed over the two levels (SDM 4.6, table 4-? for 32-bit). */
+/* U/S and R/W are ANDed over the two levels (SDM 4.6). */
 START_TEST(rights_combined_over_levels)
 {
     static const struct {
@@ -149,15 +154,15 @@ START_TEST(rights_combined_over_levels)
         bool user, wp;
         int err; /* -1: no fault */
     } k[] = {
-        {P | US, P | RW | US, MMU_WRITE, true, false, 7},     /* PDE read-only */
-        {P | RW | US, P | US, MMU_WRITE, true, false, 7},     /* PTE read-only */
-        {P | RW, P | RW | US, MMU_READ, true, false, 5},      /* PDE supervisor */
-        {P | RW | US, P | RW, MMU_READ, true, false, 5},      /* PTE supervisor */
+        {P | US, P | RW | US, MMU_WRITE, true, false, 7}, /* PDE read-only */
+        {P | RW | US, P | US, MMU_WRITE, true, false, 7}, /* PTE read-only */
+        {P | RW, P | RW | US, MMU_READ, true, false, 5},  /* PDE supervisor */
+        {P | RW | US, P | RW, MMU_READ, true, false, 5},  /* PTE supervisor */
         {P | RW | US, P | RW | US, MMU_WRITE, true, false, -1},
-        {P | US, P | RW | US, MMU_WRITE, false, true, 3},     /* WP: PDE read-only */
-        {P | RW | US, P | US, MMU_WRITE, false, true, 3},     /* WP: PTE read-only */
-        {P | US, P | RW | US, MMU_WRITE, false, false, -1},   /* no WP: allowed */
-        {P, P, MMU_READ, false, true, -1},                    /* supervisor read */
+        {P | US, P | RW | US, MMU_WRITE, false, true, 3},   /* WP: PDE read-only */
+        {P | RW | US, P | US, MMU_WRITE, false, true, 3},   /* WP: PTE read-only */
+        {P | US, P | RW | US, MMU_WRITE, false, false, -1}, /* no WP: allowed */
+        {P, P, MMU_READ, false, true, -1},                  /* supervisor read */
     };
     for (unsigned i = 0; i < sizeof k / sizeof k[0]; i++) {
         map(0x7000, 0x9000, k[i].pde, k[i].pte);
@@ -376,12 +381,12 @@ END_TEST
 /* A hit answers as a walk would, for the CPL and CR0.WP of the moment. */
 START_TEST(hit_rights_follow_cpl_and_wp)
 {
-    map(0xa000, 0x60000, P | RW | US, P); /* supervisor, read-only */
+    map(0xa000, 0x60000, P | RW | US, P);                  /* supervisor, read-only */
     ck_assert_int_eq(access(0xa000, MMU_WRITE, false), 0); /* WP = 0: allowed, D set */
     c->cr0 |= CR0_WP; /* no flush: the cached entry must now refuse the write */
     expect_pf(access(0xa000, MMU_WRITE, false), 0xa000, 3);
     ck_assert_int_eq(access(0xa000, MMU_READ, false), 0); /* cached again */
-    expect_pf(access(0xa000, MMU_READ, true), 0xa000, 5);  /* CPL 3 now: refused */
+    expect_pf(access(0xa000, MMU_READ, true), 0xa000, 5); /* CPL 3 now: refused */
 }
 END_TEST
 
@@ -488,28 +493,7 @@ START_TEST(cross_page_read_protection)
 }
 END_TEST
 
-/* --- A20, tables outside RAM, device memory --- */
-
-START_TEST(a20_paging_off)
-{
-    uint32_t v;
-    c->cr0 = CR0_ET;
-    set32(0x000010, 0xaaaa);
-    set32(0x100010, 0xbbbb);
-    ck_assert_int_eq(mmu_read_lin(c, 0x100010, 4, &v, 0), 0);
-    ck_assert_uint_eq(v, 0xbbbb);
-    mmu_set_a20(c, false);
-    ck_assert_uint_eq(c->a20_mask, ~(1u << 20));
-    ck_assert_int_eq(mmu_read_lin(c, 0x100010, 4, &v, 0), 0);
-    ck_assert_uint_eq(v, 0xaaaa); /* wrapped, and the cached entry was flushed */
-    ck_assert_int_eq(mmu_write_lin(c, 0x100014, 4, 0xcccc, 0), 0);
-    ck_assert_uint_eq(ram32(0x000014), 0xcccc);
-    ck_assert_uint_eq(ram32(0x100014), 0);
-    mmu_set_a20(c, true);
-    ck_assert_int_eq(mmu_read_lin(c, 0x100010, 4, &v, 0), 0);
-    ck_assert_uint_eq(v, 0xbbbb);
-}
-END_TEST
+/* --- A20 and tables outside RAM --- */
 
 START_TEST(a20_paging_on)
 {
@@ -557,60 +541,6 @@ START_TEST(cr3_beyond_ram)
 }
 END_TEST
 
-static uint32_t dev_last_off, dev_last_val;
-static int dev_reads, dev_writes;
-
-static uint32_t dev_read(void *opaque, uint32_t off, int size)
-{
-    (void)opaque;
-    dev_reads++;
-    dev_last_off = off;
-    return 0xd0000000u | off | (uint32_t)size << 16;
-}
-
-static void dev_write(void *opaque, uint32_t off, uint32_t val, int size)
-{
-    (void)opaque;
-    (void)size;
-    dev_writes++;
-    dev_last_off = off;
-    dev_last_val = val;
-}
-
-START_TEST(device_and_rom_pages)
-{
-    uint32_t v;
-    static const uint8_t rom[4096] = {0x11, 0x22, 0x33, 0x44};
-    ck_assert_int_eq(bus_map_mmio(&m->bus, 0xfee00000u, 0x1000, dev_read, dev_write, NULL), 0);
-    ck_assert_int_eq(bus_map_rom(&m->bus, 0xfffff000u, 0x1000, rom), 0);
-    map(0x2000, 0xfee00000u, P | RW, P | RW);
-    map(0x3000, 0xfffff000u, P | RW, P | RW);
-    ck_assert_int_eq(mmu_read_lin(c, 0x2020, 4, &v, 0), 0);
-    ck_assert_uint_eq(v, 0xd0040020u);
-    ck_assert_int_eq(mmu_write_lin(c, 0x2030, 4, 0xabcd, 0), 0);
-    ck_assert_int_eq(dev_writes, 1);
-    ck_assert_uint_eq(dev_last_off, 0x30);
-    ck_assert_uint_eq(dev_last_val, 0xabcd);
-    ck_assert_int_eq(mmu_read_lin(c, 0x2020, 4, &v, 0), 0);
-    ck_assert_int_eq(dev_reads, 2); /* never cached as a host pointer */
-    ck_assert_int_eq(mmu_read_lin(c, 0x3000, 4, &v, 0), 0);
-    ck_assert_uint_eq(v, 0x44332211u);
-    ck_assert_int_eq(mmu_write_lin(c, 0x3000, 4, 0, 0), 0);
-    ck_assert_int_eq(mmu_read_lin(c, 0x3000, 4, &v, 0), 0);
-    ck_assert_uint_eq(v, 0x44332211u); /* ROM: write dropped */
-    /* The debugger's walk never calls a device (the directory in device
-     * memory reads as all ones) but does read ROM (the table at FFFFF000). */
-    struct mmu_walk w;
-    c->cr3 = 0xfee00000u;
-    ck_assert_int_eq(mmu_peek_walk(c, 0x0123, &w), 0);
-    ck_assert_uint_eq(w.entry[0], 0xffffffffu);
-    ck_assert_uint_eq(w.addr[1], 0xfffff000u);
-    ck_assert_uint_eq(w.entry[1], 0x44332211u);
-    ck_assert_uint_eq(w.phys, 0x44332123u);
-    ck_assert_int_eq(dev_reads, 2);
-}
-END_TEST
-
 /* --- the debugger's view --- */
 
 START_TEST(peek_walk_fields)
@@ -642,27 +572,6 @@ START_TEST(peek_walk_fields)
     ck_assert_int_eq(mmu_peek_walk(c, 0x01000000, &w), -1);
     ck_assert_int_eq(w.levels, 1);
     ck_assert_uint_eq(w.error, 0);
-}
-END_TEST
-
-/* --- instruction fetch --- */
-
-START_TEST(fetch_through_paging)
-{
-    uint8_t buf[16];
-    c->seg[SEG_CS] = (struct seg){0x08, 0, 0xffffffffu, SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_CODE |
-                                                            SEG_ATTR_DB | SEG_ATTR_G};
-    map(0x4000, 0x66000, P | RW | US, P | US); /* read-only: still executable */
-    map(0x5000, 0x67000, P | RW | US, 0);
-    memset(m->bus.ram + 0x66ffd, 0x90, 3);
-    ck_assert_int_eq(mmu_fetch(c, 0x4ffd, buf, 15), 3);
-    ck_assert_uint_eq(buf[2], 0x90);
-    ck_assert_int_eq(mmu_fetch(c, 0x5000, buf, 12), -1);
-    expect_pf(CPU_FAULT, 0x5000, 0);
-    map(0x6000, 0x68000, P | RW | US, P | RW); /* supervisor page */
-    c->cpl = 3;
-    ck_assert_int_eq(mmu_fetch(c, 0x6000, buf, 15), -1);
-    expect_pf(CPU_FAULT, 0x6000, 5);
 }
 END_TEST
 
@@ -761,7 +670,10 @@ START_TEST(random_tables_match_walk)
             ok_writes++;
         }
     }
-    fprintf(stderr, "reads %d writes %d misses %lu\n", ok_reads, ok_writes, (unsigned long)c->tlb.misses);
+    /* Both outcomes must be common, or the comparison proves little. */
+    ck_assert_int_gt(ok_reads, 2000);
+    ck_assert_int_gt(ok_writes, 2000);
+    ck_assert_int_lt(ok_reads, 18000);
 }
 END_TEST
 
@@ -771,7 +683,7 @@ static Suite *paging_suite(void)
     TCase *pf = tcase_create("page faults");
     TCase *ad = tcase_create("accessed and dirty");
     TCase *tlb = tcase_create("tlb");
-    TCase *misc = tcase_create("crossing, a20, bus, peek, fetch");
+    TCase *misc = tcase_create("crossing, a20, peek, differential");
     TCase *all[] = {pf, ad, tlb, misc};
     for (unsigned k = 0; k < 4; k++) {
         tcase_add_checked_fixture(all[k], setup, teardown);
@@ -804,12 +716,9 @@ static Suite *paging_suite(void)
     tcase_add_test(misc, cross_page_write_second_faults);
     tcase_add_test(misc, cross_page_write_ok);
     tcase_add_test(misc, cross_page_read_protection);
-    tcase_add_test(misc, a20_paging_off);
     tcase_add_test(misc, a20_paging_on);
     tcase_add_test(misc, cr3_beyond_ram);
-    tcase_add_test(misc, device_and_rom_pages);
     tcase_add_test(misc, peek_walk_fields);
-    tcase_add_test(misc, fetch_through_paging);
     tcase_add_test(misc, random_tables_match_walk);
     return s;
 }

@@ -17,30 +17,30 @@
 
 /* One `op r/m, count` on eAX in 32-bit code. */
 struct shift_case {
-    uint8_t k;       /* ModR/M reg: 0 ROL 1 ROR 2 RCL 3 RCR 4 SHL 5 SHR 6 SAL 7 SAR */
-    uint8_t size;    /* operand size */
-    uint32_t a;      /* operand */
-    uint8_t count;   /* count (by imm8: C0/C1) */
-    uint32_t fin;    /* flags before */
-    uint32_t res;    /* expected result */
-    uint32_t fout;   /* expected arithmetic flags (OF for counts > 1: our rule) */
+    uint8_t k;     /* ModR/M reg: 0 ROL 1 ROR 2 RCL 3 RCR 4 SHL 5 SHR 6 SAL 7 SAR */
+    uint8_t size;  /* operand size */
+    uint32_t a;    /* operand */
+    uint8_t count; /* count (by imm8: C0/C1) */
+    uint32_t fin;  /* flags before */
+    uint32_t res;  /* expected result */
+    uint32_t fout; /* expected arithmetic flags (OF for counts > 1: our rule) */
 };
 
 static const struct shift_case shift_cases[] = {
-    {0, 1, 0x81, 1, 0, 0x03, C | O},                  /* rol: CF = LSB, OF = MSB ^ CF */
-    {0, 1, 0x81, 8, S | Z, 0x81, S | Z | C},          /* count 8: no move, flags set */
+    {0, 1, 0x81, 1, 0, 0x03, C | O},         /* rol: CF = LSB, OF = MSB ^ CF */
+    {0, 1, 0x81, 8, S | Z, 0x81, S | Z | C}, /* count 8: no move, flags set */
     {0, 4, 0x80000001, 4, 0, 0x00000018, 0},
-    {1, 1, 0x01, 1, 0, 0x80, C | O},                  /* ror: CF = MSB, OF = top two */
-    {1, 2, 0x0001, 17, P, 0x8000, P | C | O},         /* 17 mod 16 = 1 */
-    {2, 1, 0x80, 1, C, 0x01, C | O},                  /* rcl: CF in at the bottom */
-    {2, 1, 0x80, 9, C, 0x80, C},                      /* 9 mod 9 = 0: CF kept */
+    {1, 1, 0x01, 1, 0, 0x80, C | O},          /* ror: CF = MSB, OF = top two */
+    {1, 2, 0x0001, 17, P, 0x8000, P | C | O}, /* 17 mod 16 = 1 */
+    {2, 1, 0x80, 1, C, 0x01, C | O},          /* rcl: CF in at the bottom */
+    {2, 1, 0x80, 9, C, 0x80, C},              /* 9 mod 9 = 0: CF kept */
     {2, 4, 0x80000000, 1, 0, 0x00000000, C | O},
-    {3, 1, 0x01, 1, 0, 0x00, C},                      /* rcr */
-    {3, 2, 0x1234, 17, Z, 0x1234, Z},                 /* 17 mod 17 = 0, CF = 0 kept */
-    {3, 4, 0x00000001, 31, 0, 0x00000004, 0},         /* 33-bit rotate right 31 = left 2 */
-    {3, 1, 0x00, 4, C, 0x10, 0},                      /* CF travels 4 places in */
-    {4, 1, 0x80, 1, 0, 0x00, C | O | Z | P},          /* shl */
-    {4, 1, 0x01, 8, 0, 0x00, C | O | Z | P},          /* the last bit out is bit 0 */
+    {3, 1, 0x01, 1, 0, 0x00, C},              /* rcr */
+    {3, 2, 0x1234, 17, Z, 0x1234, Z},         /* 17 mod 17 = 0, CF = 0 kept */
+    {3, 4, 0x00000001, 31, 0, 0x00000004, 0}, /* 33-bit rotate right 31 = left 2 */
+    {3, 1, 0x00, 4, C, 0x10, 0},              /* CF travels 4 places in */
+    {4, 1, 0x80, 1, 0, 0x00, C | O | Z | P},  /* shl */
+    {4, 1, 0x01, 8, 0, 0x00, C | O | Z | P},  /* the last bit out is bit 0 */
     {4, 1, 0x01, 9, C | S, 0x00, Z | P},
     {4, 2, 0x1234, 4, 0, 0x2340, C | O},
     {4, 1, 0x55, 0, O | C | A, 0x55, O | C | A},      /* count 0: nothing changes */
@@ -49,11 +49,11 @@ static const struct shift_case shift_cases[] = {
     {5, 1, 0x81, 1, 0, 0x40, C | O},                  /* shr: OF = old MSB */
     {5, 4, 0x80000000, 31, 0, 0x00000001, 0},
     {5, 2, 0x8000, 16, 0, 0x0000, C | Z | P},
-    {7, 1, 0x81, 1, O, 0xc0, C | S | P},              /* sar: OF = 0 */
+    {7, 1, 0x81, 1, O, 0xc0, C | S | P}, /* sar: OF = 0 */
     {7, 1, 0x80, 7, 0, 0xff, S | P},
-    {7, 1, 0x80, 31, 0, 0xff, C | S | P},             /* beyond the width: all sign */
+    {7, 1, 0x80, 31, 0, 0xff, C | S | P}, /* beyond the width: all sign */
     {7, 2, 0x7fff, 16, 0, 0x0000, Z | P},
-    {7, 4, 0x80000000, 31, 0, 0xffffffff, S | P},        /* CF = bit 30 */
+    {7, 4, 0x80000000, 31, 0, 0xffffffff, S | P}, /* CF = bit 30 */
 };
 
 START_TEST(t_shift_table)
@@ -80,13 +80,13 @@ END_TEST
 
 /* SHLD/SHRD eAX, eBX, imm8 in 32-bit code. */
 struct dshift_case {
-    uint8_t opcode;  /* A4 SHLD, AC SHRD */
-    uint8_t size;    /* 2 or 4 */
-    uint32_t a, b;   /* destination eAX, source eBX */
-    uint8_t count;   /* imm8 */
-    uint32_t fin;    /* flags before */
-    uint32_t res;    /* expected eAX */
-    uint32_t fout;   /* expected flags */
+    uint8_t opcode; /* A4 SHLD, AC SHRD */
+    uint8_t size;   /* 2 or 4 */
+    uint32_t a, b;  /* destination eAX, source eBX */
+    uint8_t count;  /* imm8 */
+    uint32_t fin;   /* flags before */
+    uint32_t res;   /* expected eAX */
+    uint32_t fout;  /* expected flags */
 };
 
 static const struct dshift_case dshift_cases[] = {
@@ -133,15 +133,15 @@ END_TEST
 START_TEST(t_shift_memory)
 {
     static const struct {
-        uint8_t code[6];   /* 16-bit code, [bx] = DS:3000 */
-        uint8_t len;       /* bytes */
-        uint32_t mem;      /* dword at DS:3000 before */
-        uint32_t mem_out;  /* and after */
-        uint32_t fout;     /* flags after (flags before: 0) */
+        uint8_t code[6];  /* 16-bit code, [bx] = DS:3000 */
+        uint8_t len;      /* bytes */
+        uint32_t mem;     /* dword at DS:3000 before */
+        uint32_t mem_out; /* and after */
+        uint32_t fout;    /* flags after (flags before: 0) */
     } cases[] = {
         {{0xd0, 0x27}, 2, 0x11223380, 0x11223300, C | O | Z | P},       /* shl byte [bx], 1 */
         {{0xd3, 0x2f}, 2, 0x11228000, 0x11220080, 0},                   /* shr word [bx], cl=8 */
-        {{0xc1, 0x07, 0x04}, 3, 0x11221234, 0x11222341, C | O},           /* rol word [bx], 4 */
+        {{0xc1, 0x07, 0x04}, 3, 0x11221234, 0x11222341, C | O},         /* rol word [bx], 4 */
         {{0x66, 0xd1, 0x3f}, 3, 0x80000000, 0xc0000000, S | P},         /* sar dword [bx], 1 */
         {{0x66, 0x0f, 0xa4, 0x07, 0x08}, 5, 0x12345678, 0x34567800, P}, /* shld [bx], eax, 8 */
         {{0x0f, 0xad, 0x07}, 3, 0x1234, 0xab12, O | S | P},             /* shrd [bx], ax, cl */
@@ -171,9 +171,9 @@ END_TEST
  * and succeeds; any other count faults with the flags unchanged. */
 START_TEST(t_shift_fault)
 {
-    static const uint8_t by0[] = {0xc0, 0x27, 0x20};   /* shl byte [bx], 32 */
-    static const uint8_t by1[] = {0xd0, 0x27};         /* shl byte [bx], 1 */
-    static const uint8_t rcl8[] = {0xc0, 0x17, 0x09};  /* rcl byte [bx], 9 (rotates by 0) */
+    static const uint8_t by0[] = {0xc0, 0x27, 0x20};  /* shl byte [bx], 32 */
+    static const uint8_t by1[] = {0xd0, 0x27};        /* shl byte [bx], 1 */
+    static const uint8_t rcl8[] = {0xc0, 0x17, 0x09}; /* rcl byte [bx], 9 (rotates by 0) */
     static const uint8_t shld[] = {0x0f, 0xa4, 0x07, 0x04};
     struct unit_machine *m = alu_machine();
     struct cpu *c = &m->cpu;
@@ -212,30 +212,36 @@ static uint32_t shift_defined(int k, int size, unsigned count)
     return mask;
 }
 
-START_TEST(t_host_shift)
+/* Shift or rotate k of eAX (size bytes) by count, on random operands, on
+ * both sides. form 0 is C0/C1 (imm8), 1 is D2/D3 (CL, with junk in the rest
+ * of ECX, which must not matter), 2 is D0/D1 (by 1, count ignored). */
+static void host_shift_one(struct unit_machine *m, uint64_t *seed, int k, int size, unsigned count,
+                           int form)
 {
     static const char *names[8] = {"rol", "ror", "rcl", "rcr", "shl", "shr", "sal", "sar"};
+    static const uint8_t opcode[3] = {0xc0, 0xd2, 0xd0};
+    uint8_t code[8];
+    int n = put_osize(code, size);
+    unsigned cnt = form == 2 ? 1 : count;
+
+    code[n++] = (uint8_t)(opcode[form] | (size == 1 ? 0 : 1));
+    code[n++] = (uint8_t)(0xc0 | k << 3);
+    if (form == 0)
+        code[n++] = (uint8_t)count;
+    struct hregs in = {rnd_operand(seed, 4), 0, cnt | (rnd_operand(seed, 4) & ~0xffu), 0, 0, 0,
+                       rnd_flags(seed)};
+    diff_run(m, names[k], code, n, &in, shift_defined(k, size, cnt));
+}
+
+START_TEST(t_host_shift)
+{
     struct unit_machine *m = alu_machine();
     uint64_t seed = 0x5eed5eed5eedull;
     for (int k = 0; k < 8; k++)
         for (int size = 1; size <= 4; size *= 2)
             for (unsigned count = 0; count <= 33; count++)
-                for (int form = 0; form < 3; form++)
-                    for (int round = 0; round < 12; round++) {
-                        uint8_t code[8];
-                        int n = put_osize(code, size), w = size == 1 ? 0 : 1;
-                        unsigned cnt = form == 2 ? 1 : count;
-                        code[n++] = (uint8_t)((form == 0 ? 0xc0 : form == 1 ? 0xd2 : 0xd0) | w);
-                        code[n++] = (uint8_t)(0xc0 | k << 3);
-                        if (form == 0)
-                            code[n++] = (uint8_t)count;
-                        /* CL's upper bits must not matter: put junk there. */
-                        struct hregs in = {rnd_operand(&seed, 4), 0, 0xff00u | cnt, 0, 0, 0,
-                                           rnd_flags(&seed)};
-                        if (form == 1)
-                            in.ecx = cnt | (rnd_operand(&seed, 4) & ~0xffu);
-                        diff_run(m, names[k], code, n, &in, shift_defined(k, size, cnt));
-                    }
+                for (int round = 0; round < 36; round++)
+                    host_shift_one(m, &seed, k, size, count, round % 3);
     um_free(m);
 }
 END_TEST
@@ -259,8 +265,8 @@ START_TEST(t_host_dshift)
                     code[n++] = 0xd8;
                     if (!by_cl)
                         code[n++] = (uint8_t)count;
-                    struct hregs in = {rnd_operand(&seed, 4), rnd_operand(&seed, 4), count, 0,
-                                       0, 0, rnd_flags(&seed)};
+                    struct hregs in = {rnd_operand(&seed, 4), rnd_operand(&seed, 4), count, 0, 0, 0,
+                                       rnd_flags(&seed)};
                     uint32_t mask = mc == 0 ? FL_ARITH : FL_ARITH & ~FL_AF;
                     if (mc > 1)
                         mask &= ~FL_OF;

@@ -10,8 +10,8 @@
  */
 #include "intr_util.h"
 
-#define TASK_B_EIP 0x30000u
-#define TASK_A_NEXT (CODE_BASE + 7) /* "after the JMP" in task A */
+#define TASK_B_EIP    0x30000u
+#define TASK_A_NEXT   (CODE_BASE + 7) /* "after the JMP" in task A */
 #define LDT_DATA_BASE 0x40000u
 
 /* TSS B: flat ring-0 task at TASK_B_EIP with EAX..EDI = B0000000 + k. */
@@ -56,8 +56,7 @@ static void check_saved_a(struct unit_machine *m, uint32_t eip, uint32_t eflags)
     ck_assert_uint_eq(rd32(m, TSS_A + 0x20), eip);
     ck_assert_uint_eq(rd32(m, TSS_A + 0x24), eflags);
     for (uint32_t k = 0; k < 8; k++)
-        ck_assert_uint_eq(rd32(m, TSS_A + 0x28 + 4 * k),
-                          k == R_ESP ? STACK0_TOP : 0xa0000000u + k);
+        ck_assert_uint_eq(rd32(m, TSS_A + 0x28 + 4 * k), k == R_ESP ? STACK0_TOP : 0xa0000000u + k);
     const uint16_t sregs[6] = {SEL_DATA0, SEL_CODE0, SEL_DATA0, SEL_DATA0, SEL_DATA0, SEL_DATA0};
     for (uint32_t k = 0; k < 6; k++)
         ck_assert_uint_eq(rd16(m, TSS_A + 0x48 + 4 * k), sregs[k]);
@@ -124,7 +123,7 @@ START_TEST(t_call_then_iret)
     ck_assert_uint_eq(desc_access(m, SEL_TSS_A), ACC_TSS32 | 2); /* A still busy */
     ck_assert_uint_eq(rd32(m, TSS_B + 0x20), TASK_B_EIP + 1);
     ck_assert_uint_eq(rd32(m, TSS_B + 0x24), FL_FIXED1 | FL_CF | FL_ZF); /* NT cleared */
-    ck_assert_uint_eq(rd32(m, TSS_B + 0x34), 0x12345678);              /* EBX */
+    ck_assert_uint_eq(rd32(m, TSS_B + 0x34), 0x12345678);                /* EBX */
     um_free(m);
 }
 END_TEST
@@ -172,20 +171,20 @@ END_TEST
 
 /* Checks before the commit point: the CPU and both TSSs are unchanged. */
 static const struct {
-    uint8_t access;  /* TSS B's access byte */
-    uint32_t limit;  /* and limit */
-    uint16_t sel;    /* selector switched to (RPL/TI variants) */
+    uint8_t access; /* TSS B's access byte */
+    uint32_t limit; /* and limit */
+    uint16_t sel;   /* selector switched to (RPL/TI variants) */
     int reason;
     int vec;
     uint32_t err;
 } bad_cases[] = {
-    {ACC_TSS32 | 2, 0x67, SEL_TSS_B, TASK_JMP, EXC_GP, SEL_TSS_B},   /* busy */
+    {ACC_TSS32 | 2, 0x67, SEL_TSS_B, TASK_JMP, EXC_GP, SEL_TSS_B}, /* busy */
     {ACC_TSS32 | 2, 0x67, SEL_TSS_B, TASK_CALL, EXC_GP, SEL_TSS_B},
-    {ACC_TSS32 & 0x7f, 0x67, SEL_TSS_B, TASK_JMP, EXC_NP, SEL_TSS_B}, /* not present */
-    {ACC_TSS32, 0x66, SEL_TSS_B, TASK_JMP, EXC_TS, SEL_TSS_B},        /* too short */
+    {ACC_TSS32 & 0x7f, 0x67, SEL_TSS_B, TASK_JMP, EXC_NP, SEL_TSS_B},  /* not present */
+    {ACC_TSS32, 0x66, SEL_TSS_B, TASK_JMP, EXC_TS, SEL_TSS_B},         /* too short */
     {ACC_TSS32, 0x67, SEL_TSS_B | 4, TASK_JMP, EXC_GP, SEL_TSS_B | 4}, /* TI = 1 */
-    {ACC_TSS32, 0x67, SEL_TSS_B, TASK_IRET, EXC_TS, SEL_TSS_B},       /* IRET to idle */
-    {ACC_DATA0, 0x67, SEL_TSS_B, TASK_JMP, EXC_GP, SEL_TSS_B},        /* not a TSS */
+    {ACC_TSS32, 0x67, SEL_TSS_B, TASK_IRET, EXC_TS, SEL_TSS_B},        /* IRET to idle */
+    {ACC_DATA0, 0x67, SEL_TSS_B, TASK_JMP, EXC_GP, SEL_TSS_B},         /* not a TSS */
 };
 
 START_TEST(t_bad_new_tss)
@@ -340,6 +339,29 @@ START_TEST(t_v86_task)
 }
 END_TEST
 
+/* With paging on, a 32-bit TSS brings its own CR3; without, CR3 stays. The
+ * two page directories map the first 4 MiB 1:1 with one 4 MiB page. */
+START_TEST(t_cr3)
+{
+    for (int paging = 0; paging < 2; paging++) {
+        struct unit_machine *m = task_machine();
+        struct cpu *c = &m->cpu;
+        wr32(m, 0x50000, 0x87); /* P, R/W, U/S, PS: 0-4 MiB */
+        wr32(m, 0x51000, 0x87);
+        c->cr3 = 0x50000;
+        if (paging) {
+            c->cr4 |= CR4_PSE;
+            c->cr0 |= CR0_PG;
+        }
+        wr32(m, TSS_B + 0x1c, 0x51000);
+        ck_assert_int_eq(switch_to(m, SEL_TSS_B, TASK_JMP), 0);
+        ck_assert_uint_eq(c->cr3, paging ? 0x51000 : 0x50000);
+        ck_assert_uint_eq(rd32(m, TSS_A + 0x1c), 0); /* CR3 is not saved */
+        um_free(m);
+    }
+}
+END_TEST
+
 static Suite *task_suite(void)
 {
     Suite *s = suite_create("task");
@@ -351,6 +373,7 @@ static Suite *task_suite(void)
     tcase_add_test(tc, t_tss16);
     tcase_add_test(tc, t_ldt);
     tcase_add_test(tc, t_v86_task);
+    tcase_add_test(tc, t_cr3);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("checks");
