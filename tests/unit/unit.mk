@@ -8,7 +8,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 # Capstone serves the decoder tests as an independent oracle of lengths.
 CHECK_LIBS += $(shell pkg-config --libs capstone 2>/dev/null || echo -lcapstone)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit_util.h $(BUILD)/libcore.a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $< $(CORE_LINK) $(CHECK_LIBS) $(LDFLAGS) -lm
 
