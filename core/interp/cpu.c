@@ -59,6 +59,8 @@ void cpu_load_real_seg(struct cpu *c, int sreg, uint16_t sel)
 {
     c->seg[sreg].sel = sel;
     c->seg[sreg].base = (uint32_t)sel << 4;
+    if (sreg == SEG_CS)
+        c->cs_rpl_stale = false;
     if (sreg == SEG_CS || sreg == SEG_SS)
         cpu_update_mode(c);
 }
@@ -71,6 +73,8 @@ void cpu_update_mode(struct cpu *c)
         c->cpl = 0;
     else if (cpu_v86(c))
         c->cpl = 3;
+    else if (c->cs_rpl_stale)
+        c->cpl = 0; /* just entered protected mode; CS not reloaded yet */
     else
         c->cpl = c->seg[SEG_CS].sel & 3;
 }

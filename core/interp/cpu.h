@@ -171,6 +171,8 @@ struct cpu {
     uint64_t dr[8];         /* debug registers DR0-DR7 (DR4/5 alias 6/7) */
     uint32_t dr6_pending;   /* DR6 bits of #DB traps waiting for the instruction boundary */
     uint8_t cpl;            /* current privilege level */
+    bool cs_rpl_stale;      /* PE was set while CS held a real-mode selector: CPL stays 0
+                               until CS is reloaded (the low bits are not an RPL yet) */
     bool code32;            /* CS.D: default operand and address size 32 */
     bool stack32;           /* SS.B: stack pointer is ESP (else SP) */
     struct msrs msr;        /* storage MSRs */

@@ -134,6 +134,10 @@ static int write_cr0(struct cpu *c, uint32_t v)
     if ((v & CR0_NW) && !(v & CR0_CD))
         return cpu_fault(c, EXC_GP, 0); /* not-write-through with caching on */
     uint32_t changed = v ^ (uint32_t)c->cr0;
+    /* Entering protected mode does not change the CPL (SDM 9.9.1): until the
+     * far jump reloads CS, a real-mode CS such as F001 must not read as RPL 1. */
+    if ((changed & CR0_PE) && (v & CR0_PE))
+        c->cs_rpl_stale = (c->seg[SEG_CS].sel & 3) != 0;
     c->cr0 = v;
     if (changed & (CR0_PG | CR0_WP))
         mmu_flush(c, true);

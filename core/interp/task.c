@@ -206,6 +206,7 @@ static void commit(struct cpu *c, uint16_t sel, struct desc d, const struct tss_
         if (k != SEG_CS)
             c->seg[k] = (struct seg){s->sreg[k], 0, 0, 0};
     c->seg[SEG_CS].sel = s->sreg[SEG_CS];
+    c->cs_rpl_stale = false; /* the new task's CS.RPL is its CPL */
     c->seg[SEG_LDTR] = (struct seg){s->ldt, 0, 0, 0};
     cpu_update_mode(c);
 }

@@ -121,6 +121,8 @@ void seg_load_cache(struct cpu *c, int sreg, uint16_t sel, struct desc d)
     s->base = desc_base(d);
     s->limit = desc_limit(d);
     s->attr = desc_attr(d);
+    if (sreg == SEG_CS)
+        c->cs_rpl_stale = false;
     if (sreg == SEG_CS || sreg == SEG_SS)
         cpu_update_mode(c);
 }
