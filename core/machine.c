@@ -15,13 +15,11 @@
  * wire_minimal_board() below. Until then nothing can interrupt the CPU, and
  * that decides what a halted CPU means (see run_halted()).
  *
- * Stopping. cpu_run() returns when the clock reaches its limit or when the
- * CPU stops (c->stop != CPU_RUNNING: HLT or a triple fault). The exit device
- * has to end the run in the middle of a slice, and the CPU has no "stop
- * requested" state of its own yet, so machine_exit() records the exit here
- * and holds the CPU with c->stop = CPU_HALTED, which makes cpu_run() return
- * after the OUT instruction. emu_run() looks at the machine's own flag before
- * the CPU's state, so that halt is never mistaken for a guest's HLT.
+ * Stopping. cpu_run() returns when the clock reaches its limit, when the
+ * CPU stops (c->stop != CPU_RUNNING: HLT or a triple fault), or when a
+ * device sets c->stop_request. The exit device has to end the run in the
+ * middle of a slice: machine_exit() records the exit here and sets
+ * stop_request, which makes cpu_run() return after the OUT instruction.
  */
 #include "emu.h"
 
@@ -53,7 +51,7 @@ static void machine_exit(void *opaque, uint32_t value)
     struct emu *m = opaque;
     m->exited = true;
     m->exit_code = value;
-    m->cpu.stop = CPU_HALTED;
+    m->cpu.stop_request = true;
 }
 
 /* The board, one device a line: port base, and IRQ where it has one. */
@@ -157,6 +155,7 @@ enum emu_stop emu_run(struct emu *m, uint64_t cycle_budget)
     for (;;) {
         if (m->exited)
             return EMU_STOP_EXIT;
+        c->stop_request = false;
         if (c->stop == CPU_SHUTDOWN)
             return EMU_STOP_TRIPLE_FAULT;
         if (c->stop == CPU_HALTED) {

@@ -183,6 +183,8 @@ struct cpu {
     bool nmi_pending;       /* NMI line latched */
     bool intr_line;         /* INTR pin (from the PIC) */
     uint64_t cycles;        /* virtual clock: cycles executed */
+    uint64_t deadline;      /* cpu_run() returns at this cycle; timers pull it in (clock.h) */
+    bool stop_request;      /* a device or the debugger asks cpu_run() to return now */
     uint64_t instructions;  /* instructions retired */
     uint32_t a20_mask;      /* physical address mask: ~(1<<20) when A20 is off */
     struct bus *bus;        /* memory and ports */

@@ -41,8 +41,9 @@ void cpu_debug_trap(struct cpu *c);
 /* Execute one instruction, or accept one interrupt, or deliver one fault. */
 void cpu_step(struct cpu *c);
 
-/* Run until c->cycles reaches until_cycle or the CPU halts or shuts down.
- * Returns the number of instructions retired. */
+/* Run until c->cycles reaches until_cycle (or c->deadline, which a timer
+ * armed meanwhile may have lowered), the CPU halts or shuts down, or
+ * c->stop_request is set. Returns the number of instructions retired. */
 uint64_t cpu_run(struct cpu *c, uint64_t until_cycle);
 
 /* Fetch and decode the instruction at CS:EIP (faults as the CPU would). */

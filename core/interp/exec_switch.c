@@ -123,7 +123,8 @@ void cpu_step(struct cpu *c)
 uint64_t cpu_run(struct cpu *c, uint64_t until_cycle)
 {
     uint64_t start = c->instructions;
-    while (c->cycles < until_cycle && c->stop == CPU_RUNNING)
+    c->deadline = until_cycle; /* a device arming a timer may lower it */
+    while (c->cycles < c->deadline && c->stop == CPU_RUNNING && !c->stop_request)
         cpu_step(c);
     return c->instructions - start;
 }
