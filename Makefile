@@ -68,6 +68,7 @@ deps:
 -include tests/guest/guest.mk
 -include tests/fuzz/fuzz.mk
 -include tests/cli/cli.mk
+-include bench/bench.mk
 
 check: $(DEPS_STAMP)
 	$(MAKE) all

@@ -9,6 +9,8 @@
 
 #include <stdlib.h>
 
+/* calloc: guest RAM starts zeroed, so a run never depends on what the host
+ * allocator left in it (determinism). */
 int bus_init(struct bus *b, uint64_t ram_size)
 {
     *b = (struct bus){0};
@@ -51,6 +53,8 @@ int bus_map_rom(struct bus *b, uint64_t base, uint64_t len, const uint8_t *data)
     return 0;
 }
 
+/* The range that claims port, or NULL. The unsigned subtraction folds the
+ * two bounds checks into one: port - base wraps to a huge value below base. */
 static struct io_range *find_io(struct bus *b, uint16_t port)
 {
     for (int k = 0; k < b->n_io; k++)
@@ -94,6 +98,7 @@ void bus_out(struct bus *b, uint16_t port, uint32_t value, int size)
         bus_out(b, (uint16_t)(port + k), (value >> (8 * k)) & 0xff, 1);
 }
 
+/* The memory-mapped range that holds paddr, or NULL (same folded check). */
 static struct mmio_range *find_mmio(struct bus *b, uint64_t paddr)
 {
     for (int k = 0; k < b->n_mmio; k++)
@@ -102,6 +107,10 @@ static struct mmio_range *find_mmio(struct bus *b, uint64_t paddr)
     return NULL;
 }
 
+/* RAM first (the common case), then a device or ROM range; an access that
+ * straddles the end of RAM or of a range is split into bytes so that each
+ * byte gets the answer of whatever lies under it; nothing at all reads as
+ * all ones, as on a PC whose data bus floats high. */
 uint32_t bus_mem_read(struct bus *b, uint64_t paddr, int size)
 {
     uint8_t *p = bus_ram_ptr(b, paddr, (uint64_t)size);
@@ -123,11 +132,13 @@ uint32_t bus_mem_read(struct bus *b, uint64_t paddr, int size)
     return 0xffffffffu >> (32 - 8 * size);
 }
 
+/* The same order as bus_mem_read; a write to ROM or to nothing is dropped. */
 void bus_mem_write(struct bus *b, uint64_t paddr, uint32_t value, int size)
 {
     uint8_t *p = bus_ram_ptr(b, paddr, (uint64_t)size);
     if (p) {
         st_le(p, value, size);
+        bus_watch_check(b, paddr, size);
         return;
     }
     struct mmio_range *r = find_mmio(b, paddr);

@@ -23,6 +23,10 @@ typedef void io_write_fn(void *opaque, uint32_t offset, uint32_t value, int size
 /* Called for every port access nobody claims (for trace events). */
 typedef void io_unmapped_fn(void *opaque, uint16_t port, bool write, int size);
 
+/* Called after size bytes at paddr (in RAM, inside one page) were written,
+ * when paddr's page is marked in the watch map. */
+typedef void bus_watch_fn(void *opaque, uint64_t paddr, int size);
+
 #define BUS_MAX_IO 64
 #define BUS_MAX_MMIO 16
 
@@ -50,6 +54,11 @@ struct bus {
     int n_mmio;          /* used entries of mmio[] */
     io_unmapped_fn *unmapped; /* optional observer of unmapped port accesses */
     void *unmapped_opaque;    /* its argument */
+    uint8_t *watch;           /* one bit a 4 KiB RAM page: writes there call watch_fn
+                                 (the threaded core's self-modifying-code check,
+                                 interp/tcache.h); NULL: nothing watched */
+    bus_watch_fn *watch_fn;   /* the watcher */
+    void *watch_opaque;       /* its argument */
 };
 
 /* Allocate ram_size bytes of zeroed RAM; returns 0, or -1 if out of memory. */
@@ -74,6 +83,17 @@ static inline uint8_t *bus_ram_ptr(struct bus *b, uint64_t paddr, uint64_t len)
     if (paddr < b->ram_size && len <= b->ram_size - paddr)
         return b->ram + paddr;
     return NULL;
+}
+
+/* Every write to RAM calls this after the store: mmu.c's page_store() (all
+ * guest stores) and bus_mem_write() (page walks, devices). Whoever writes RAM
+ * through bus.ram or bus_ram_ptr() (the loader, before the first instruction)
+ * must flush the watcher instead. The test is one bit, because the watched
+ * pages are few and this runs on every guest store. */
+static inline void bus_watch_check(struct bus *b, uint64_t paddr, int size)
+{
+    if (b->watch && ((b->watch[paddr >> 15] >> ((paddr >> 12) & 7)) & 1))
+        b->watch_fn(b->watch_opaque, paddr, size);
 }
 
 /* Physical memory access of size 1, 2 or 4 that need not be RAM (MMIO, ROM,

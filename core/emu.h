@@ -27,6 +27,7 @@
 #ifndef LAB86_EMU_H
 #define LAB86_EMU_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,8 +50,23 @@
 struct emu;
 struct cpu;
 
+/* The interpreter that runs the CPU. Both give the same instructions, cycles
+ * and output (DESIGN.md, "Two cores, one truth"); the threaded one is faster. */
+enum emu_core {
+    EMU_CORE_THREADED = 0, /* basic blocks decoded once (exec_threaded.c): the default */
+    EMU_CORE_SWITCH,       /* fetch, decode, switch on every instruction: the reference */
+};
+
+/* The nominal CPU clock (--cpu-mhz): the rate at which cycles become guest
+ * time for the PIT, the RTC and the APIC timer; the TSC counts one tick per
+ * cycle whatever it is (doc/cycles.md). */
+#define EMU_CPU_MHZ_DEFAULT 100
+#define EMU_CPU_MHZ_MAX     10000
+
 struct emu_config {
     uint64_t ram_size;             /* bytes of RAM from physical address 0 */
+    enum emu_core core;            /* which interpreter runs the CPU */
+    uint32_t cpu_mhz;              /* nominal CPU clock, 1..EMU_CPU_MHZ_MAX; 0: the default */
     const struct chardev *console; /* port 0xE9 debug console; NULL: discarded */
     const struct chardev *serial;  /* COM1 at 0x3F8; NULL: nothing plugged in */
 };
@@ -61,8 +77,8 @@ enum emu_stop {
     EMU_STOP_EXIT,         /* the guest wrote to the exit device: see emu_exit_code() */
     EMU_STOP_TRIPLE_FAULT, /* an exception during double-fault delivery: shutdown */
     EMU_STOP_HALT_IF0,     /* HLT with IF = 0 and no NMI to come: it can never wake */
-    EMU_STOP_IDLE,         /* HLT with IF = 1, but no device can ever interrupt: the
-                              clock was advanced to the end of the budget */
+    EMU_STOP_IDLE,         /* HLT with IF = 1 and no timer armed, so no device will
+                              interrupt: the clock was advanced to the end of the budget */
 };
 
 /* A copy of the CPU state a front end reports in its messages. */
@@ -75,10 +91,20 @@ struct emu_cpu_view {
     uint64_t instructions; /* instructions retired */
 };
 
+/* What a run has counted (--stats). All of it is deterministic: the same
+ * image and configuration give the same numbers on any host. */
+struct emu_stats {
+    uint64_t instructions; /* instructions retired */
+    uint64_t cycles;       /* the virtual clock */
+    uint64_t tlb_misses;   /* page walks */
+    uint64_t exceptions;   /* exceptions delivered (CPU-raised, INT3, INTO, INT1; not INT n) */
+    uint64_t interrupts;   /* external interrupts accepted (INTR and NMI) */
+};
+
 /* Build a machine: RAM of cfg->ram_size bytes, the CPU in its reset state,
- * and the minimal board (0xE9 console, exit device at 0xF4, COM1). The
+ * and the board (PICs, PIT, port 0x61, 0xE9 console, exit device, COM1). The
  * chardevs must outlive the machine. Returns NULL with a reason in err when
- * the size is out of range or memory runs out. */
+ * the size or the CPU clock is out of range or memory runs out. */
 struct emu *emu_create(const struct emu_config *cfg, char *err, size_t errlen);
 
 /* Free everything emu_create() made. NULL is allowed. */
@@ -108,8 +134,23 @@ uint64_t emu_cycles(const struct emu *m);
 /* Copy the CPU state front ends report into *v. */
 void emu_get_cpu(const struct emu *m, struct emu_cpu_view *v);
 
+/* Copy the run's counters into *s. */
+void emu_get_stats(const struct emu *m, struct emu_stats *s);
+
+/* The nominal CPU frequency in Hz (cfg.cpu_mhz, or the default): guest
+ * seconds = cycles / emu_cpu_hz(). */
+uint64_t emu_cpu_hz(const struct emu *m);
+
 /* The CPU itself, for the core's own clients (the debugger core, unit
  * tests). Front ends use emu_get_cpu(). */
 struct cpu *emu_cpu(struct emu *m);
+
+/* Compare two machines' CPUs (every register, the segment caches, control
+ * and debug registers, MSRs, cycles, instructions, the TLB) and, when
+ * memory is true, their RAM. Writes one line per difference to out
+ * ("eax: 00000001 | 00000002", a's value first), truncated to len, and
+ * returns how many differences there are: 0 when the machines agree.
+ * The lock-step runner calls it after every slice (interp/cpu_diff.c). */
+int emu_diff(struct emu *a, struct emu *b, bool memory, char *out, size_t len);
 
 #endif

@@ -1,19 +1,27 @@
 /*
- * machine.c - the minimal lab86 machine: a CPU, RAM, three devices, and the
- * loop that runs them in slices of virtual time (the interface is emu.h).
+ * machine.c - the lab86 machine: a CPU, RAM, the devices of the PC board,
+ * and the loop that runs them in slices of virtual time (the interface is
+ * emu.h).
  *
- * The minimal machine is what a multiboot test kernel needs and no more:
+ * The board so far is what a multiboot test kernel needs:
  *
  *     CPU    i386-class, started by the multiboot loader in protected mode
  *     RAM    one flat block from physical address 0 (bus.c)
+ *     0x20   8259A PIC pair (slave at 0xA0 on IRQ 2, ELCR at 0x4D0): INTR
+ *     0x40   8254 PIT: OUT0 on IRQ 0, counter 2 through port 0x61
+ *     0x61   system control port B: GATE2, OUT2, refresh toggle
  *     0xE9   debug console: each byte written goes to the console chardev
  *     0xF4   exit device: a write ends the run with the value written
- *     0x3F8  COM1, a 16550A UART, to the serial chardev (IRQ 4 not wired)
+ *     0x3F8  COM1, a 16550A UART, to the serial chardev, IRQ 4
  *
- * There is no BIOS, no interrupt controller and no timer yet; those come
- * with the PC board, which will be wired by a second function like
- * wire_minimal_board() below. Until then nothing can interrupt the CPU, and
- * that decides what a halted CPU means (see run_halted()).
+ * There is no BIOS: the PICs and the PIT wait to be programmed.
+ *
+ * Time. The clock (clock.h) counts the CPU's cycles at a nominal frequency;
+ * devices arm timers on it for the moments they act (the PIT's next output
+ * edge). The run loop runs the CPU up to the earliest timer, dispatches the
+ * timers that are due, and goes on. A halted CPU does not spin: the loop
+ * jumps the cycle counter to the next timer (see run_halted()), which is
+ * what makes `sti; hlt` wait for the timer tick in no host time at all.
  *
  * Stopping. cpu_run() returns when the clock reaches its limit, when the
  * CPU stops (c->stop != CPU_RUNNING: HLT or a triple fault), or when a
@@ -28,10 +36,16 @@
 #include <stdlib.h>
 
 #include "bus.h"
+#include "clock.h"
 #include "devices/debugport.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
+#include "devices/port61.h"
 #include "devices/uart.h"
+#include "irq.h"
 #include "interp/cpu.h"
 #include "interp/exec.h"
+#include "interp/tcache.h"
 #include "loader/multiboot.h"
 
 struct emu {
@@ -41,6 +55,11 @@ struct emu {
     struct debugcon *debugcon;   /* port 0xE9 */
     struct debugexit *debugexit; /* ports 0xF4-0xF7 */
     struct uart *com1;           /* ports 0x3F8-0x3FF */
+    struct irq_line com1_irq;    /* COM1's interrupt output: IRQ 4 */
+    struct clock clock;          /* virtual time and the device timers */
+    struct pic *pic;             /* ports 0x20-0x21, 0xA0-0xA1, 0x4D0-0x4D1 */
+    struct pit *pit;             /* ports 0x40-0x43 */
+    struct port61 *port61;       /* port 0x61 */
     bool exited;                 /* the guest wrote to the exit device */
     uint32_t exit_code;          /* what it wrote */
 };
@@ -54,14 +73,52 @@ static void machine_exit(void *opaque, uint32_t value)
     m->cpu.stop_request = true;
 }
 
+/* The nominal CPU frequency in Hz (emu_config.cpu_mhz, --cpu-mhz): what the
+ * PIT's 1.193182 MHz, the TSC and the RTC are scaled against (clock.h,
+ * doc/cycles.md). */
+static uint64_t config_hz(const struct emu_config *cfg)
+{
+    uint32_t mhz = cfg->cpu_mhz ? cfg->cpu_mhz : EMU_CPU_MHZ_DEFAULT;
+    return (uint64_t)mhz * 1000000u;
+}
+
+/* The PIC's INT output is the CPU's INTR pin. */
+static void cpu_intr_set(void *opaque, int n, int level)
+{
+    struct emu *m = opaque;
+    (void)n;
+    m->cpu.intr_line = level != 0;
+}
+
+/* The CPU's INTA cycle goes to the PIC. */
+static int cpu_intr_ack(void *opaque)
+{
+    return pic_ack(opaque);
+}
+
+/* The UART reports its interrupt output through a callback: onto a line. */
+static void uart_irq_to_line(void *opaque, bool level)
+{
+    irq_set(opaque, level);
+}
+
 /* The board, one device a line: port base, and IRQ where it has one. */
-static int wire_minimal_board(struct emu *m)
+static int wire_board(struct emu *m)
 {
     struct bus *b = &m->bus;
+    struct irq_line intr = {cpu_intr_set, m, 0};
+    m->pic = pic_create(b, PIC_MASTER_PORT, PIC_SLAVE_PORT, PIC_ELCR_PORT, intr);
+    if (!m->pic)
+        return -1;
+    m->cpu.intr_ack = cpu_intr_ack;
+    m->cpu.intr_opaque = m->pic;
+    m->pit = pit_create(b, PIT_PORT, &m->clock, pic_irq(m->pic, PIT_IRQ));
+    m->port61 = m->pit ? port61_create(b, PORT61_PORT, m->pit, &m->clock) : NULL;
     m->debugcon = debugcon_create(b, DEBUGCON_PORT, m->cfg.console);
     m->debugexit = debugexit_create(b, DEBUGEXIT_PORT, machine_exit, m);
-    m->com1 = uart_create(b, UART_COM1_PORT, m->cfg.serial, NULL, NULL); /* IRQ 4: no PIC */
-    return m->debugcon && m->debugexit && m->com1 ? 0 : -1;
+    m->com1_irq = pic_irq(m->pic, UART_COM1_IRQ);
+    m->com1 = uart_create(b, UART_COM1_PORT, m->cfg.serial, uart_irq_to_line, &m->com1_irq);
+    return m->port61 && m->debugcon && m->debugexit && m->com1 ? 0 : -1;
 }
 
 static int check_ram_size(uint64_t size, char *err, size_t errlen)
@@ -84,6 +141,10 @@ struct emu *emu_create(const struct emu_config *cfg, char *err, size_t errlen)
 {
     if (check_ram_size(cfg->ram_size, err, errlen) != 0)
         return NULL;
+    if (cfg->cpu_mhz > EMU_CPU_MHZ_MAX) {
+        snprintf(err, errlen, "CPU clock must be 1 to %d MHz", EMU_CPU_MHZ_MAX);
+        return NULL;
+    }
     struct emu *m = calloc(1, sizeof *m);
     if (!m) {
         snprintf(err, errlen, "out of memory");
@@ -97,7 +158,8 @@ struct emu *emu_create(const struct emu_config *cfg, char *err, size_t errlen)
         return NULL;
     }
     cpu_init(&m->cpu, &m->bus);
-    if (wire_minimal_board(m) != 0) {
+    clock_init(&m->clock, &m->cpu.cycles, &m->cpu.deadline, config_hz(cfg));
+    if (wire_board(m) != 0) {
         snprintf(err, errlen, "cannot create the devices: out of memory");
         emu_destroy(m);
         return NULL;
@@ -112,6 +174,10 @@ void emu_destroy(struct emu *m)
     uart_destroy(m->com1);
     debugexit_destroy(m->debugexit);
     debugcon_destroy(m->debugcon);
+    port61_destroy(m->port61);
+    pit_destroy(m->pit);
+    pic_destroy(m->pic);
+    tcache_destroy(m->cpu.tcache);
     bus_free(&m->bus);
     free(m);
 }
@@ -130,20 +196,42 @@ static bool wake_pending(const struct cpu *c)
     return c->nmi_pending || (c->intr_line && (c->eflags & FL_IF) && c->intr_ack);
 }
 
-/* A halted CPU with nothing to wake it. With IF = 0 only an NMI could, and
- * this machine has no NMI source: it is stopped for good. With IF = 1 an
- * interrupt could, and this is where the PC board's device-event scheduler
- * will go: jump the clock to the earliest device event (a timer tick, a
- * byte on the serial line), let the device raise its IRQ, and go on. The
- * minimal machine has no device that interrupts, so the CPU would wait
- * forever; the clock jumps to the end of the budget instead of spinning. */
-static enum emu_stop run_halted(struct cpu *c, uint64_t end)
+/* A halted CPU with nothing to wake it yet. With IF = 0 only an NMI could,
+ * and this board has no NMI source: it is stopped for good. With IF = 1 the
+ * next timer event may raise an interrupt: nothing else can happen before
+ * it, so the cycle counter jumps straight to it (instead of spinning through
+ * HLT), and the loop dispatches it. Returns true to go on; false with *why
+ * set to stop: no timer before the end of the budget (BUDGET, the guest can
+ * go on), or none at all (IDLE: only host input could wake it). */
+static bool run_halted(struct emu *m, uint64_t end, enum emu_stop *why)
 {
-    if (!(c->eflags & FL_IF))
-        return EMU_STOP_HALT_IF0;
+    struct cpu *c = &m->cpu;
+    uint64_t next = clock_next(&m->clock);
+    if (!(c->eflags & FL_IF)) {
+        *why = EMU_STOP_HALT_IF0;
+        return false;
+    }
+    if (next < end) {
+        if (c->cycles < next)
+            c->cycles = next;
+        return true;
+    }
     if (c->cycles < end)
         c->cycles = end;
-    return EMU_STOP_IDLE;
+    *why = next == CLOCK_NEVER ? EMU_STOP_IDLE : EMU_STOP_BUDGET;
+    return false;
+}
+
+/* Run the CPU until the earlier of the end of the budget and the next timer
+ * event (a timer armed meanwhile pulls the limit in: clock_arm()). */
+static void run_cpu(struct emu *m, uint64_t end)
+{
+    uint64_t next = clock_next(&m->clock);
+    uint64_t until = next < end ? next : end;
+    if (m->cfg.core == EMU_CORE_SWITCH)
+        cpu_run(&m->cpu, until);
+    else
+        cpu_run_threaded(&m->cpu, until);
 }
 
 enum emu_stop emu_run(struct emu *m, uint64_t cycle_budget)
@@ -158,15 +246,18 @@ enum emu_stop emu_run(struct emu *m, uint64_t cycle_budget)
         c->stop_request = false;
         if (c->stop == CPU_SHUTDOWN)
             return EMU_STOP_TRIPLE_FAULT;
+        clock_dispatch(&m->clock); /* the timers due now: may raise an IRQ */
         if (c->stop == CPU_HALTED) {
-            if (!wake_pending(c))
-                return run_halted(c, end);
-            cpu_step(c); /* cpu_run() does not step a halted CPU: take the interrupt */
+            enum emu_stop why;
+            if (wake_pending(c))
+                cpu_step(c); /* cpu_run() does not step a halted CPU: take the interrupt */
+            else if (!run_halted(m, end, &why))
+                return why;
             continue;
         }
         if (c->cycles >= end)
             return EMU_STOP_BUDGET;
-        cpu_run(c, end);
+        run_cpu(m, end);
     }
 }
 
@@ -196,4 +287,21 @@ void emu_get_cpu(const struct emu *m, struct emu_cpu_view *v)
 struct cpu *emu_cpu(struct emu *m)
 {
     return &m->cpu;
+}
+
+void emu_get_stats(const struct emu *m, struct emu_stats *s)
+{
+    const struct cpu *c = &m->cpu;
+    *s = (struct emu_stats){
+        .instructions = c->instructions,
+        .cycles = c->cycles,
+        .tlb_misses = c->tlb.misses,
+        .exceptions = c->stats.exceptions,
+        .interrupts = c->stats.interrupts,
+    };
+}
+
+uint64_t emu_cpu_hz(const struct emu *m)
+{
+    return config_hz(&m->cfg);
 }

@@ -30,14 +30,22 @@ void cpu_reset(struct cpu *c)
     struct bus *bus = c->bus;
     int (*ack)(void *) = c->intr_ack;
     void *ack_opaque = c->intr_opaque;
+    struct tcache *tcache = c->tcache;
+    bool single_step_only = c->single_step_only;
     uint64_t cycles = c->cycles, instructions = c->instructions;
+    struct cpu_stats stats = c->stats;
+    uint64_t walks = c->tlb.misses;
 
     memset(c, 0, sizeof *c);
     c->bus = bus;
     c->intr_ack = ack;
     c->intr_opaque = ack_opaque;
+    c->tcache = tcache; /* decoded code stays valid: it is keyed by physical address */
+    c->single_step_only = single_step_only;
     c->cycles = cycles;             /* the clock keeps running across a reset */
     c->instructions = instructions;
+    c->stats = stats;               /* so are the counters of --stats */
+    c->tlb.misses = walks;
     c->eflags = FL_FIXED1;
     c->cr0 = CR0_ET | CR0_EM;       /* no FPU (486SX-style): ESC raises #NM */
     c->gpr[R_EDX] = 0x0619;         /* the CPUID signature (family 6, model 1, stepping 9) */

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 struct bus;
+struct tcache;
 
 #define WUR __attribute__((warn_unused_result))
 
@@ -157,6 +158,12 @@ struct msrs {
     uint64_t tsc_offset;    /* TSC = cycles + tsc_offset (WRMSR 0x10 sets it) */
 };
 
+/* Event counters for --stats and the debugger; they survive a reset. */
+struct cpu_stats {
+    uint64_t exceptions;    /* exceptions delivered: CPU-raised, INT3, INTO, INT1 (not INT n) */
+    uint64_t interrupts;    /* external interrupts accepted: INTR and NMI */
+};
+
 /* The TLB lives in core/mmu/tlb.h; the CPU owns one. */
 #include "mmu/tlb.h"
 
@@ -186,12 +193,18 @@ struct cpu {
     uint64_t deadline;      /* cpu_run() returns at this cycle; timers pull it in (clock.h) */
     bool stop_request;      /* a device or the debugger asks cpu_run() to return now */
     uint64_t instructions;  /* instructions retired */
+    uint32_t cycle_extra;   /* cycles the current instruction's handler reported (cycles.h) */
+    struct cpu_stats stats; /* exceptions and interrupts counted */
     uint32_t a20_mask;      /* physical address mask: ~(1<<20) when A20 is off */
     struct bus *bus;        /* memory and ports */
     struct tlb tlb;         /* software TLB */
     /* Hooks set by the machine. */
     int (*intr_ack)(void *opaque); /* INTA cycle: returns the vector */
     void *intr_opaque;      /* argument of intr_ack */
+    /* Host-side state of the interpreter (kept across cpu_reset). */
+    struct tcache *tcache;  /* the threaded core's block cache (tcache.h); NULL until it runs */
+    bool single_step_only;  /* something watches every instruction (the debugger): the
+                               threaded core steps aside to cpu_step() */
 };
 
 #define CPU_FAULT 1

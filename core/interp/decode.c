@@ -42,12 +42,6 @@ static const char *const op_operands[OP_COUNT] = {
 #undef OP
 };
 
-static const uint8_t op_cycles[OP_COUNT] = {
-#define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc) cycles,
-#include "opcodes.def"
-#undef OP
-};
-
 /* One row of the table as the map builder sees it. */
 struct row {
     int opc; /* 0x000-0x1ff, -1 for the #UD row */
@@ -66,6 +60,9 @@ static const struct row rows[] = {
 static uint16_t opmap[0x200][8];
 static bool has_modrm_map[0x200];
 
+/* Build opmap[][] before main() runs. A row with reg = -1 fills all eight
+ * ModR/M reg slots of its opcode; a group row fills one. A constructor keeps
+ * x86_decode() free of "is the table ready" checks and of locking. */
 __attribute__((constructor)) static void build_opmap(void)
 {
     for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
@@ -93,11 +90,6 @@ const char *x86_operands(int op)
 uint32_t x86_attr(int op)
 {
     return op >= 0 && op < OP_COUNT ? op_attr[op] : 0;
-}
-
-int x86_base_cycles(int op)
-{
-    return op >= 0 && op < OP_COUNT ? op_cycles[op] : 1;
 }
 
 /* A cursor over the instruction bytes. */
@@ -209,7 +201,11 @@ static uint8_t decode_prefixes(struct insn *i, struct cursor *cu, int code_size,
     }
 }
 
-/* Read the immediates the row's attributes call for. */
+/* Read the immediates the row's attributes call for, in encoding order:
+ * a far pointer (offset then selector), a memory offset (MOV AL, [moffs]),
+ * a word or dword immediate, then a byte. Relative targets (J) and the
+ * byte immediates of 6A/6B/83 are sign-extended; other bytes are not, so
+ * handlers never have to know which form they came from. */
 static void decode_imm(struct insn *i, struct cursor *cu, uint32_t attr)
 {
     const char *ops = op_operands[i->op];
@@ -245,7 +241,11 @@ static void decode_imm(struct insn *i, struct cursor *cu, uint32_t attr)
     }
 }
 
-/* Apply the checks that make an otherwise decodable form #UD. */
+/* Apply the checks that make an otherwise decodable form #UD: a register
+ * where the table demands memory (LEA, LGDT, BOUND...), memory where it
+ * demands a register, and LOCK anywhere but on a lockable instruction with a
+ * memory destination (SDM vol. 2, LOCK). The length stays what was decoded:
+ * #UD is raised for the whole instruction. */
 static void check_form(struct insn *i, uint32_t attr)
 {
     bool mem = i->has_modrm && i->modrm.mod != 3;

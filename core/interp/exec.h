@@ -5,11 +5,12 @@
 #define LAB86_EXEC_H
 
 #include "cpu.h"
+#include "cycles.h"
 #include "insn.h"
 
-/* Costs outside the per-instruction table (doc/cycles.md). */
-#define CYCLES_INTERRUPT 26  /* accepting an external interrupt */
-#define CYCLES_EXCEPTION 26  /* delivering an exception */
+/* Cycle accounting (doc/cycles.md): a core charges a retired instruction
+ * with cycles_retire() and a faulting one with cycles_abort() (cycles.h);
+ * interrupt and exception entry charge themselves in interrupt.c. */
 
 /* DR6 status bits (SDM vol. 3, 17.2.3). */
 #define DR6_B0 0x0001u /* breakpoint 0 matched (B1-B3 follow) */
@@ -45,6 +46,19 @@ void cpu_step(struct cpu *c);
  * armed meanwhile may have lowered), the CPU halts or shuts down, or
  * c->stop_request is set. Returns the number of instructions retired. */
 uint64_t cpu_run(struct cpu *c, uint64_t until_cycle);
+
+/* The threaded core (exec_threaded.c): the same contract as cpu_run(), and
+ * the same result instruction for instruction and cycle for cycle, faster:
+ * basic blocks are decoded once and kept in c->tcache (tcache.h, made on
+ * the first call). It runs cpu_step() instead whenever something watches
+ * single instructions: EFLAGS.TF, an enabled DR7 breakpoint, a pending
+ * debug trap, c->single_step_only. */
+uint64_t cpu_run_threaded(struct cpu *c, uint64_t until_cycle);
+
+/* Compare CPUs a and b as the lock-step mode does (cpu_diff.c): one line
+ * "name: a | b" per difference written to out (truncated to len); returns
+ * the number of differences, 0 when they agree. */
+int cpu_diff(const struct cpu *a, const struct cpu *b, char *out, size_t len);
 
 /* Fetch and decode the instruction at CS:EIP (faults as the CPU would). */
 int WUR cpu_fetch_decode(struct cpu *c, struct insn *i);

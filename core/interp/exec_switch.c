@@ -9,8 +9,9 @@
  *      switch generated from opcodes.def;
  *   4. on a fault, rewind EIP to the instruction's first byte and deliver the
  *      exception (interrupt.c), so the handler can restart it;
- *   5. on success, count its cycles and take the single-step trap if TF was
- *      set when it began.
+ *   5. on success, count its cycles (cycles.h: the table cost and what the
+ *      handler reported) and take the single-step trap if TF was set when
+ *      it began.
  *
  * This core is the definition of what lab86 executes; the threaded core must
  * agree with it instruction for instruction and cycle for cycle.
@@ -70,7 +71,6 @@ static bool take_interrupt(struct cpu *c)
     if (c->intr_line && (c->eflags & FL_IF) && c->intr_ack) {
         int vector = c->intr_ack(c->intr_opaque);
         c->stop = CPU_RUNNING;
-        c->cycles += CYCLES_INTERRUPT;
         if (cpu_interrupt(c, vector, INT_EXTERNAL, false, 0))
             cpu_exception(c);
         return true;
@@ -95,7 +95,7 @@ void cpu_step(struct cpu *c)
     bool tf = (c->eflags & FL_TF) != 0;
     c->prev_eip = c->eip;
     if (dr_check_exec(c) || cpu_fetch_decode(c, &i)) {
-        c->cycles += CYCLES_EXCEPTION;
+        cycles_abort(c);
         cpu_exception(c);
         return;
     }
@@ -110,11 +110,11 @@ void cpu_step(struct cpu *c)
         c->dr6_pending |= DR6_BS;
     if (dispatch(c, &i)) {
         c->eip = c->prev_eip;
-        c->cycles += CYCLES_EXCEPTION;
+        cycles_abort(c);
         cpu_exception(c);
         return;
     }
-    c->cycles += (uint64_t)x86_base_cycles(i.op);
+    cycles_retire(c, &i);
     c->instructions++;
     if (c->dr6_pending && c->stop != CPU_SHUTDOWN)
         cpu_debug_trap(c);

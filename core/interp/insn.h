@@ -92,6 +92,6 @@ enum decode_status x86_decode(struct insn *i, const uint8_t *p, int n, int code_
 const char *x86_mnemonic(int op);  /* "add" */
 const char *x86_operands(int op);  /* "Eb,Gb" */
 uint32_t x86_attr(int op);         /* A_* bits */
-int x86_base_cycles(int op);       /* cost-table base cycles */
+int x86_base_cycles(int op);       /* cost-table cycles, register form (cycles.c) */
 
 #endif

@@ -40,12 +40,20 @@
  * name an IDT slot (vector * 8 + 2). The checks below raise them with EXT
  * clear; deliver() adds it in one place.
  *
+ * Cost. Each path charges its i486 entry cost to the cycle counter when it
+ * succeeds (cycles.h, doc/cycles.md): 26 cycles through the real-mode IVT
+ * (30 for INT n), 44 through a gate at the same level, 71 to an inner level,
+ * 86 from v86 mode, 37 through a task gate plus the task switch. Every
+ * delivery is counted in c->stats: external ones as interrupts, the rest
+ * but INT n as exceptions.
+ *
  * Not emulated: VME and PVI (virtual interrupt flags), NMI blocking until
  * IRET, SMI, long mode, and the RF image of a fault delivered through a task
  * gate (the old task's TSS keeps EFLAGS.RF as it was).
  */
 #include "interrupt.h"
 
+#include "cycles.h"
 #include "exec.h"
 #include "mmu/mmu.h"
 
@@ -196,6 +204,7 @@ static int deliver_real(struct cpu *c, const struct delivery *dv)
     c->eflags &= ~(FL_IF | FL_TF | FL_AC);
     cpu_load_real_seg(c, SEG_CS, (uint16_t)(entry >> 16));
     c->eip = entry & 0xffffu;
+    c->cycles += dv->kind == INT_SOFTWARE ? CYCLES_INT_REAL_SOFT : CYCLES_INT_REAL;
     return 0;
 }
 
@@ -284,6 +293,7 @@ static int to_same_level(struct cpu *c, struct delivery *dv)
     TRY(frame_store(c, &f));
     cpu_set_sp(c, frame_sp(&f));
     enter_handler(c, dv, c->cpl);
+    c->cycles += CYCLES_INT_SAME;
     return 0;
 }
 
@@ -384,6 +394,7 @@ static int to_inner_level(struct cpu *c, struct delivery *dv)
     c->gpr[R_ESP] = esp;
     cpu_set_sp(c, frame_sp(&f));
     enter_handler(c, dv, dpl);
+    c->cycles += v86 ? CYCLES_INT_V86 : CYCLES_INT_INNER;
     return 0;
 }
 
@@ -397,7 +408,9 @@ static int through_task_gate(struct cpu *c, const struct delivery *dv, struct de
     if ((sel & 4) || sel_err(sel) == 0)
         return cpu_fault(c, EXC_GP, sel_err(sel));
     TRY(seg_read_desc(c, sel, &d, EXC_GP));
-    return task_switch(c, sel, d, TASK_INT, dv->has_err, dv->err);
+    TRY(task_switch(c, sel, d, TASK_INT, dv->has_err, dv->err));
+    c->cycles += CYCLES_INT_TASK;
+    return 0;
 }
 
 static int deliver_protected(struct cpu *c, struct delivery *dv)
@@ -438,6 +451,10 @@ static int deliver(struct cpu *c, struct delivery *dv)
      * led to it: the handler starts with TF clear, and the interrupted
      * code's single step resumes when IRET restores TF. */
     c->dr6_pending = 0;
+    if (dv->kind == INT_EXTERNAL)
+        c->stats.interrupts++;
+    else if (dv->kind != INT_SOFTWARE)
+        c->stats.exceptions++;
     if (!cpu_protected(c))
         r = deliver_real(c, dv);
     else if (dv->kind == INT_SOFTWARE && cpu_v86(c) && cpu_iopl(c) < 3)

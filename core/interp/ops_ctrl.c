@@ -30,10 +30,16 @@
  *    LOOP checks it before it writes the decremented counter, so that the
  *    restarted instruction does not count twice.
  *
+ * Cost: the table holds a conditional branch's not-taken cost; a handler
+ * that jumps reports it with cycles_taken() (cycles.h), after the jump
+ * succeeded, so that a faulting branch is charged nothing extra.
+ *
  * Not emulated: branch prediction. The 2E/3E "hint" prefixes on Jcc are
  * segment overrides to the decoder and mean nothing to a near jump.
  */
 #include "ops.h"
+
+#include "cycles.h"
 
 /* The target of a relative transfer: next EIP + the sign-extended
  * displacement the decoder left in i->imm, cut to the operand size. */
@@ -58,7 +64,9 @@ int op_jcc(struct cpu *c, const struct insn *i)
 {
     if (!cond(c, i->opcode & 0xf))
         return 0;
-    return jump_near(c, rel_target(c, i));
+    TRY(jump_near(c, rel_target(c, i)));
+    cycles_taken(c, i);
+    return 0;
 }
 
 /* EB/E9 JMP rel8/rel16/32, and FF /4 JMP Ev: the target is the r/m operand,
@@ -134,8 +142,10 @@ int op_loop(struct cpu *c, const struct insn *i)
         taken = taken && !zf;
     else if (i->opcode == 0xe1)
         taken = taken && zf;
-    if (taken)
+    if (taken) {
         TRY(jump_near(c, rel_target(c, i)));
+        cycles_taken(c, i);
+    }
     reg_set(c, R_ECX, i->addrsize, count);
     return 0;
 }
@@ -146,5 +156,7 @@ int op_jcxz(struct cpu *c, const struct insn *i)
 {
     if (reg_get(c, R_ECX, i->addrsize) != 0)
         return 0;
-    return jump_near(c, rel_target(c, i));
+    TRY(jump_near(c, rel_target(c, i)));
+    cycles_taken(c, i);
+    return 0;
 }

@@ -30,11 +30,18 @@
  * segment or gate not present, #TS for a bad inner stack in the TSS, #SS
  * for stack overflow, #GP(0) for a null selector or an EIP beyond the limit.
  *
+ * Cost: the table holds the real-mode cost of each form; in protected mode
+ * far_transfer() and op_ret_far() report the path taken (same level, call
+ * gate, inner level, outer level, task) to cycles_path(), and a task switch
+ * adds its own cost in task_switch().
+ *
  * CS pushed with a 32-bit operand size is zero-extended to 32 bits (the
  * SDM's "padded with 16 high-order bits"), as both the 386 and P6 do.
  */
 #include "interrupt.h"
 #include "ops.h"
+
+#include "cycles.h"
 
 /* The error code of a fault naming a selector: its index and TI bit; the
  * RPL bits become EXT and IDT, which the delivery code sets when they apply. */
@@ -42,6 +49,12 @@ static uint32_t sel_err(uint16_t sel)
 {
     return sel & 0xfffcu;
 }
+
+/* What a protected-mode far JMP or CALL did, for the cycle model. */
+struct far_cost {
+    enum cycles_path path; /* the path it took */
+    unsigned params;       /* parameters a call gate copied to the inner stack */
+};
 
 /* A far pointer: where a JMP or CALL goes, and the size of its offset. */
 struct far_ptr {
@@ -297,7 +310,8 @@ static int call_inner(struct cpu *c, struct desc g, uint16_t csel, struct desc c
 /* --- protected mode: gates and tasks --- */
 
 /* JMP or CALL through the call gate gsel/g. */
-static int via_call_gate(struct cpu *c, uint16_t gsel, struct desc g, bool call)
+static int via_call_gate(struct cpu *c, uint16_t gsel, struct desc g, bool call,
+                         struct far_cost *fc)
 {
     unsigned gdpl = attr_dpl(desc_attr(g));
     int size = (desc_attr(g) & SEG_ATTR_TYPE) == DESC_CALLGATE32 ? 4 : 2;
@@ -319,8 +333,11 @@ static int via_call_gate(struct cpu *c, uint16_t gsel, struct desc g, bool call)
         return cpu_fault(c, EXC_GP, sel_err(csel));
     if (!(cattr & SEG_ATTR_P))
         return cpu_fault(c, EXC_NP, sel_err(csel));
-    if (call && !attr_conforming(cattr) && cdpl < c->cpl)
+    if (call && !attr_conforming(cattr) && cdpl < c->cpl) {
+        *fc = (struct far_cost){PATH_INNER, g.hi & 0x1f};
         return call_inner(c, g, csel, cd, eip, size);
+    }
+    fc->path = PATH_GATE;
     return go_same_level(c, csel, cd, eip, size, call);
 }
 
@@ -350,8 +367,9 @@ static int via_task(struct cpu *c, uint16_t sel, struct desc d, bool gate, bool 
     return task_switch(c, sel, d, call ? TASK_CALL : TASK_JMP, false, 0);
 }
 
-/* Far JMP or CALL in protected mode: dispatch on the descriptor type. */
-static int far_protected(struct cpu *c, struct far_ptr t, bool call)
+/* Far JMP or CALL in protected mode: dispatch on the descriptor type;
+ * *fc says which way it went (it starts as PATH_SAME). */
+static int far_protected(struct cpu *c, struct far_ptr t, bool call, struct far_cost *fc)
 {
     struct desc d;
 
@@ -366,19 +384,28 @@ static int far_protected(struct cpu *c, struct far_ptr t, bool call)
     }
     switch (attr & SEG_ATTR_TYPE) {
     case DESC_CALLGATE16:
-    case DESC_CALLGATE32: return via_call_gate(c, t.sel, d, call);
-    case DESC_TASKGATE: return via_task(c, t.sel, d, true, call);
+    case DESC_CALLGATE32: return via_call_gate(c, t.sel, d, call, fc);
+    case DESC_TASKGATE:
+        fc->path = PATH_TASK_GATE;
+        return via_task(c, t.sel, d, true, call);
     case DESC_TSS16_AVAIL:
-    case DESC_TSS32_AVAIL: return via_task(c, t.sel, d, false, call);
+    case DESC_TSS32_AVAIL:
+        fc->path = PATH_TSS;
+        return via_task(c, t.sel, d, false, call);
     default: return cpu_fault(c, EXC_GP, sel_err(t.sel)); /* busy TSS, LDT, int gates */
     }
 }
 
-static int far_transfer(struct cpu *c, struct far_ptr t, bool call)
+/* Far JMP or CALL i to t, by mode; in protected mode, report the path. */
+static int far_transfer(struct cpu *c, const struct insn *i, struct far_ptr t, bool call)
 {
+    struct far_cost fc = {PATH_SAME, 0};
+
     if (!cpu_protected(c) || cpu_v86(c))
         return far_real(c, t, call);
-    return far_protected(c, t, call);
+    TRY(far_protected(c, t, call, &fc));
+    cycles_path(c, i, fc.path, fc.params);
+    return 0;
 }
 
 /* The target of an Ap form: offset and selector are immediates. */
@@ -401,7 +428,7 @@ static int ptr_mem(struct cpu *c, const struct insn *i, struct far_ptr *t)
 /* JMP ptr16:16/ptr16:32 (EA). */
 int op_jmp_far_Ap(struct cpu *c, const struct insn *i)
 {
-    return far_transfer(c, ptr_imm(i), false);
+    return far_transfer(c, i, ptr_imm(i), false);
 }
 
 /* JMP m16:16/m16:32 (FF /5). */
@@ -409,13 +436,13 @@ int op_jmp_far_Mp(struct cpu *c, const struct insn *i)
 {
     struct far_ptr t;
     TRY(ptr_mem(c, i, &t));
-    return far_transfer(c, t, false);
+    return far_transfer(c, i, t, false);
 }
 
 /* CALL ptr16:16/ptr16:32 (9A). */
 int op_call_far_Ap(struct cpu *c, const struct insn *i)
 {
-    return far_transfer(c, ptr_imm(i), true);
+    return far_transfer(c, i, ptr_imm(i), true);
 }
 
 /* CALL m16:16/m16:32 (FF /3). */
@@ -423,7 +450,7 @@ int op_call_far_Mp(struct cpu *c, const struct insn *i)
 {
     struct far_ptr t;
     TRY(ptr_mem(c, i, &t));
-    return far_transfer(c, t, true);
+    return far_transfer(c, i, t, true);
 }
 
 /* --- far RET --- */
@@ -523,7 +550,11 @@ static int ret_protected(struct cpu *c, int size, uint32_t release)
 int op_ret_far(struct cpu *c, const struct insn *i)
 {
     uint32_t release = i->opcode == 0xca ? (uint16_t)i->imm : 0;
+    unsigned cpl = c->cpl;
+
     if (!cpu_protected(c) || cpu_v86(c))
         return ret_real(c, i->osize, release);
-    return ret_protected(c, i->osize, release);
+    TRY(ret_protected(c, i->osize, release));
+    cycles_path(c, i, c->cpl > cpl ? PATH_OUTER : PATH_SAME, 0);
+    return 0;
 }

@@ -29,11 +29,17 @@
  * except by the v86 return; a 16-bit IRET changes only the low 16 bits.
  * As everywhere, every pop is a peek until all checks are done.
  *
+ * Cost: INT n, INT3 and INT1 cost nothing of their own; the delivery in
+ * interrupt.c charges the entry by path. IRET's table cost is the real-mode
+ * one; in protected mode op_iret() reports its path to cycles_path().
+ *
  * Not emulated: VME (v86 IRET with IOPL < 3 is always #GP(0)), NMI
  * unblocking (NMIs are not blocked in the first place).
  */
 #include "interrupt.h"
 #include "ops.h"
+
+#include "cycles.h"
 
 /* EFLAGS bits a real-mode 32-bit IRET loads: all but VM, VIF and VIP. */
 #define IRET_REAL32_MASK                                                                           \
@@ -309,9 +315,15 @@ static int iret_protected(struct cpu *c, int os)
 
 int op_iret(struct cpu *c, const struct insn *i)
 {
+    bool nested = (c->eflags & FL_NT) != 0;
+    unsigned cpl = c->cpl;
+
     if (!cpu_protected(c))
         return iret_real(c, i->osize);
     if (cpu_v86(c))
         return iret_v86(c, i->osize);
-    return iret_protected(c, i->osize);
+    TRY(iret_protected(c, i->osize));
+    /* The cost by path (cycles.h); a return to v86 mode is one to CPL 3. */
+    cycles_path(c, i, nested ? PATH_NESTED : c->cpl > cpl ? PATH_OUTER : PATH_SAME, 0);
+    return 0;
 }

@@ -39,12 +39,18 @@
  * it can write ES:eDI before it reads the port, because reading a device
  * register has side effects (a UART FIFO pops) that a restart would repeat.
  *
- * Not emulated: the 486's per-element timing. The execution loop charges
- * each handler call one base cost, however many elements it moved.
+ * Cost (doc/cycles.md). A single string instruction costs its table
+ * cost. A REP one costs a start-up plus a cost per element, as on the 486
+ * (REP MOVS: 12 + 3n): string_op() adds the element cost to c->cycle_extra
+ * after each element completes, and the start-up once, in the handler call
+ * that finishes the instruction, so the total does not depend on how many
+ * calls (batches, single steps, interrupts between them) the copy took. A
+ * fault is charged the elements done before it.
  */
 #include "ops.h"
 
 #include "bus.h"
+#include "cycles.h"
 
 /* Elements of a REP string instruction run per handler call (see above). */
 #define REP_BATCH 4096
@@ -169,6 +175,15 @@ static bool compare_stops(const struct cpu *c, const struct insn *i)
     return i->rep == REP_E ? !zf : zf;
 }
 
+/* A REP instruction is finished, n elements done in this handler call:
+ * charge its start-up (a call that finishes after an earlier batch always
+ * does at least one element, so n = 0 means eCX was 0 from the start). */
+static int rep_done(struct cpu *c, const struct insn *i, int n)
+{
+    c->cycle_extra += cycles_rep_end(c, i, n > 0);
+    return 0;
+}
+
 /*
  * Run one string instruction: a single element without a prefix, else up
  * to REP_BATCH repetitions (one when TF is set) counted down in eCX. The
@@ -178,20 +193,24 @@ static bool compare_stops(const struct cpu *c, const struct insn *i)
 static int string_op(struct cpu *c, const struct insn *i, str_elem_fn *one, bool compare)
 {
     int batch = (c->eflags & FL_TF) ? 1 : REP_BATCH;
+    uint32_t per_element = cycles_rep_element(i);
+    int n;
 
     if (i->rep == REP_NONE)
         return one(c, i);
-    for (int n = 0; n < batch; n++) {
+    for (n = 0; n < batch; n++) {
         uint32_t count = reg_get(c, R_ECX, i->addrsize);
         if (count == 0)
-            return 0;
+            return rep_done(c, i, n);
         TRY(one(c, i));
+        c->cycle_extra += per_element;
         reg_set(c, R_ECX, i->addrsize, count - 1);
         if (compare && compare_stops(c, i))
-            return 0;
+            return rep_done(c, i, n + 1);
     }
-    if (reg_get(c, R_ECX, i->addrsize) != 0)
-        c->eip = c->prev_eip; /* more to do: resume after this boundary */
+    if (reg_get(c, R_ECX, i->addrsize) == 0)
+        return rep_done(c, i, n);
+    c->eip = c->prev_eip; /* more to do: resume after this boundary */
     return 0;
 }
 

@@ -33,6 +33,7 @@
  */
 #include "interrupt.h"
 
+#include "cycles.h"
 #include "exec.h"
 #include "ops.h"
 
@@ -293,6 +294,9 @@ int task_switch(struct cpu *c, uint16_t sel, struct desc d, int reason, bool has
     TRY(tss_save(c, reason == TASK_IRET ? c->eflags & ~FL_NT : c->eflags));
     TRY(link_tasks(c, sel, d, reason));
     commit(c, sel, d, &s, reason);
+    /* The switch has happened: its cost ("TS" in the i486 tables) is paid
+     * even if loading the new task's segments faults in the new task. */
+    c->cycles += cycles_task_switch(l->width == 4, (s.eflags & FL_VM) != 0);
     TRY(load_segments(c, &s));
     if (reason == TASK_INT && has_err)
         TRY(push(c, l->width, err));

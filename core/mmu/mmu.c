@@ -143,16 +143,21 @@ static inline uint32_t page_load(struct cpu *c, const struct tlb_entry *e, uint3
 }
 
 /* Store size bytes at offset off of the page e maps. This is the one place
- * where a guest write reaches memory after translation: the threaded
- * core's self-modifying-code check (a per-page bitmap of pages holding
- * decoded code) belongs here. */
+ * where a guest write reaches memory after translation, so it is where the
+ * threaded core's self-modifying-code check happens (bus_watch_check, one
+ * bit test; bus_mem_write does it for the other path). The check is here
+ * rather than in the TLB (by caching no write right for code pages) so that
+ * a store to a code page costs no extra page walk: the walk count is part
+ * of the cycle model, and the two cores must count the same walks. */
 static inline void page_store(struct cpu *c, const struct tlb_entry *e, uint32_t off, uint32_t v,
                               int size)
 {
-    if (e->host)
+    if (e->host) {
         st_le(e->host + off, v, size);
-    else
+        bus_watch_check(c->bus, e->ppage | off, size);
+    } else {
         bus_mem_write(c->bus, e->ppage | off, v, size);
+    }
 }
 
 /* --- linear accesses --- */

@@ -37,6 +37,7 @@
 #include "mmu.h"
 
 #include "bus.h"
+#include "interp/cycles.h"
 
 #define PAGE_SIZE    0x1000u
 #define PAGE_OFFSET  0xfffu      /* offset in a 4 KiB page */
@@ -207,9 +208,12 @@ int mmu_tlb_entry(struct cpu *c, uint32_t lin, int acc, bool user, bool dry, str
     } else {
         int r = walk(c, lin, acc, user, false, &w);
         /* A dry walk that succeeds is done again for real just after: count
-         * the pair as the one walk the hardware would do. */
-        if (!dry || r)
+         * the pair as the one walk the hardware would do. Each entry the
+         * walk read costs CYCLES_WALK_LEVEL (doc/cycles.md, "TLB misses"). */
+        if (!dry || r) {
             c->tlb.misses++;
+            c->cycles += (uint64_t)w.levels * CYCLES_WALK_LEVEL;
+        }
         if (r)
             return page_fault(c, lin, w.error);
         if (!dry)

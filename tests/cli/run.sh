@@ -5,7 +5,8 @@
 # and print exactly one line on stderr that starts with "lab86: " and names the problem.
 # Part 2, tiny kernels (tests/cli/*.asm, built here with nasm into WORKDIR): output and
 # exit status for the exit device, the ELF and a.out-kludge loader paths, COM1, the cycle
-# limit, HLT with interrupts off and on, a triple fault and Ctrl-C (SIGTERM).
+# limit, HLT with interrupts off and on, a triple fault and Ctrl-C (SIGTERM); --stats and
+# --cpu-mhz (the cycle model's totals, equal across runs and cores).
 #
 # The last line is always "cli: N passed, N failed"; the exit status is non-zero if any
 # test failed.
@@ -167,6 +168,13 @@ expect_error max_cycles_zero "--max-cycles: the limit must be at least 1 cycle" 
     run --kernel "$work/ok.bin" --max-cycles 0
 expect_error append_too_long "--append: command line too long (4000 bytes" \
     run --kernel "$work/ok.bin" --append "$long"
+expect_error cpu_mhz_zero "--cpu-mhz 0: not a clock frequency (a whole number of MHz, 1 to 10000)" \
+    run --kernel "$work/ok.bin" --cpu-mhz 0
+expect_error cpu_mhz_too_big "--cpu-mhz 10001: not a clock frequency" \
+    run --kernel "$work/ok.bin" --cpu-mhz 10001
+expect_error cpu_mhz_abc "--cpu-mhz 1.5: not a clock frequency" \
+    run --kernel "$work/ok.bin" --cpu-mhz 1.5
+expect_error cpu_mhz_missing_arg "--cpu-mhz: missing argument" run --kernel "$work/ok.bin" --cpu-mhz
 
 # --- part 2: tiny kernels ---
 
@@ -209,6 +217,35 @@ if [ "$status" -eq 130 ] && grep -q '^lab86: interrupted at cycle' "$err"; then
     ok sigterm_ends_wait
 else
     bad sigterm_ends_wait "exit status $status, expected 130 and 'lab86: interrupted'"
+fi
+
+# --stats: nine lines on stderr after the run. ok.bin costs 36 cycles by doc/cycles.md: three
+# MOV r8, imm (1 each) and three OUT imm8, AL in protected mode at CPL 0 (11 each). The
+# deterministic lines are the same in a second run and under the other core; --cpu-mhz
+# changes only the guest time: 36 cycles are 0.36 us at 100 MHz, 36 us at 1 MHz.
+stat_of() {
+    sed -n "s/^$1  *//p" "$2"
+}
+"$lab86" run --kernel "$work/ok.bin" --stats </dev/null >"$out" 2>"$err"
+status=$?
+cp "$err" "$work/stats1"
+if [ "$status" -eq 33 ] && [ "$(cat "$out")" = OK ] && [ "$(wc -l <"$err")" -eq 9 ] &&
+    [ "$(stat_of instructions "$err")" = 6 ] && [ "$(stat_of cycles "$err")" = 36 ] &&
+    [ "$(stat_of CPI "$err")" = 6.000 ] && [ "$(stat_of 'guest seconds' "$err")" = 0.000000360 ] &&
+    grep -q '^host MIPS  *[0-9]' "$err"; then
+    ok stats_lines
+else
+    bad stats_lines "exit status $status; expected 33, OK, and nine stats lines with 36 cycles"
+fi
+"$lab86" run --kernel "$work/ok.bin" --stats --core switch --cpu-mhz 1 </dev/null >"$out" 2>"$err"
+same=true
+for k in instructions cycles CPI 'TLB misses' exceptions interrupts; do
+    [ "$(stat_of "$k" "$err")" = "$(stat_of "$k" "$work/stats1")" ] || same=false
+done
+if $same && [ "$(stat_of 'guest seconds' "$err")" = 0.000036000 ]; then
+    ok stats_deterministic_cpu_mhz
+else
+    bad stats_deterministic_cpu_mhz "the counters differ between runs, or --cpu-mhz 1 did not scale"
 fi
 
 echo "cli: $passed passed, $failed failed"

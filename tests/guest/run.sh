@@ -14,7 +14,7 @@ if [ $# -ne 2 ]; then
 fi
 lab86=$1
 dir=$2/guests
-tests="pm_entry exceptions paging privilege v86 task double_fault triple_fault alu"
+tests="pm_entry exceptions paging privilege v86 task double_fault triple_fault alu pic_pit"
 passed=0
 failed=0
 out=$(mktemp) || exit 2

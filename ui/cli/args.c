@@ -18,6 +18,8 @@
 
 const char run_help_text[] =
     "usage: lab86 run --kernel FILE [-m SIZE] [--append CMDLINE] [--max-cycles N]\n"
+    "                 [--core CORE] [--lockstep] [--report-cycles]\n"
+    "                 [--cpu-mhz N] [--stats]\n"
     "\n"
     "Boot a Multiboot v1 kernel on the minimal machine, headless. What the guest\n"
     "writes to the 0xE9 debug console or to COM1 (port 0x3F8) goes to standard\n"
@@ -30,6 +32,22 @@ const char run_help_text[] =
     "                     (default 32M; more than 1M, at most 3584M, in steps of 4K)\n"
     "  --append CMDLINE   the kernel's command line (the multiboot cmdline)\n"
     "  --max-cycles N     stop after N virtual CPU cycles (default: no limit)\n"
+    "  --core CORE        the interpreter: threaded (the default: basic blocks are\n"
+    "                     decoded once and cached) or switch (every instruction is\n"
+    "                     fetched and decoded anew: the reference); both give the\n"
+    "                     same output and the same cycle count\n"
+    "  --lockstep         run the kernel on two machines at once, one per core,\n"
+    "                     comparing their whole CPU state every few instructions\n"
+    "                     and their RAM now and then; stop at the first difference\n"
+    "                     with both states on stderr (exit status 10)\n"
+    "  --report-cycles    at the end, print 'cycles: N instructions: M' on stderr\n"
+    "  --cpu-mhz N        the nominal CPU clock, 1 to 10000 MHz (default 100): the\n"
+    "                     rate at which virtual cycles become guest time for the\n"
+    "                     timers; instruction costs and the TSC (one tick a cycle)\n"
+    "                     do not change (doc/cycles.md)\n"
+    "  --stats            at the end, print on stderr one line each: instructions,\n"
+    "                     cycles, CPI, TLB misses, exceptions, interrupts, guest\n"
+    "                     seconds, host seconds and host MIPS\n"
     "  -h, --help         print this help\n"
     "\n"
     "exit status:\n"
@@ -39,6 +57,7 @@ const char run_help_text[] =
     "  4             triple fault\n"
     "  6             the --max-cycles limit was reached\n"
     "  8             the CPU halted with interrupts disabled: nothing can wake it\n"
+    "  10            --lockstep: the two cores diverged\n"
     "  130           interrupted (Ctrl-C)\n"
     "\n"
     "A CPU halted with interrupts enabled waits for an interrupt, but this machine\n"
@@ -136,6 +155,35 @@ static int set_append(struct run_args *a, const char *flag, const char *v)
     return 0;
 }
 
+static int set_core(struct run_args *a, const char *flag, const char *v)
+{
+    if (strcmp(v, "threaded") == 0) {
+        a->core = EMU_CORE_THREADED;
+    } else if (strcmp(v, "switch") == 0) {
+        a->core = EMU_CORE_SWITCH;
+    } else {
+        char what[64];
+        snprintf(what, sizeof what, "%s %.40s", flag, v);
+        cli_error(what, "not an interpreter core (threaded or switch)");
+        return -1;
+    }
+    return 0;
+}
+
+static int set_cpu_mhz(struct run_args *a, const char *flag, const char *v)
+{
+    uint64_t mhz;
+    if (parse_count(v, &mhz) != 0 || mhz < 1 || mhz > EMU_CPU_MHZ_MAX) {
+        char what[64];
+        snprintf(what, sizeof what, "%s %.40s", flag, v);
+        cli_error(what, "not a clock frequency (a whole number of MHz, 1 to %d)",
+                  EMU_CPU_MHZ_MAX);
+        return -1;
+    }
+    a->cpu_mhz = (uint32_t)mhz;
+    return 0;
+}
+
 /* The options that take a value. */
 static const struct option {
     const char *name; /* as typed */
@@ -146,7 +194,23 @@ static const struct option {
     {"-m", "SIZE", set_memory},
     {"--append", "CMDLINE", set_append},
     {"--max-cycles", "N", set_max_cycles},
+    {"--core", "CORE", set_core},
+    {"--cpu-mhz", "N", set_cpu_mhz},
 };
+
+/* The options that take no value; true if arg is one (and it is now set). */
+static bool take_flag(const char *arg, struct run_args *a)
+{
+    if (strcmp(arg, "--lockstep") == 0)
+        a->lockstep = true;
+    else if (strcmp(arg, "--report-cycles") == 0)
+        a->report_cycles = true;
+    else if (strcmp(arg, "--stats") == 0)
+        a->stats = true;
+    else
+        return false;
+    return true;
+}
 
 /* The option named by arg, which may carry "=value" (long options only). */
 static const struct option *find_option(const char *arg, const char **inline_value)
@@ -189,7 +253,7 @@ int run_parse_args(int argc, char **argv, struct run_args *a)
             a->help = true;
             return 0;
         }
-        if (take_option(argc, argv, &k, a) != 0)
+        if (!take_flag(argv[k], a) && take_option(argc, argv, &k, a) != 0)
             return -1;
     }
     if (!a->kernel) {

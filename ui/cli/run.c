@@ -7,7 +7,9 @@
  * RUN_SLICE virtual cycles and returns, the runner flushes the output, checks
  * the cycle limit and Ctrl-C, and goes round again. When the machine stops
  * for good, the reason becomes the exit status (cli.h) and, except for the
- * guest's own exit, one line on stderr.
+ * guest's own exit, one line on stderr. With --stats it then prints the
+ * run's counters and how long it took on the host: the one place lab86
+ * reads the host's clock, and nothing the guest sees depends on it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -101,11 +104,14 @@ static uint8_t *read_file(const char *path, size_t *len)
     return buf;
 }
 
-/* Build the machine and put the kernel in it; NULL after reporting why not. */
-static struct emu *boot(const struct run_args *a, const struct chardev *out)
+struct emu *run_boot(const struct run_args *a, enum emu_core core, const struct chardev *out)
 {
     char err[256], what[64];
-    struct emu_config cfg = {.ram_size = a->ram_size, .console = out, .serial = out};
+    struct emu_config cfg = {.ram_size = a->ram_size,
+                             .core = core,
+                             .cpu_mhz = a->cpu_mhz,
+                             .console = out,
+                             .serial = out};
     struct emu *m = emu_create(&cfg, err, sizeof err);
     if (!m) {
         snprintf(what, sizeof what, "-m %.40s", a->mem_text ? a->mem_text : "32M (default)");
@@ -184,8 +190,7 @@ static int wait_forever(struct emu *m)
     return report_interrupted(m);
 }
 
-/* Slices until the machine stops, the limit is reached or a signal comes. */
-static int run_loop(struct emu *m, uint64_t max_cycles)
+int run_slices(struct emu *m, uint64_t max_cycles, run_slice_fn *slice, void *ctx)
 {
     bool idle = false;
     for (;;) {
@@ -194,27 +199,77 @@ static int run_loop(struct emu *m, uint64_t max_cycles)
             return report_limit(m, max_cycles, idle);
         if (max_cycles && (idle || max_cycles - now < budget))
             budget = max_cycles - now; /* idle: nothing will happen, go to the limit */
-        enum emu_stop why = emu_run(m, budget);
+        int why = slice(ctx, budget);
         fflush(stdout);
+        if (why == RUN_DIVERGED)
+            return EXIT_DIVERGED;
         if (why == EMU_STOP_IDLE && !max_cycles)
             return wait_forever(m);
         if (why != EMU_STOP_BUDGET && why != EMU_STOP_IDLE)
-            return report_stop(m, why);
+            return report_stop(m, (enum emu_stop)why);
         if (interrupted)
             return report_interrupted(m);
         idle = why == EMU_STOP_IDLE;
     }
 }
 
+/* The plain runner's slice: one machine. */
+static int plain_slice(void *ctx, uint64_t budget)
+{
+    return emu_run(ctx, budget);
+}
+
+void run_report_cycles(struct emu *m)
+{
+    struct emu_cpu_view v;
+    emu_get_cpu(m, &v);
+    fprintf(stderr, "cycles: %llu instructions: %llu\n", (unsigned long long)v.cycles,
+            (unsigned long long)v.instructions);
+}
+
+/* Wall-clock seconds since some fixed point: the one place lab86 reads the
+ * host's time, for the host lines of --stats. Never used to decide
+ * anything the guest can see. */
+static double host_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* --stats: the run's counters, one aligned line each, on stderr. */
+static void print_stats(struct emu *m, double seconds)
+{
+    struct emu_stats s;
+    emu_get_stats(m, &s);
+    double insns = (double)s.instructions;
+    fprintf(stderr, "%-15s %llu\n", "instructions", (unsigned long long)s.instructions);
+    fprintf(stderr, "%-15s %llu\n", "cycles", (unsigned long long)s.cycles);
+    fprintf(stderr, "%-15s %.3f\n", "CPI", insns > 0 ? (double)s.cycles / insns : 0.0);
+    fprintf(stderr, "%-15s %llu\n", "TLB misses", (unsigned long long)s.tlb_misses);
+    fprintf(stderr, "%-15s %llu\n", "exceptions", (unsigned long long)s.exceptions);
+    fprintf(stderr, "%-15s %llu\n", "interrupts", (unsigned long long)s.interrupts);
+    fprintf(stderr, "%-15s %.9f\n", "guest seconds", (double)s.cycles / (double)emu_cpu_hz(m));
+    fprintf(stderr, "%-15s %.3f\n", "host seconds", seconds);
+    fprintf(stderr, "%-15s %.1f\n", "host MIPS", seconds > 0 ? insns / seconds / 1e6 : 0.0);
+}
+
 int run_main(const struct run_args *a)
 {
     struct chardev out = {.write = stdout_write, .opaque = stdout};
-    struct emu *m = boot(a, &out);
+    catch_signals();
+    if (a->lockstep)
+        return lockstep_main(a);
+    struct emu *m = run_boot(a, a->core, &out);
     if (!m)
         return EXIT_HOST_ERROR;
-    catch_signals();
-    int status = run_loop(m, a->max_cycles);
+    double start = a->stats ? host_seconds() : 0;
+    int status = run_slices(m, a->max_cycles, plain_slice, m);
     fflush(stdout);
+    if (a->report_cycles)
+        run_report_cycles(m);
+    if (a->stats)
+        print_stats(m, host_seconds() - start);
     emu_destroy(m);
     return status;
 }

@@ -1,0 +1,269 @@
+/*
+ * cycles.c - the cost table and the cost rules of lab86's 486-class cycle
+ * model. The model, its table by instruction class and a worked example are
+ * in doc/cycles.md; every number here appears there, and tests/unit/
+ * test_cycles.c checks the two against each other.
+ *
+ * Where the numbers come from. The cycles column of opcodes.def holds each
+ * instruction's i486 clock count for its register form, and RM(r, m) where
+ * the memory form costs differently (ADD r/m, r: 1 and 3; ADD r, r/m: 1 and
+ * 2; MOV: 1 either way, because the 486 pipelines a load that hits its
+ * cache). The 486 tables give a range for a few instructions whose time
+ * depends on the data (MUL 13-42, BSF 6-42, RCL 8-30): the model takes one
+ * number, named in the doc, so that a cost never depends on a value.
+ *
+ * What the table alone cannot say is done by rule, in this file:
+ *   - operand size: a 16-bit multiply or divide is 16 cycles cheaper than
+ *     the 32-bit one the table lists (MUL 26/42, DIV 24/40, IDIV 27/43);
+ *   - mode: port I/O costs less in protected mode when CPL <= IOPL and
+ *     more when the TSS bitmap must be read; a segment register load costs
+ *     CYCLES_SEG_PM more in protected mode (descriptor checks);
+ *   - ENTER by nesting level, MOV to CR0 against the other CRs;
+ *   - REP string instructions, per element plus a start-up, reported by
+ *     their handler (ops_string.c);
+ *   - a taken branch and the protected-mode path of a far transfer,
+ *     reported by their handlers (ops_ctrl.c, ops_far.c, ops_int.c).
+ *
+ * Deliberately not modelled, because they would make the count depend on
+ * history or data a student cannot see: caches, the prefetch queue, address
+ * generation interlocks, misaligned accesses, LOCK, prefixes.
+ */
+#include "cycles.h"
+
+#include <stddef.h>
+
+/* --- the table: opcodes.def's cycles column, register and memory forms --- */
+
+#define RM(reg, mem) (reg)
+static const uint8_t cost_reg[OP_COUNT] = {
+#define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc) cycles,
+#include "opcodes.def"
+#undef OP
+};
+#undef RM
+
+#define RM(reg, mem) (mem)
+static const uint8_t cost_mem[OP_COUNT] = {
+#define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc) cycles,
+#include "opcodes.def"
+#undef OP
+};
+#undef RM
+
+int x86_base_cycles(int op)
+{
+    return op >= 0 && op < OP_COUNT ? cost_reg[op] : 1;
+}
+
+/* --- the rules --- */
+
+/* How an instruction's table cost is adjusted (CLASS_PLAIN: it is not). */
+enum cost_class {
+    CLASS_PLAIN,
+    CLASS_WIDE,   /* multiply or divide of v-size: cheaper with a 16-bit operand */
+    CLASS_SEG,    /* loads a segment register: dearer in protected mode */
+    CLASS_ENTER,  /* ENTER: by nesting level */
+    CLASS_MOV_CR, /* MOV CRn, r32: CR0 is the table's cost, CR2-CR4 cheaper */
+    CLASS_IN,     /* IN: by mode */
+    CLASS_OUT,    /* OUT: by mode */
+    CLASS_MOVS,   /* the string instructions, in the order of rep_costs[] */
+    CLASS_CMPS,
+    CLASS_STOS,
+    CLASS_LODS,
+    CLASS_SCAS,
+    CLASS_INS,
+    CLASS_OUTS,
+};
+
+static const uint8_t op_class[OP_COUNT] = {
+    /* multiply and divide of v size */
+    [OP_MUL_Ev] = CLASS_WIDE, [OP_IMUL_Ev] = CLASS_WIDE, [OP_DIV_Ev] = CLASS_WIDE,
+    [OP_IDIV_Ev] = CLASS_WIDE, [OP_IMUL_Gv_Ev] = CLASS_WIDE, [OP_IMUL_Gv_Ev_Iz] = CLASS_WIDE,
+    [OP_IMUL_Gv_Ev_Ib] = CLASS_WIDE,
+    /* segment register loads */
+    [OP_MOV_Sw_Ew] = CLASS_SEG, [OP_POP_ES] = CLASS_SEG, [OP_POP_SS] = CLASS_SEG,
+    [OP_POP_DS] = CLASS_SEG, [OP_POP_FS] = CLASS_SEG, [OP_POP_GS] = CLASS_SEG,
+    [OP_LES] = CLASS_SEG, [OP_LDS] = CLASS_SEG, [OP_LSS] = CLASS_SEG, [OP_LFS] = CLASS_SEG,
+    [OP_LGS] = CLASS_SEG,
+    /* one-offs */
+    [OP_ENTER] = CLASS_ENTER, [OP_MOV_Cd_Rd] = CLASS_MOV_CR,
+    /* port I/O */
+    [OP_IN_AL_Ib] = CLASS_IN, [OP_IN_eAX_Ib] = CLASS_IN, [OP_IN_AL_DX] = CLASS_IN,
+    [OP_IN_eAX_DX] = CLASS_IN, [OP_OUT_Ib_AL] = CLASS_OUT, [OP_OUT_Ib_eAX] = CLASS_OUT,
+    [OP_OUT_DX_AL] = CLASS_OUT, [OP_OUT_DX_eAX] = CLASS_OUT,
+    /* string instructions */
+    [OP_MOVSB] = CLASS_MOVS, [OP_MOVSV] = CLASS_MOVS, [OP_CMPSB] = CLASS_CMPS,
+    [OP_CMPSV] = CLASS_CMPS, [OP_STOSB] = CLASS_STOS, [OP_STOSV] = CLASS_STOS,
+    [OP_LODSB] = CLASS_LODS, [OP_LODSV] = CLASS_LODS, [OP_SCASB] = CLASS_SCAS,
+    [OP_SCASV] = CLASS_SCAS, [OP_INSB] = CLASS_INS, [OP_INSV] = CLASS_INS,
+    [OP_OUTSB] = CLASS_OUTS, [OP_OUTSV] = CLASS_OUTS,
+};
+
+#define WIDE_WORD_SAVING 16 /* MUL/IMUL 42 -> 26, DIV 40 -> 24, IDIV 43 -> 27 */
+#define MOV_CR_OTHER     4  /* MOV CR2/CR3/CR4, r32 (CR0: 16, the table's) */
+#define ENTER_LEVEL1     17 /* ENTER imm16, 1 (level 0: 14, the table's) */
+#define ENTER_PER_LEVEL  3  /* ENTER imm16, L for L > 1: 17 + 3L */
+
+/* Port I/O costs by mode (the i486 tables' columns). */
+enum io_mode {
+    IO_REAL,      /* real mode: no checks */
+    IO_PM,        /* protected mode, CPL <= IOPL */
+    IO_PM_BITMAP, /* protected mode, CPL > IOPL: the TSS bitmap is read */
+    IO_V86,       /* virtual-8086 mode: the bitmap always */
+    IO_MODES
+};
+
+static const uint8_t io_in[IO_MODES] = {14, 9, 29, 27};
+static const uint8_t io_out[IO_MODES] = {16, 11, 31, 29};
+static const uint8_t io_string[IO_MODES] = {17, 10, 32, 30}; /* INS, OUTS without REP */
+
+/* REP string instructions: start-up, then each element; indexed by class -
+ * CLASS_MOVS. Only INS and OUTS have a start-up that depends on the mode. */
+static const struct rep_cost {
+    uint8_t startup[IO_MODES]; /* paid once per instruction */
+    uint8_t element;           /* paid per element moved or compared */
+} rep_costs[] = {
+    {{12, 12, 12, 12}, 3}, /* REP MOVS: 12 + 3n */
+    {{7, 7, 7, 7}, 7},     /* REPE/REPNE CMPS: 7 + 7n */
+    {{7, 7, 7, 7}, 4},     /* REP STOS: 7 + 4n */
+    {{7, 7, 7, 7}, 4},     /* REP LODS: 7 + 4n */
+    {{7, 7, 7, 7}, 5},     /* REPE/REPNE SCAS: 7 + 5n */
+    {{16, 10, 30, 29}, 8}, /* REP INS: 16 + 8n in real mode */
+    {{17, 11, 31, 30}, 5}, /* REP OUTS: 17 + 5n in real mode */
+};
+
+static enum io_mode io_mode(const struct cpu *c)
+{
+    if (!cpu_protected(c))
+        return IO_REAL;
+    if (cpu_v86(c))
+        return IO_V86;
+    return c->cpl <= cpu_iopl(c) ? IO_PM : IO_PM_BITMAP;
+}
+
+/* ENTER's cost by nesting level (its Ib, mod 32). */
+static uint32_t enter_cost(const struct insn *i, uint32_t level0)
+{
+    uint32_t level = i->imm2 & 0x1fu;
+    if (level == 0)
+        return level0;
+    return level == 1 ? ENTER_LEVEL1 : ENTER_LEVEL1 + ENTER_PER_LEVEL * level;
+}
+
+/* A string instruction: a REP form reports its whole cost from the
+ * handler; a single INS or OUTS costs by mode; the others as the table. */
+static uint32_t string_cost(const struct cpu *c, const struct insn *i, int k, uint32_t n)
+{
+    if (i->rep != REP_NONE)
+        return 0;
+    return k == CLASS_INS || k == CLASS_OUTS ? io_string[io_mode(c)] : n;
+}
+
+/* Table cost n of i adjusted by its class's rule. */
+static uint32_t class_cost(const struct cpu *c, const struct insn *i, int k, uint32_t n)
+{
+    switch (k) {
+    case CLASS_WIDE: return i->opsize == 2 ? n - WIDE_WORD_SAVING : n;
+    case CLASS_SEG: return cpu_protected(c) && !cpu_v86(c) ? n + CYCLES_SEG_PM : n;
+    case CLASS_ENTER: return enter_cost(i, n);
+    case CLASS_MOV_CR: return i->modrm.reg == 0 ? n : MOV_CR_OTHER;
+    case CLASS_IN: return io_in[io_mode(c)];
+    case CLASS_OUT: return io_out[io_mode(c)];
+    default: return string_cost(c, i, k, n);
+    }
+}
+
+uint32_t cycles_insn(const struct cpu *c, const struct insn *i)
+{
+    bool mem = i->has_modrm && i->modrm.mod != 3;
+    uint32_t n = mem ? cost_mem[i->op] : cost_reg[i->op];
+    int k = op_class[i->op];
+    return k == CLASS_PLAIN ? n : class_cost(c, i, k, n);
+}
+
+/* --- what handlers report --- */
+
+#define TAKEN_JCC    2 /* Jcc: 3 taken, 1 not (the table's) */
+#define TAKEN_LOOP   1 /* LOOP: 7 taken, 6 not */
+#define TAKEN_LOOPCC 3 /* LOOPE, LOOPNE: 9 taken, 6 not */
+#define TAKEN_JCXZ   3 /* JCXZ: 8 taken, 5 not */
+
+void cycles_taken(struct cpu *c, const struct insn *i)
+{
+    uint32_t extra = TAKEN_JCC;
+    if (i->map == 0 && i->opcode == 0xe2)
+        extra = TAKEN_LOOP;
+    else if (i->map == 0 && (i->opcode == 0xe0 || i->opcode == 0xe1))
+        extra = TAKEN_LOOPCC;
+    else if (i->map == 0 && i->opcode == 0xe3)
+        extra = TAKEN_JCXZ;
+    c->cycle_extra += extra;
+}
+
+/* Protected-mode far transfers and IRET: the i486 total for each path (the
+ * task switch TS not included). Every total is at least the real-mode cost
+ * in the table, which cycles_path() subtracts. */
+static const struct path_cost {
+    uint16_t op;   /* enum op */
+    uint8_t path;  /* enum cycles_path */
+    uint8_t total; /* cycles */
+} path_costs[] = {
+    {OP_JMP_Ap, PATH_SAME, 19},  {OP_JMP_Ap, PATH_GATE, 32},  {OP_JMP_Ap, PATH_TSS, 42},
+    {OP_JMP_Ap, PATH_TASK_GATE, 43},
+    {OP_JMP_Mp, PATH_SAME, 18},  {OP_JMP_Mp, PATH_GATE, 31},  {OP_JMP_Mp, PATH_TSS, 41},
+    {OP_JMP_Mp, PATH_TASK_GATE, 42},
+    {OP_CALL_Ap, PATH_SAME, 20}, {OP_CALL_Ap, PATH_GATE, 35}, {OP_CALL_Ap, PATH_INNER, 69},
+    {OP_CALL_Ap, PATH_TSS, 37},  {OP_CALL_Ap, PATH_TASK_GATE, 38},
+    {OP_CALL_Mp, PATH_SAME, 20}, {OP_CALL_Mp, PATH_GATE, 35}, {OP_CALL_Mp, PATH_INNER, 69},
+    {OP_CALL_Mp, PATH_TSS, 37},  {OP_CALL_Mp, PATH_TASK_GATE, 38},
+    {OP_RETF, PATH_SAME, 18},    {OP_RETF, PATH_OUTER, 33},
+    {OP_RETF_Iw, PATH_SAME, 17}, {OP_RETF_Iw, PATH_OUTER, 33},
+    {OP_IRET, PATH_SAME, 20},    {OP_IRET, PATH_OUTER, 36},   {OP_IRET, PATH_NESTED, 32},
+};
+
+/* A CALL through a gate to an inner level that copies x > 0 parameters
+ * costs 77 + 4x instead of 69. */
+#define INNER_PARAMS_BASE 8
+#define INNER_PER_PARAM   4
+
+void cycles_path(struct cpu *c, const struct insn *i, enum cycles_path p, unsigned params)
+{
+    for (size_t k = 0; k < sizeof path_costs / sizeof path_costs[0]; k++) {
+        const struct path_cost *pc = &path_costs[k];
+        if (pc->op != i->op || pc->path != p)
+            continue;
+        uint32_t total = pc->total;
+        if (p == PATH_INNER && params > 0)
+            total += INNER_PARAMS_BASE + INNER_PER_PARAM * params;
+        c->cycle_extra += total - cost_reg[i->op];
+        return;
+    }
+}
+
+/* The REP cost entry of string instruction i (NULL if it is not one). */
+static const struct rep_cost *rep_cost(const struct insn *i)
+{
+    int k = op_class[i->op];
+    return k >= CLASS_MOVS && k <= CLASS_OUTS ? &rep_costs[k - CLASS_MOVS] : NULL;
+}
+
+uint32_t cycles_rep_element(const struct insn *i)
+{
+    const struct rep_cost *r = rep_cost(i);
+    return r ? r->element : 0;
+}
+
+uint32_t cycles_rep_end(const struct cpu *c, const struct insn *i, bool any_done)
+{
+    const struct rep_cost *r = rep_cost(i);
+    if (!any_done)
+        return CYCLES_REP_EMPTY;
+    return r ? r->startup[io_mode(c)] : 0;
+}
+
+uint32_t cycles_task_switch(bool tss32, bool v86)
+{
+    if (!tss32)
+        return CYCLES_TS_16;
+    return v86 ? CYCLES_TS_V86 : CYCLES_TS_32;
+}

@@ -1,0 +1,285 @@
+/*
+ * exec_threaded.c - the fast interpreter: basic blocks decoded once, then
+ * run as arrays of handler calls.
+ *
+ * The switch core (exec_switch.c) spends most of its time on work whose
+ * answer rarely changes: fetching an instruction's bytes through the TLB
+ * and decoding them. This core decodes a basic block once (tcache.c) and
+ * then runs it as an array of (handler, struct insn) pairs, calling the
+ * very handlers the switch core calls. It is the same CPU:
+ *
+ *   - every instruction does what cpu_step() does around its handler, in
+ *     the same order: prev_eip, EIP advanced, RF cleared, the handler, then
+ *     on a fault EIP rewound and the exception delivered (cycles_abort),
+ *     on success cycles_retire() and a pending debug trap delivered;
+ *   - before every instruction but a block's first it repeats the checks
+ *     cpu_run() and cpu_step() make before theirs (the clock against the
+ *     deadline, the stop request, HLT, an interrupt or NMI that would be
+ *     accepted, the interrupt shadow of STI and MOV SS), and leaves the
+ *     block when one says so; the loop below then makes the same checks
+ *     before a block's first instruction, or lets cpu_step() act;
+ *   - the fetch's TLB hit test is repeated before every instruction too
+ *     (fetch_holds), so a page walk, and its cost, happens exactly where
+ *     the switch core's fetch would make it: cpu_step() makes it;
+ *   - after a store into the running block (tcache.h) the block's valid
+ *     flag is down, and the next instruction is fetched and decoded anew;
+ *   - whenever something watches single instructions (TF, an enabled DR7
+ *     breakpoint, a pending debug trap, a debugger's single_step_only),
+ *     cpu_step() runs instead.
+ * So both cores retire the same instructions with the same cycle counts and
+ * reach the same state; the lock-step mode of `lab86 run` and the tests
+ * compare them.
+ *
+ * Entering a block. CS:EIP is translated through the TLB every time
+ * (entering with a hit and a RAM page, else cpu_step() runs, which walks
+ * and fills as a fetch does), giving the physical address that is the
+ * block's key. A block that ran to its end remembers the block that ran
+ * next after it (a chain: one for falling through, one for jumping), which
+ * saves the hash lookup on the next entry when the translation agrees.
+ *
+ * Dispatch. With GCC or clang each operation of opcodes.def gets a label,
+ * and the end of every instruction jumps straight to the next one's label
+ * ("computed goto", as in Lua's lvm.c): one indirect jump per operation,
+ * which the host's branch predictor learns per site. `make
+ * THREADED_GOTO=0` (LAB86_NO_COMPUTED_GOTO) builds the portable loop that
+ * calls each entry's handler pointer instead.
+ */
+#include "exec.h"
+
+#include "interrupt.h"
+#include "ops.h"
+#include "tcache.h"
+
+#if !defined(__GNUC__) && !defined(LAB86_NO_COMPUTED_GOTO)
+#define LAB86_NO_COMPUTED_GOTO /* computed goto is a GNU C extension */
+#endif
+
+#define PAGE_OFFSET 0xfffu
+
+/* What a running block rechecks before each instruction: the fetch
+ * translation it was entered with. */
+struct fetch {
+    const struct tlb_entry *te; /* the TLB slot that maps the block's page */
+    uint32_t lpage;             /* the linear page the block was entered through */
+    uint64_t ppage;             /* the physical page it mapped to */
+    uint32_t mask;              /* EIP mask: 16- or 32-bit code */
+};
+
+/* The block that ran to its end last, for chaining. */
+struct chain {
+    struct block *from;   /* NULL: the last thing run was not a whole block */
+    uint32_t fallthrough; /* EIP after its last instruction, had it not jumped */
+    int slot;             /* which successor the current entry is (0: fell through) */
+    uint64_t hits;        /* entries made through a chain, for the stats */
+};
+
+/* --- the checks between instructions --- */
+
+/* Is something watching single instructions? Then cpu_step() runs them. */
+static inline bool watched(const struct cpu *c)
+{
+    return (c->eflags & FL_TF) || (c->dr[7] & DR7_ENABLE_MASK) || c->dr6_pending ||
+           c->single_step_only;
+}
+
+/* Would cpu_step() accept an NMI or an interrupt now (its shadow aside)? */
+static inline bool interrupt_pending(const struct cpu *c)
+{
+    return c->nmi_pending || (c->intr_line && (c->eflags & FL_IF) && c->intr_ack);
+}
+
+/* The TLB hit test cpu_fetch_decode() would make for the next instruction
+ * of the block: its slot still maps the same page to the same frame with
+ * the rights a fetch needs. A data access may have evicted it, or INVLPG,
+ * a CR3 write or the A20 gate flushed it. */
+static inline bool fetch_holds(const struct cpu *c, const struct fetch *f)
+{
+    uint32_t need = tlb_need(c->cpl == 3, false, false);
+    return f->te->lpage == f->lpage && (f->te->flags & need) == need && f->te->ppage == f->ppage;
+}
+
+/* May the next instruction of block b, at next_eip, run here? The checks of
+ * cpu_run() and cpu_step(), and that nothing moved EIP or wrote the block.
+ * The interrupt shadow comes last: clearing it is the one check with an
+ * effect, which must not happen when the block is left for cpu_step(). */
+static inline bool may_continue(struct cpu *c, const struct block *b, const struct fetch *f,
+                                uint64_t next_eip)
+{
+    if (!b->valid || c->eip != next_eip)
+        return false;
+    if (c->cycles >= c->deadline || c->stop != CPU_RUNNING || c->stop_request)
+        return false;
+    if (!fetch_holds(c, f))
+        return false;
+    if (c->intr_shadow) {
+        c->intr_shadow = false; /* cpu_step(): no interrupt before this instruction */
+        return true;
+    }
+    return !interrupt_pending(c);
+}
+
+/* --- one instruction, as cpu_step() runs it --- */
+
+/* Before the handler; returns the EIP of the next instruction. */
+static inline uint64_t insn_begin(struct cpu *c, const struct insn *i, uint32_t mask)
+{
+    c->prev_eip = c->eip;
+    c->eip = (c->eip + i->len) & mask;
+    c->eflags &= ~FL_RF;
+    return c->eip;
+}
+
+/* After a handler that succeeded. False when a debug trap was delivered
+ * (or the CPU shut down with one pending): the block ends. */
+static inline bool insn_retire(struct cpu *c, const struct insn *i)
+{
+    cycles_retire(c, i);
+    c->instructions++;
+    if (!c->dr6_pending)
+        return true;
+    if (c->stop != CPU_SHUTDOWN)
+        cpu_debug_trap(c);
+    return false;
+}
+
+/* After a handler that faulted. */
+static void insn_fault(struct cpu *c)
+{
+    c->eip = c->prev_eip;
+    cycles_abort(c);
+    cpu_exception(c);
+}
+
+/* --- running a block --- */
+
+#ifdef LAB86_NO_COMPUTED_GOTO
+
+/* Run block b from its first instruction. Returns true when its last
+ * instruction completed (the next block may be chained to it). */
+static bool run_block(struct cpu *c, const struct block *b, const struct fetch *f)
+{
+    const struct entry *e = b->e, *last = b->e + b->n - 1;
+    for (;;) {
+        uint64_t next = insn_begin(c, &e->insn, f->mask);
+        if (e->fn(c, &e->insn)) {
+            insn_fault(c);
+            return false;
+        }
+        if (!insn_retire(c, &e->insn))
+            return false;
+        if (e == last)
+            return true;
+        if (!may_continue(c, b, f, next))
+            return false;
+        e++;
+    }
+}
+
+#else
+
+/* The same with computed goto: each operation's label calls its handler
+ * directly and ends with its own jump to the next instruction's label. */
+static bool run_block(struct cpu *c, const struct block *b, const struct fetch *f)
+{
+    static const void *const label[OP_COUNT] = {
+#define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc) [OP_##name] = &&do_##name,
+#include "opcodes.def"
+#undef OP
+    };
+    const struct entry *e = b->e, *last = b->e + b->n - 1;
+    uint64_t next = insn_begin(c, &e->insn, f->mask);
+
+    goto *label[e->insn.op];
+#define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc)                             \
+    do_##name:                                                                                     \
+    if (op_##handler(c, &e->insn))                                                                 \
+        goto fault;                                                                                \
+    if (!insn_retire(c, &e->insn))                                                                 \
+        return false;                                                                              \
+    if (e == last)                                                                                 \
+        return true;                                                                               \
+    if (!may_continue(c, b, f, next))                                                              \
+        return false;                                                                              \
+    e++;                                                                                           \
+    next = insn_begin(c, &e->insn, f->mask);                                                       \
+    goto *label[e->insn.op];
+#include "opcodes.def"
+#undef OP
+fault:
+    insn_fault(c);
+    return false;
+}
+
+#endif
+
+/* --- entering a block --- */
+
+/* The chained successor of the block that ran last, if it is the block for
+ * (phys, code32) and still valid. */
+static struct block *follow_chain(struct chain *ch, uint32_t eip, uint64_t phys, bool code32)
+{
+    if (!ch->from)
+        return NULL;
+    ch->slot = eip == ch->fallthrough ? 0 : 1;
+    struct block *b = ch->from->succ[ch->slot];
+    if (!b || !b->valid || b->phys != phys || b->code32 != code32)
+        return NULL;
+    ch->hits++;
+    return b;
+}
+
+/* The block at CS:EIP, with the translation to recheck in *f; NULL when
+ * cpu_step() must run the next instruction instead: a fetch that would
+ * fault or walk, code outside RAM, an instruction that crosses a page, or
+ * a block that would run past the CS limit or wrap a 16-bit IP. */
+static struct block *enter(struct tcache *tc, struct cpu *c, struct chain *ch, struct fetch *f)
+{
+    const struct seg *cs = &c->seg[SEG_CS];
+    uint32_t eip = (uint32_t)c->eip, mask = cpu_ip_mask(c);
+    if (eip > cs->limit)
+        return NULL;
+    uint32_t lin = (uint32_t)(cs->base + eip);
+    struct tlb_entry *te = tlb_hit(&c->tlb, lin, tlb_need(c->cpl == 3, false, false));
+    if (!te || !te->host)
+        return NULL;
+    uint64_t phys = te->ppage | (lin & PAGE_OFFSET);
+    struct block *b = follow_chain(ch, eip, phys, c->code32);
+    if (!b) {
+        uint64_t generation = tcache_generation(tc);
+        b = tcache_get(tc, phys, c->code32, te->host + (lin & PAGE_OFFSET));
+        /* A flush while decoding freed the block the chain starts from. */
+        if (b && ch->from && generation == tcache_generation(tc))
+            ch->from->succ[ch->slot] = b;
+    }
+    if (!b || (uint64_t)eip + b->bytes - 1 > cs->limit || (uint64_t)eip + b->bytes > (uint64_t)mask + 1)
+        return NULL;
+    *f = (struct fetch){.te = te, .lpage = lin >> 12, .ppage = te->ppage, .mask = mask};
+    ch->fallthrough = (eip + b->bytes) & mask;
+    return b;
+}
+
+uint64_t cpu_run_threaded(struct cpu *c, uint64_t until_cycle)
+{
+    uint64_t start = c->instructions;
+    struct chain ch = {0};
+
+    c->deadline = until_cycle; /* a device arming a timer may lower it */
+    if (!c->tcache)
+        c->tcache = tcache_create(c->bus); /* NULL (out of memory): cpu_step() runs it all */
+    while (c->cycles < c->deadline && c->stop == CPU_RUNNING && !c->stop_request) {
+        struct fetch f;
+        struct block *b = NULL;
+        /* What cpu_step() would do before fetching, if anything, it does. */
+        if (c->tcache && !watched(c) && !c->intr_shadow && !interrupt_pending(c))
+            b = enter(c->tcache, c, &ch, &f);
+        if (!b) {
+            cpu_step(c);
+            ch.from = NULL;
+            continue;
+        }
+        ch.from = run_block(c, b, &f) ? b : NULL;
+    }
+    if (c->tcache)
+        tcache_add_chained(c->tcache, ch.hits);
+    return c->instructions - start;
+}

@@ -1,0 +1,118 @@
+/*
+ * tcache.h - the threaded core's block cache: basic blocks of decoded
+ * instructions, found by physical address, dropped when their code is
+ * written.
+ *
+ * The switch core (exec_switch.c) fetches and decodes every instruction
+ * every time it runs. Most code runs many times unchanged, so the threaded
+ * core (exec_threaded.c) decodes a basic block once - a straight run of
+ * instructions that ends at a jump, at a page boundary, or after
+ * BLOCK_MAX instructions - and keeps the result here: for each instruction
+ * its handler and its struct insn. Running the block again costs no fetch
+ * and no decode.
+ *
+ * Blocks are keyed by the physical address of their first byte and by the
+ * one piece of CPU state the decoder reads, the default operand size
+ * (CS.D, c->code32). A physical key survives every change of mapping (a
+ * CR3 write, INVLPG, a task switch) without a flush, because the threaded
+ * core translates CS:EIP through the TLB each time it enters a block, and a
+ * block never spans two pages, so that one translation covers all of it.
+ *
+ * Self-modifying code. A page some block was decoded from is "watched":
+ * its bit is set in the bus's watch map (bus.h), and every write to RAM
+ * (mmu.c's page_store(), which all guest stores go through, and
+ * bus_mem_write(), which page walks and devices use) tests that bit. A
+ * write to a watched page comes here; when it touches the bytes of some
+ * block (tracked in 16-byte lines, so that data sharing a page with code
+ * costs one test and nothing more) every block of the page is marked
+ * invalid and forgotten. The threaded core checks its block's flag after
+ * every instruction, so a store into the very block that is running takes
+ * effect at the next instruction, as on the hardware (SDM vol. 3, 11.6:
+ * a write to code that is about to run is seen, with no serializing needed
+ * on a processor that snoops its prefetch queue, which the i486 does not
+ * promise but every later CPU does).
+ *
+ * Memory. Blocks and page records come from one arena; when it is full the
+ * whole cache is flushed and refilled (a flush also drops every chain).
+ * Invalid blocks stay in the arena, unreachable, until then, so a pointer
+ * to one is always safe to test.
+ */
+#ifndef LAB86_TCACHE_H
+#define LAB86_TCACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu.h"
+#include "insn.h"
+
+#define BLOCK_MAX 32 /* instructions in a block at most */
+
+struct bus;
+
+/* A handler of opcodes.def (ops.h). */
+typedef int op_fn(struct cpu *c, const struct insn *i);
+
+/* One decoded instruction of a block. */
+struct entry {
+    op_fn *fn;        /* its handler, from the table generated from opcodes.def */
+    struct insn insn; /* the decoded instruction */
+};
+
+/* A basic block. */
+struct block {
+    struct block *hnext;   /* next block in the same hash bucket */
+    struct block *pnext;   /* next block decoded from the same page */
+    struct block *succ[2]; /* the block that ran next: [0] after falling through, [1] after a jump */
+    uint64_t phys;         /* physical address of its first byte */
+    uint16_t bytes;        /* bytes of code it covers */
+    uint8_t n;             /* instructions, 1..BLOCK_MAX */
+    bool code32;           /* decoded with 32-bit default sizes */
+    bool valid;            /* false once its code was written */
+    struct entry e[];      /* the instructions */
+};
+
+/* What the cache has done, for tests, the debugger and --stats. */
+struct tcache_stats {
+    uint64_t built;       /* blocks decoded */
+    uint64_t lookups;     /* block entries through the hash table */
+    uint64_t chained;     /* block entries through a chain (no hash lookup) */
+    uint64_t invalidated; /* pages whose blocks a write dropped */
+    uint64_t flushes;     /* times the full arena was emptied */
+};
+
+struct tcache;
+
+/* Make a block cache for the RAM of bus b and watch b's writes for it.
+ * Returns NULL when memory runs out (the caller then uses the switch core). */
+struct tcache *tcache_create(struct bus *b);
+
+/* Stop watching and free everything. NULL is allowed. */
+void tcache_destroy(struct tcache *tc);
+
+/* Forget every block. Whoever writes guest RAM without the bus (a test
+ * harness through bus.ram, a snapshot restore) calls this afterwards. */
+void tcache_flush(struct tcache *tc);
+
+/* The block that starts at physical address phys with these default sizes,
+ * decoded now from host if it is not cached (host points at phys's byte in
+ * RAM). NULL when not even one instruction fits in the page there (it
+ * crosses into the next page, or is longer than 15 bytes). */
+struct block *tcache_get(struct tcache *tc, uint64_t phys, bool code32, const uint8_t *host);
+
+/* The block cached for (phys, code32), without decoding anything; NULL if
+ * there is none. For tests and the debugger. */
+const struct block *tcache_find(const struct tcache *tc, uint64_t phys, bool code32);
+
+/* Counts since the cache was made. */
+void tcache_get_stats(const struct tcache *tc, struct tcache_stats *s);
+
+/* Add n block entries made through a chain to the stats (the threaded core
+ * counts them in a local and reports once a run). */
+void tcache_add_chained(struct tcache *tc, uint64_t n);
+
+/* The number of flushes so far: a block pointer taken before a call that
+ * may decode (tcache_get) is stale when this has changed. */
+uint64_t tcache_generation(const struct tcache *tc);
+
+#endif
