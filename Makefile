@@ -3,6 +3,7 @@
 #   make            build build/lab86
 #   make check      build and run every test (unit, conformance, guest, robustness, host input)
 #   make SANITIZE=1 check   the same under AddressSanitizer and UndefinedBehaviorSanitizer
+#   make THREADED_GOTO=0    the threaded core without computed goto (portable C; use its own BUILD)
 #   make conformance        the sst286 real-mode vectors alone
 #   make run        build and boot the default demo guest, headless
 #   make deps       install the Debian packages the build and the tests need
@@ -26,6 +27,9 @@ OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -Icore -MMD -MP
+ifeq ($(THREADED_GOTO),0)
+ALL_CFLAGS += -DLAB86_NO_COMPUTED_GOTO
+endif
 LDFLAGS += $(SANFLAGS)
 
 LAB86 := $(BUILD)/lab86

@@ -42,8 +42,8 @@ int blockdev_read(const struct blockdev *bd, uint64_t lba, uint32_t count, uint3
     return BLOCKDEV_OK;
 }
 
-int blockdev_write(const struct blockdev *bd, uint64_t lba, uint32_t count,
-                   uint32_t sector_size, const void *buf)
+int blockdev_write(const struct blockdev *bd, uint64_t lba, uint32_t count, uint32_t sector_size,
+                   const void *buf)
 {
     if (!range_ok(bd, lba, count, sector_size))
         return BLOCKDEV_ERANGE;

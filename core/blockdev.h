@@ -70,8 +70,8 @@ int blockdev_read(const struct blockdev *bd, uint64_t lba, uint32_t count, uint3
 
 /* Write count sectors from buf at sector lba: BLOCKDEV_OK, BLOCKDEV_ERANGE,
  * BLOCKDEV_EROFS or BLOCKDEV_EIO. */
-int blockdev_write(const struct blockdev *bd, uint64_t lba, uint32_t count,
-                   uint32_t sector_size, const void *buf);
+int blockdev_write(const struct blockdev *bd, uint64_t lba, uint32_t count, uint32_t sector_size,
+                   const void *buf);
 
 /* A zeroed in-memory device of size bytes, writable unless read_only.
  * Returns 0, or -1 when out of memory. Free it with blockdev_mem_free(). */

@@ -30,11 +30,12 @@
  * Absent drives. With no drive on the channel at all, every register reads
  * 0xFF: nothing drives the bus, which floats high, and that is how the Bochs
  * BIOS, SeaBIOS and Linux decide the channel is empty. With only a master,
- * selecting the slave makes the master answer for it as ATA/ATAPI-6 9.16.1
- * requires: status and alternate status read 00h, and so do the other
- * command block registers (the choice Bochs and QEMU make), except the device
- * register, which reads back what was written, so that the firmware's
- * 0x55/0xAA register test fails and the slave is reported absent.
+ * selecting the slave makes the master answer for it, as ATA/ATAPI-6 asks
+ * of a device 0 with no device 1: status and alternate status read 00h, and
+ * so do the other command block registers (the choice Bochs and QEMU make),
+ * except the device register, which reads back what was written, so that
+ * the firmware's 0x55/0xAA register test fails and the slave is reported
+ * absent.
  *
  * Data transfer is PIO only. The data register moves 16 bits; a 32-bit
  * access moves two words, low word first (what the 32-bit PIO of PCI IDE
@@ -186,7 +187,7 @@ void ata_set_signature(struct ata_drive *d)
 
 /* What a drive shows after a reset or a diagnostic: its signature, the
  * "passed" diagnostic code, and a status that is DRDY for a disk and 00h for
- * a packet device (9.12: packet devices leave DRDY clear). */
+ * a packet device (ATA-6 leaves a packet device's DRDY clear after a reset). */
 static void post_reset(struct ata_drive *d)
 {
     ata_set_signature(d);
@@ -221,7 +222,8 @@ static void set_features(struct ata_drive *d)
 }
 
 /* EXECUTE DEVICE DIAGNOSTIC runs on both drives whichever is selected
- * (8.11); each ends with its signature and "passed", and interrupts. */
+ * (ATA-6, EXECUTE DEVICE DIAGNOSTIC); each ends with its signature and
+ * "passed", and interrupts. */
 static void exec_diagnostic(struct ata_channel *ch)
 {
     for (int u = 0; u < ATA_UNITS; u++) {
@@ -346,7 +348,7 @@ static uint8_t read_reg(struct ata_channel *ch, uint32_t offset)
 {
     struct ata_drive *d = selected(ch);
     if (!present(d))
-        return offset == ATA_REG_DEVICE ? d->device : 0; /* 9.16.1: master answers 00h */
+        return offset == ATA_REG_DEVICE ? d->device : 0; /* the master answers 00h */
     switch (offset) {
     case ATA_REG_ERROR: return d->error;
     case ATA_REG_COUNT: return d->hob ? d->hob_count : d->count;
@@ -369,7 +371,8 @@ static void push(uint8_t *reg, uint8_t *hob, uint8_t v)
     *reg = v;
 }
 
-/* Task file writes reach both drives; any of them clears HOB (7.9.6). */
+/* Task file writes reach both drives; any of them clears HOB (ATA-6,
+ * device control register). */
 static void latch(struct ata_drive *d, uint32_t offset, uint8_t v)
 {
     d->hob = false;
@@ -397,8 +400,8 @@ static void write_reg(struct ata_channel *ch, uint32_t offset, uint8_t v)
 }
 
 /* Device control goes to both drives. SRST resets them on its falling edge
- * (9.2: the reset runs while SRST is held; it ends with the signatures and
- * no interrupt). */
+ * (ATA-6 software reset protocol: the reset runs while SRST is held; it
+ * ends with the signatures and no interrupt). */
 static void write_devctl(struct ata_channel *ch, uint8_t v)
 {
     bool srst = (v & ATA_DC_SRST) != 0;

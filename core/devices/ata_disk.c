@@ -40,56 +40,56 @@
 
 #include "devices/ata_internal.h"
 
-#define ATA_DEF_HEADS     16
-#define ATA_DEF_SPT       63
-#define ATA_MAX_CYLS      16383      /* CHS cylinders IDENTIFY may report */
-#define ATA_CHS_MAX       16514064u  /* 16383 * 16 * 63: CHS-addressable sectors */
-#define ATA_MAX_CUR_CYLS  65535      /* cylinders after INITIALIZE DEVICE PARAMETERS */
-#define ATA_LBA28_MAX     0x0fffffffu /* sectors addressable by LBA28 */
-#define ATA_LBA48_MAX     0xffffffffffffull /* sectors addressable by LBA48 */
-#define ATA_ID_WORDS      256
+#define ATA_DEF_HEADS    16
+#define ATA_DEF_SPT      63
+#define ATA_MAX_CYLS     16383             /* CHS cylinders IDENTIFY may report */
+#define ATA_CHS_MAX      16514064u         /* 16383 * 16 * 63: CHS-addressable sectors */
+#define ATA_MAX_CUR_CYLS 65535             /* cylinders after INITIALIZE DEVICE PARAMETERS */
+#define ATA_LBA28_MAX    0x0fffffffu       /* sectors addressable by LBA28 */
+#define ATA_LBA48_MAX    0xffffffffffffull /* sectors addressable by LBA48 */
+#define ATA_ID_WORDS     256
 
-/* IDENTIFY DEVICE words (8.15) and the bits set in them. */
-#define ID_CONFIG         0   /* general configuration */
+/* IDENTIFY DEVICE words (ATA-6 table "IDENTIFY DEVICE information"). */
+#define ID_CONFIG         0      /* general configuration */
 #define ID_CONFIG_FIXED   0x0040 /* fixed (not removable) device, ATA */
 #define ID_CYLS           1
 #define ID_HEADS          3
 #define ID_SPT            6
-#define ID_SERIAL         10  /* 20 characters */
-#define ID_FIRMWARE       23  /* 8 characters */
-#define ID_MODEL          27  /* 40 characters */
-#define ID_MAX_MULTIPLE   47  /* 0x80nn: nn sectors per block at most */
+#define ID_SERIAL         10 /* 20 characters */
+#define ID_FIRMWARE       23 /* 8 characters */
+#define ID_MODEL          27 /* 40 characters */
+#define ID_MAX_MULTIPLE   47 /* 0x80nn: nn sectors per block at most */
 #define ID_CAPS           49
 #define ID_CAPS_LBA       0x0200 /* LBA supported */
 #define ID_CAPS_IORDY     0x0800 /* IORDY supported */
 #define ID_CAPS2          50
 #define ID_CAPS2_VALID    0x4000 /* bit 14 shall be one */
-#define ID_PIO_TIMING     51  /* obsolete PIO mode, in the high byte */
+#define ID_PIO_TIMING     51     /* obsolete PIO mode, in the high byte */
 #define ID_VALID          53
 #define ID_VALID_54_58    0x0001 /* current CHS words are valid */
 #define ID_VALID_64_70    0x0002 /* PIO mode words are valid */
 #define ID_CUR_CYLS       54
 #define ID_CUR_HEADS      55
 #define ID_CUR_SPT        56
-#define ID_CUR_CAPACITY   57  /* 2 words */
-#define ID_MULTIPLE       59  /* 0x01nn: multiple mode on, nn sectors */
+#define ID_CUR_CAPACITY   57 /* 2 words */
+#define ID_MULTIPLE       59 /* 0x01nn: multiple mode on, nn sectors */
 #define ID_MULTIPLE_VALID 0x0100
-#define ID_LBA28_SECTORS  60  /* 2 words */
-#define ID_PIO_MODES      64  /* bit 0: mode 3, bit 1: mode 4 */
+#define ID_LBA28_SECTORS  60 /* 2 words */
+#define ID_PIO_MODES      64 /* bit 0: mode 3, bit 1: mode 4 */
 #define ID_PIO_MODES_3_4  0x0003
 #define ID_MIN_MW_CYCLE   65  /* 65-68: cycle times in ns */
 #define ID_CYCLE_NS       120 /* PIO mode 4's cycle time */
 #define ID_MAJOR          80
 #define ID_MAJOR_ATA1_6   0x007e /* ATA-1 .. ATA/ATAPI-6 */
-#define ID_CMDSET2        83  /* command sets supported (2) */
+#define ID_CMDSET2        83     /* command sets supported (2) */
 #define ID_CMDSET3        84
-#define ID_CMDSET2_EN     86  /* ... enabled (2) */
+#define ID_CMDSET2_EN     86 /* ... enabled (2) */
 #define ID_CMDSET3_EN     87
 #define ID_VALID_WORD     0x4000 /* bits 15:14 = 01: the word is valid */
 #define ID_LBA48          0x0400 /* 48-bit address feature set */
 #define ID_FLUSH          0x1000 /* FLUSH CACHE */
 #define ID_FLUSH_EXT      0x2000 /* FLUSH CACHE EXT */
-#define ID_LBA48_SECTORS  100 /* 4 words */
+#define ID_LBA48_SECTORS  100    /* 4 words */
 
 #define DISK_MODEL    "LAB86 HARDDISK"
 #define DISK_FIRMWARE "1.0"
@@ -248,7 +248,7 @@ void ata_disk_block_done(struct ata_drive *d)
 }
 
 /* READ/WRITE SECTORS (block 1) and MULTIPLE (block = the multiple count,
- * which must have been set: 8.22 aborts otherwise). */
+ * which must have been set: READ MULTIPLE aborts otherwise). */
 static void read_write(struct ata_drive *d, bool write, bool lba48, uint32_t block)
 {
     if (block == 0) {
@@ -383,6 +383,6 @@ void ata_disk_command(struct ata_drive *d, uint8_t cmd)
     case ATA_CMD_INIT_PARAMS: init_params(d); break;
     case ATA_CMD_FLUSH_CACHE:
     case ATA_CMD_FLUSH_CACHE_EXT: ata_done(d, true); break; /* writes are through */
-    default: ata_fail(d, ATA_ER_ABRT); break; /* PACKET, IDENTIFY PACKET, DMA, ... */
+    default: ata_fail(d, ATA_ER_ABRT); break;               /* PACKET, IDENTIFY PACKET, DMA, ... */
     }
 }

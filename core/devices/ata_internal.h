@@ -22,7 +22,7 @@
 
 #include "devices/ata.h"
 
-/* Command block registers: offsets from the base port (ATA/ATAPI-6 7.1). */
+/* Command block registers: offsets from the base port (ATA/ATAPI-6 clause 7). */
 #define ATA_REG_DATA     0 /* data: 16 bits wide */
 #define ATA_REG_ERROR    1 /* error (read) */
 #define ATA_REG_FEATURE  1 /* features (write) */
@@ -57,58 +57,58 @@
 #define ATA_SR_ERR  0x01 /* the last command ended in error: see the error register */
 
 /* Error register. */
-#define ATA_ER_ICRC  0x80 /* interface CRC error (DMA only) */
-#define ATA_ER_UNC   0x40 /* uncorrectable data error */
-#define ATA_ER_MC    0x20 /* media changed (removable media) */
-#define ATA_ER_IDNF  0x10 /* ID not found: the address is not on the disk */
-#define ATA_ER_MCR   0x08 /* media change requested */
-#define ATA_ER_ABRT  0x04 /* command aborted: unsupported, or a bad parameter */
-#define ATA_ER_TK0NF 0x02 /* track 0 not found (RECALIBRATE) */
-#define ATA_ER_AMNF  0x01 /* address mark not found */
-#define ATA_ER_SENSE_SHIFT 4 /* ATAPI: sense key in bits 7:4 */
-#define ATA_DIAG_PASSED 0x01 /* error register after a reset or diagnostic: all passed */
+#define ATA_ER_ICRC        0x80 /* interface CRC error (DMA only) */
+#define ATA_ER_UNC         0x40 /* uncorrectable data error */
+#define ATA_ER_MC          0x20 /* media changed (removable media) */
+#define ATA_ER_IDNF        0x10 /* ID not found: the address is not on the disk */
+#define ATA_ER_MCR         0x08 /* media change requested */
+#define ATA_ER_ABRT        0x04 /* command aborted: unsupported, or a bad parameter */
+#define ATA_ER_TK0NF       0x02 /* track 0 not found (RECALIBRATE) */
+#define ATA_ER_AMNF        0x01 /* address mark not found */
+#define ATA_ER_SENSE_SHIFT 4    /* ATAPI: sense key in bits 7:4 */
+#define ATA_DIAG_PASSED    0x01 /* error register after a reset or diagnostic: all passed */
 
 /* ATAPI interrupt reason, in the sector count register. */
 #define ATAPI_IR_COD 0x01 /* 1: command packet or status; 0: user data */
 #define ATAPI_IR_IO  0x02 /* 1: to the host; 0: to the device */
 
-/* Signatures (9.12): sector count, LBA low, mid, high after a reset. */
-#define ATA_SIG_COUNT     0x01
-#define ATA_SIG_LBA_LOW   0x01
+/* Signatures: sector count, LBA low, mid, high after a reset. */
+#define ATA_SIG_COUNT      0x01
+#define ATA_SIG_LBA_LOW    0x01
 #define ATAPI_SIG_LBA_MID  0x14
 #define ATAPI_SIG_LBA_HIGH 0xeb
 
 /* Commands (ATA/ATAPI-6 clause 8; opcode ranges are one command). */
-#define ATA_CMD_DEVICE_RESET      0x08 /* packet devices only */
-#define ATA_CMD_RECALIBRATE       0x10 /* 0x10-0x1F */
-#define ATA_CMD_READ_SECTORS      0x20
-#define ATA_CMD_READ_SECTORS_NR   0x21 /* "without retries" (obsolete alias) */
-#define ATA_CMD_READ_SECTORS_EXT  0x24
-#define ATA_CMD_READ_MULTIPLE_EXT 0x29
-#define ATA_CMD_WRITE_SECTORS     0x30
-#define ATA_CMD_WRITE_SECTORS_NR  0x31
-#define ATA_CMD_WRITE_SECTORS_EXT 0x34
+#define ATA_CMD_DEVICE_RESET       0x08 /* packet devices only */
+#define ATA_CMD_RECALIBRATE        0x10 /* 0x10-0x1F */
+#define ATA_CMD_READ_SECTORS       0x20
+#define ATA_CMD_READ_SECTORS_NR    0x21 /* "without retries" (obsolete alias) */
+#define ATA_CMD_READ_SECTORS_EXT   0x24
+#define ATA_CMD_READ_MULTIPLE_EXT  0x29
+#define ATA_CMD_WRITE_SECTORS      0x30
+#define ATA_CMD_WRITE_SECTORS_NR   0x31
+#define ATA_CMD_WRITE_SECTORS_EXT  0x34
 #define ATA_CMD_WRITE_MULTIPLE_EXT 0x39
-#define ATA_CMD_READ_VERIFY       0x40
-#define ATA_CMD_READ_VERIFY_NR    0x41
-#define ATA_CMD_READ_VERIFY_EXT   0x42
-#define ATA_CMD_SEEK              0x70 /* 0x70-0x7F */
-#define ATA_CMD_EXEC_DIAGNOSTIC   0x90
-#define ATA_CMD_INIT_PARAMS       0x91 /* INITIALIZE DEVICE PARAMETERS */
-#define ATA_CMD_PACKET            0xa0
-#define ATA_CMD_IDENTIFY_PACKET   0xa1
-#define ATA_CMD_READ_MULTIPLE     0xc4
-#define ATA_CMD_WRITE_MULTIPLE    0xc5
-#define ATA_CMD_SET_MULTIPLE      0xc6
-#define ATA_CMD_STANDBY_IMMEDIATE 0xe0
-#define ATA_CMD_IDLE_IMMEDIATE    0xe1
-#define ATA_CMD_STANDBY           0xe2
-#define ATA_CMD_IDLE              0xe3
-#define ATA_CMD_CHECK_POWER_MODE  0xe5
-#define ATA_CMD_FLUSH_CACHE       0xe7
-#define ATA_CMD_FLUSH_CACHE_EXT   0xea
-#define ATA_CMD_IDENTIFY          0xec
-#define ATA_CMD_SET_FEATURES      0xef
+#define ATA_CMD_READ_VERIFY        0x40
+#define ATA_CMD_READ_VERIFY_NR     0x41
+#define ATA_CMD_READ_VERIFY_EXT    0x42
+#define ATA_CMD_SEEK               0x70 /* 0x70-0x7F */
+#define ATA_CMD_EXEC_DIAGNOSTIC    0x90
+#define ATA_CMD_INIT_PARAMS        0x91 /* INITIALIZE DEVICE PARAMETERS */
+#define ATA_CMD_PACKET             0xa0
+#define ATA_CMD_IDENTIFY_PACKET    0xa1
+#define ATA_CMD_READ_MULTIPLE      0xc4
+#define ATA_CMD_WRITE_MULTIPLE     0xc5
+#define ATA_CMD_SET_MULTIPLE       0xc6
+#define ATA_CMD_STANDBY_IMMEDIATE  0xe0
+#define ATA_CMD_IDLE_IMMEDIATE     0xe1
+#define ATA_CMD_STANDBY            0xe2
+#define ATA_CMD_IDLE               0xe3
+#define ATA_CMD_CHECK_POWER_MODE   0xe5
+#define ATA_CMD_FLUSH_CACHE        0xe7
+#define ATA_CMD_FLUSH_CACHE_EXT    0xea
+#define ATA_CMD_IDENTIFY           0xec
+#define ATA_CMD_SET_FEATURES       0xef
 
 #define ATA_SECTOR       512   /* hard disk sector */
 #define ATAPI_SECTOR     2048  /* CD-ROM (mode 1) sector */
@@ -142,50 +142,50 @@ struct ata_channel;
 
 /* One drive (or the empty place for one). */
 struct ata_drive {
-    struct ata_channel *ch;     /* the channel it sits on */
-    const struct blockdev *bd;  /* the disk, or the disc in the drive; NULL: none */
-    uint8_t kind;               /* enum ata_kind */
-    uint8_t unit;               /* ATA_MASTER or ATA_SLAVE */
-    uint8_t channel;            /* the channel's index (names, serial numbers) */
-    uint8_t feature;            /* features, last written */
-    uint8_t count;              /* sector count / interrupt reason */
-    uint8_t lba_low;            /* LBA low / sector number */
-    uint8_t lba_mid;            /* LBA mid / cylinder low / byte count low */
-    uint8_t lba_high;           /* LBA high / cylinder high / byte count high */
-    uint8_t hob_feature;        /* features, written before that (LBA48 FIFO) */
-    uint8_t hob_count;          /* sector count 15:8 */
-    uint8_t hob_lba_low;        /* LBA 31:24 */
-    uint8_t hob_lba_mid;        /* LBA 39:32 */
-    uint8_t hob_lba_high;       /* LBA 47:40 */
-    uint8_t device;             /* device/head register (ATA_DEV_*) */
-    uint8_t status;             /* status register (ATA_SR_*) */
-    uint8_t error;              /* error register (ATA_ER_*, or sense key for ATAPI) */
-    uint8_t command;            /* last command accepted */
-    bool nien;                  /* device control nIEN: interrupts disabled */
-    bool srst;                  /* device control SRST: held in reset */
-    bool hob;                   /* device control HOB: reads show the hob_ bytes */
-    bool irq_pending;           /* this drive's INTRQ is asserted (if selected, !nien) */
-    uint8_t xfer;               /* enum ata_xfer: the data phase in progress */
-    uint32_t buf_pos;           /* next byte of buf the data register moves */
-    uint32_t drq_left;          /* bytes left in the current DRQ block */
-    uint32_t buf_len;           /* ATAPI: valid reply bytes in buf */
-    uint64_t xfer_lba;          /* next sector to read or write */
-    uint32_t xfer_left;         /* sectors of the command not yet transferred */
-    uint16_t xfer_block;        /* sectors per DRQ block (1, or the multiple count) */
-    uint8_t xfer_addr;          /* enum ata_addr of the command */
-    uint64_t sectors;           /* capacity in sectors (512 disk, 2048 CD) */
-    uint16_t cur_cyls;          /* current CHS translation: cylinders */
-    uint16_t cur_heads;         /* ... heads */
-    uint16_t cur_spt;           /* ... sectors per track */
-    uint8_t multiple;           /* sectors per block for READ/WRITE MULTIPLE; 0: off */
+    struct ata_channel *ch;           /* the channel it sits on */
+    const struct blockdev *bd;        /* the disk, or the disc in the drive; NULL: none */
+    uint8_t kind;                     /* enum ata_kind */
+    uint8_t unit;                     /* ATA_MASTER or ATA_SLAVE */
+    uint8_t channel;                  /* the channel's index (names, serial numbers) */
+    uint8_t feature;                  /* features, last written */
+    uint8_t count;                    /* sector count / interrupt reason */
+    uint8_t lba_low;                  /* LBA low / sector number */
+    uint8_t lba_mid;                  /* LBA mid / cylinder low / byte count low */
+    uint8_t lba_high;                 /* LBA high / cylinder high / byte count high */
+    uint8_t hob_feature;              /* features, written before that (LBA48 FIFO) */
+    uint8_t hob_count;                /* sector count 15:8 */
+    uint8_t hob_lba_low;              /* LBA 31:24 */
+    uint8_t hob_lba_mid;              /* LBA 39:32 */
+    uint8_t hob_lba_high;             /* LBA 47:40 */
+    uint8_t device;                   /* device/head register (ATA_DEV_*) */
+    uint8_t status;                   /* status register (ATA_SR_*) */
+    uint8_t error;                    /* error register (ATA_ER_*, or sense key for ATAPI) */
+    uint8_t command;                  /* last command accepted */
+    bool nien;                        /* device control nIEN: interrupts disabled */
+    bool srst;                        /* device control SRST: held in reset */
+    bool hob;                         /* device control HOB: reads show the hob_ bytes */
+    bool irq_pending;                 /* this drive's INTRQ is asserted (if selected, !nien) */
+    uint8_t xfer;                     /* enum ata_xfer: the data phase in progress */
+    uint32_t buf_pos;                 /* next byte of buf the data register moves */
+    uint32_t drq_left;                /* bytes left in the current DRQ block */
+    uint32_t buf_len;                 /* ATAPI: valid reply bytes in buf */
+    uint64_t xfer_lba;                /* next sector to read or write */
+    uint32_t xfer_left;               /* sectors of the command not yet transferred */
+    uint16_t xfer_block;              /* sectors per DRQ block (1, or the multiple count) */
+    uint8_t xfer_addr;                /* enum ata_addr of the command */
+    uint64_t sectors;                 /* capacity in sectors (512 disk, 2048 CD) */
+    uint16_t cur_cyls;                /* current CHS translation: cylinders */
+    uint16_t cur_heads;               /* ... heads */
+    uint16_t cur_spt;                 /* ... sectors per track */
+    uint8_t multiple;                 /* sectors per block for READ/WRITE MULTIPLE; 0: off */
     uint8_t packet[ATAPI_PACKET_LEN]; /* ATAPI: the command packet */
-    uint16_t byte_limit;        /* ATAPI: byte count limit given with PACKET */
-    uint8_t sense_key;          /* ATAPI: sense key of the last command */
-    uint8_t asc;                /* ATAPI: additional sense code */
-    uint8_t ascq;               /* ATAPI: additional sense code qualifier */
-    bool unit_attention;        /* ATAPI: the medium changed since the guest last looked */
-    bool prevent;               /* ATAPI: medium removal prevented */
-    uint8_t buf[ATA_BUF_SIZE];  /* the sector buffer behind the data register */
+    uint16_t byte_limit;              /* ATAPI: byte count limit given with PACKET */
+    uint8_t sense_key;                /* ATAPI: sense key of the last command */
+    uint8_t asc;                      /* ATAPI: additional sense code */
+    uint8_t ascq;                     /* ATAPI: additional sense code qualifier */
+    bool unit_attention;              /* ATAPI: the medium changed since the guest last looked */
+    bool prevent;                     /* ATAPI: medium removal prevented */
+    uint8_t buf[ATA_BUF_SIZE];        /* the sector buffer behind the data register */
 };
 
 /* --- ata.c: the channel's services to the command sets --- */
@@ -207,10 +207,10 @@ void ata_done(struct ata_drive *d, bool irq);
 /* End the command in error: ERR in status, err in the error register, INTRQ. */
 void ata_fail(struct ata_drive *d, uint8_t err);
 
-/* Load the signature of d's kind into sector count and LBA (9.12). */
+/* Load the signature of d's kind into sector count and LBA. */
 void ata_set_signature(struct ata_drive *d);
 
-/* --- the IDENTIFY block (ATA-6 8.15, 8.16), shared by both kinds --- */
+/* --- the IDENTIFY block, shared by both kinds of drive --- */
 
 /* Word w of id, little-endian as the data register delivers it. */
 static inline void ata_id_word(uint8_t *id, int w, uint16_t v)
@@ -229,7 +229,7 @@ static inline void ata_id_string(uint8_t *id, int w, int n, const char *s)
 }
 
 /* Word 255: signature A5h in the low byte and a high byte that makes the
- * sum of all 512 bytes zero (8.15.61). */
+ * sum of all 512 bytes zero (IDENTIFY word 255, integrity word). */
 static inline void ata_id_checksum(uint8_t *id)
 {
     uint8_t sum = 0;

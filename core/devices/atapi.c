@@ -1,6 +1,6 @@
 /*
  * atapi.c - an ATAPI CD-ROM drive: the PACKET command protocol (ATA/ATAPI-6
- * 8.21 and 9.8, SFF-8020i) carrying SCSI/MMC commands (SPC, MMC-2), on top
+ * PACKET command and packet protocol, SFF-8020i) carrying SCSI/MMC commands (SPC, MMC-2), on top
  * of the channel in ata.c.
  *
  * A packet device speaks SCSI through the ATA registers. The host writes
@@ -75,25 +75,25 @@
 #define ASC_NO_MEDIUM         0x3a /* medium not present */
 #define ASC_REMOVAL_PREVENTED 0x53 /* ASCQ 02h: medium removal prevented */
 
-#define PACKET_FEAT_DMA   0x01 /* PACKET features: data by DMA (not emulated) */
-#define BYTE_LIMIT_MAX    0xfffe
-#define SENSE_LEN         18     /* fixed-format sense data */
-#define INQUIRY_LEN       36     /* standard INQUIRY data */
-#define TOC_LEADOUT       0xaa   /* track number of the lead-out */
-#define TOC_DATA_TRACK    0x14   /* ADR 1 (position), control 4 (data track) */
-#define MSF_LEAD_IN       150    /* frames before LBA 0 (2 seconds) */
-#define PROFILE_CDROM     0x0008 /* MMC profile: CD-ROM */
-#define MODE_HEADER_LEN   8      /* MODE SENSE(10) header, no block descriptors */
-#define MODE_PAGE_ERRORS  0x01   /* read error recovery */
-#define MODE_PAGE_CAPS    0x2a   /* CD capabilities and mechanical status */
-#define MODE_PAGE_ALL     0x3f
-#define MODE_PC_SAVED     3      /* page control: saved values */
-#define MODE_PC_CHANGEABLE 1     /* page control: which bits may change */
+#define PACKET_FEAT_DMA    0x01 /* PACKET features: data by DMA (not emulated) */
+#define BYTE_LIMIT_MAX     0xfffe
+#define SENSE_LEN          18     /* fixed-format sense data */
+#define INQUIRY_LEN        36     /* standard INQUIRY data */
+#define TOC_LEADOUT        0xaa   /* track number of the lead-out */
+#define TOC_DATA_TRACK     0x14   /* ADR 1 (position), control 4 (data track) */
+#define MSF_LEAD_IN        150    /* frames before LBA 0 (2 seconds) */
+#define PROFILE_CDROM      0x0008 /* MMC profile: CD-ROM */
+#define MODE_HEADER_LEN    8      /* MODE SENSE(10) header, no block descriptors */
+#define MODE_PAGE_ERRORS   0x01   /* read error recovery */
+#define MODE_PAGE_CAPS     0x2a   /* CD capabilities and mechanical status */
+#define MODE_PAGE_ALL      0x3f
+#define MODE_PC_SAVED      3 /* page control: saved values */
+#define MODE_PC_CHANGEABLE 1 /* page control: which bits may change */
 
 #define CD_MODEL    "LAB86 CD-ROM"
 #define CD_FIRMWARE "1.0"
 
-/* IDENTIFY PACKET DEVICE words (8.16) and the bits set in them. */
+/* IDENTIFY PACKET DEVICE words and the bits set in them. */
 #define PID_CONFIG       0
 #define PID_CONFIG_CDROM 0x85c0 /* ATAPI, type 05h CD-ROM, removable, DRQ in 50 us, 12 bytes */
 #define PID_SERIAL       10
@@ -105,7 +105,7 @@
 #define PID_VALID        53
 #define PID_VALID_64_70  0x0002
 #define PID_PIO_MODES    64
-#define PID_CYCLE        65     /* 65-68: cycle times in ns */
+#define PID_CYCLE        65 /* 65-68: cycle times in ns */
 #define PID_MAJOR        80
 #define PID_MAJOR_4_6    0x0070 /* ATA/ATAPI-4 .. -6 */
 #define PID_CMDSET1      82
@@ -200,8 +200,8 @@ static void next_block(struct ata_drive *d)
         command_done(d);
         return;
     }
-    uint32_t n = d->xfer_left < ATA_BUF_SIZE / ATAPI_SECTOR ? d->xfer_left
-                                                             : ATA_BUF_SIZE / ATAPI_SECTOR;
+    uint32_t n =
+        d->xfer_left < ATA_BUF_SIZE / ATAPI_SECTOR ? d->xfer_left : ATA_BUF_SIZE / ATAPI_SECTOR;
     if (blockdev_read(d->bd, d->xfer_lba, n, ATAPI_SECTOR, d->buf) != BLOCKDEV_OK) {
         check_condition(d, SENSE_MEDIUM_ERROR, ASC_READ_ERROR, 0);
         return;
@@ -253,11 +253,11 @@ static void inquiry(struct ata_drive *d)
         return;
     }
     memset(b, 0, INQUIRY_LEN);
-    b[0] = 0x05; /* peripheral device type: CD/DVD */
-    b[1] = 0x80; /* removable medium */
-    b[3] = 0x21; /* ATAPI version 2, response data format 1 */
-    b[4] = INQUIRY_LEN - 5; /* additional length */
-    memcpy(b + 8, "LAB86   ", 8);          /* vendor */
+    b[0] = 0x05;                            /* peripheral device type: CD/DVD */
+    b[1] = 0x80;                            /* removable medium */
+    b[3] = 0x21;                            /* ATAPI version 2, response data format 1 */
+    b[4] = INQUIRY_LEN - 5;                 /* additional length */
+    memcpy(b + 8, "LAB86   ", 8);           /* vendor */
     memcpy(b + 16, "CD-ROM          ", 16); /* product */
     memcpy(b + 32, "1.0 ", 4);              /* revision */
     reply(d, INQUIRY_LEN, d->packet[4]);
@@ -292,11 +292,26 @@ static uint32_t mode_page(const struct ata_drive *d, uint8_t *p, uint8_t page, b
 {
     static const uint8_t errors[] = {MODE_PAGE_ERRORS, 6, 0x00, 0x05, 0, 0, 0, 0};
     static const uint8_t caps[] = {
-        MODE_PAGE_CAPS, 18, 0x00, 0x00, /* reads CD-ROM only, writes nothing */
-        0x71, 0x60, 0x29, 0x00,         /* audio, mode 2 forms, multisession; lock, eject, tray */
-        0x02, 0xc2, 0x00, 0x02,         /* max speed 706 kB/s (4x), 2 volume levels */
-        0x02, 0x00, 0x02, 0xc2,         /* 512 KiB buffer, current speed 706 kB/s */
-        0, 0, 0, 0,
+        MODE_PAGE_CAPS, /* page code */
+        18,             /* page length: the bytes after this one */
+        0x00,           /* reads: CD-ROM only (no CD-R, CD-RW, DVD) */
+        0x00,           /* writes: nothing */
+        0x71,           /* audio play, mode 2 form 1 and 2, multisession */
+        0x60,           /* CD-DA stream accurate, R-W deinterleaved */
+        0x29,           /* lock, eject, tray loading mechanism */
+        0x00,           /* no separate volume or channel mute */
+        0x02,           /* maximum speed 706 kB/s (4x), high byte */
+        0xc2,           /* ... low byte */
+        0x00,           /* volume levels: 2, high byte */
+        0x02,           /* ... low byte */
+        0x02,           /* buffer 512 KiB, high byte */
+        0x00,           /* ... low byte */
+        0x02,           /* current speed 706 kB/s, high byte */
+        0xc2,           /* ... low byte */
+        0,              /* reserved */
+        0,              /* digital output format */
+        0,              /* reserved */
+        0,              /* reserved */
     };
     const uint8_t *src = page == MODE_PAGE_ERRORS ? errors : caps;
     uint32_t len = page == MODE_PAGE_ERRORS ? sizeof errors : sizeof caps;
@@ -326,8 +341,8 @@ static void mode_sense(struct ata_drive *d)
         len += mode_page(d, b + len, MODE_PAGE_ERRORS, pc == MODE_PC_CHANGEABLE);
     if (page != MODE_PAGE_ERRORS)
         len += mode_page(d, b + len, MODE_PAGE_CAPS, pc == MODE_PC_CHANGEABLE);
-    be16(b, len - 2);                            /* mode data length */
-    b[2] = d->bd && d->sectors ? 0x01 : 0x70;    /* medium type: CD-ROM data / no disc */
+    be16(b, len - 2);                         /* mode data length */
+    b[2] = d->bd && d->sectors ? 0x01 : 0x70; /* medium type: CD-ROM data / no disc */
     reply(d, len, get_be16(d->packet + 7));
 }
 
@@ -494,7 +509,7 @@ static void start_packet(struct ata_drive *d)
     ata_pio_out(d, ATA_XFER_PACKET, ATAPI_PACKET_LEN, false);
 }
 
-/* DEVICE RESET (8.10): the drive alone returns to its signature, with the
+/* DEVICE RESET: the drive alone returns to its signature, with the
  * diagnostic code and status 00h; no interrupt. */
 static void device_reset(struct ata_drive *d)
 {
@@ -512,7 +527,7 @@ void atapi_command(struct ata_drive *d, uint8_t cmd)
     case ATA_CMD_DEVICE_RESET: device_reset(d); break;
     default:
         /* IDENTIFY DEVICE, READ SECTORS, ...: aborted, and the signature tells
-         * the host it is talking to a packet device (8.15). */
+         * the host it is talking to a packet device (IDENTIFY DEVICE). */
         ata_set_signature(d);
         ata_fail(d, ATA_ER_ABRT);
         break;

@@ -177,8 +177,9 @@ static bool run_block(struct cpu *c, const struct block *b, const struct fetch *
 
 #else
 
-/* The same with computed goto: each operation's label calls its handler
- * directly and ends with its own jump to the next instruction's label. */
+/* The same with computed goto: one label per operation of opcodes.def,
+ * which calls its handler directly (no call through a pointer); the common
+ * tail then jumps to the label of the next instruction's operation. */
 static bool run_block(struct cpu *c, const struct block *b, const struct fetch *f)
 {
     static const void *const label[OP_COUNT] = {
@@ -188,26 +189,26 @@ static bool run_block(struct cpu *c, const struct block *b, const struct fetch *
     };
     const struct entry *e = b->e, *last = b->e + b->n - 1;
     uint64_t next = insn_begin(c, &e->insn, f->mask);
+    int r;
 
     goto *label[e->insn.op];
-#define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc)                             \
-    do_##name:                                                                                     \
-    if (op_##handler(c, &e->insn))                                                                 \
-        goto fault;                                                                                \
-    if (!insn_retire(c, &e->insn))                                                                 \
-        return false;                                                                              \
-    if (e == last)                                                                                 \
-        return true;                                                                               \
-    if (!may_continue(c, b, f, next))                                                              \
-        return false;                                                                              \
-    e++;                                                                                           \
-    next = insn_begin(c, &e->insn, f->mask);                                                       \
-    goto *label[e->insn.op];
+#define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc)                                 do_##name:                                                                                         r = op_##handler(c, &e->insn);                                                                     goto done;
 #include "opcodes.def"
 #undef OP
-fault:
-    insn_fault(c);
-    return false;
+done:
+    if (r) {
+        insn_fault(c);
+        return false;
+    }
+    if (!insn_retire(c, &e->insn))
+        return false;
+    if (e == last)
+        return true;
+    if (!may_continue(c, b, f, next))
+        return false;
+    e++;
+    next = insn_begin(c, &e->insn, f->mask);
+    goto *label[e->insn.op];
 }
 
 #endif

@@ -14,8 +14,10 @@ $(SST286): $(CONF_OBJ) $(BUILD)/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(CONF_OBJ) $(CORE_LINK) -lz
 
+# Both interpreter cores must pass every vector.
 conformance: $(SST286)
 	$(SST286) $(SST286_DIR)
+	$(SST286) --core threaded $(SST286_DIR)
 
 CHECK_TARGETS += conformance
 

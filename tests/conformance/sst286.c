@@ -2,7 +2,7 @@
  * sst286.c - run the SingleStepTests 80286 real-mode vectors against the
  * lab86 CPU core.
  *
- *   sst286 [DIR] [--only XX] [-v] [--summary]
+ *   sst286 [DIR] [--only XX] [-v] [--summary] [--core switch|threaded]
  *
  * DIR (default ../shared/testdata/sst286) holds metadata.json and
  * v1_real_mode/XX.MOO.gz, one file per instruction form. Each test is one
@@ -21,6 +21,11 @@
  * leave alone on a 386: the upper halves of the 32-bit registers and the
  * segment bases (selector * 16).
  *
+ * The CPU runs under the switch core (cpu_step(), one instruction at a
+ * time: the default) or, with --core threaded, under the threaded core
+ * (cpu_run_threaded() to the HLT, with a cycle bound), whose block cache
+ * is flushed before each test because the runner writes RAM directly.
+ *
  * Each file runs in a child process, so that an emulator crash or hang in
  * one instruction costs that file, not the whole run. The last line printed
  * is always "sst286: P passed, F failed, S skipped"; the exit status is 1
@@ -38,6 +43,7 @@
 #include "bus.h"
 #include "interp/cpu.h"
 #include "interp/exec.h"
+#include "interp/tcache.h"
 #include "meta.h"
 #include "moo.h"
 #include "rules.h"
@@ -46,6 +52,7 @@
 #define REAL_REACH    0x110004u   /* FFFF:FFFF plus a dword: all real mode can touch */
 #define STEPS_PLAIN   64          /* one instruction, an exception, the HLT */
 #define STEPS_REP     0x20100     /* REP with CX = FFFF, one iteration a step */
+#define STEP_CYCLES   64          /* --core threaded: cycles allowed per step of the bound */
 #define SHOW_PER_FILE 3           /* failing tests printed per file */
 #define MAX_DIFFS     48          /* differences kept per test */
 #define NO_EXC        0xff        /* c->exc.vector before the run: nothing raised */
@@ -90,6 +97,8 @@ struct runner {
     int n_revoked;          /* their count */
     struct bus bus;         /* 16 MiB of RAM, reused for every test */
     struct cpu cpu;         /* the CPU under test */
+    bool threaded;          /* --core threaded: run it with cpu_run_threaded() */
+    struct tcache *tcache;  /* the threaded core's block cache */
 };
 
 /* One file being run. */
@@ -198,13 +207,18 @@ static const char *exc_name(unsigned vector)
 /* Step until HLT has executed; anything else is written to res->stop,
  * naming the first exception the CPU raised (cpu_fault() records it in
  * c->exc), which is usually the cause: an unimplemented handler is #UD. */
-static void run_to_hlt(struct cpu *c, const struct insn_view *v, struct result *res)
+static void run_to_hlt(struct cpu *c, const struct insn_view *v, bool threaded, struct result *res)
 {
     int bound = v->rep ? STEPS_REP : STEPS_PLAIN;
     char first[40] = "";
 
     c->exc.vector = NO_EXC;
-    for (int k = 0; k < bound && c->stop == CPU_RUNNING; k++) {
+    if (threaded) {
+        cpu_run_threaded(c, c->cycles + (uint64_t)bound * STEP_CYCLES);
+        if (c->exc.vector != NO_EXC) /* the last exception raised: where is not known */
+            snprintf(first, sizeof first, " after %s", exc_name(c->exc.vector));
+    }
+    for (int k = 0; k < bound && c->stop == CPU_RUNNING && !threaded; k++) {
         uint16_t cs = c->seg[SEG_CS].sel, ip = (uint16_t)c->eip;
         cpu_step(c);
         if (c->exc.vector != NO_EXC && !first[0])
@@ -423,7 +437,11 @@ static bool run_and_compare(struct runner *r, const struct file_run *fr,
     memset(res, 0, sizeof *res);
     load_state(r, t);
     bool aliased = rules_alias(r->bus.ram, t);
-    run_to_hlt(&r->cpu, v, res);
+    if (r->threaded) { /* the RAM was written behind the cache's back */
+        tcache_flush(r->tcache);
+        r->cpu.tcache = r->tcache;
+    }
+    run_to_hlt(&r->cpu, v, r->threaded, res);
     reg_masks(fr, me, t, mask);
     for (int k = 0; k < MOO_NREGS; k++)
         if (ignore & REG_BIT(k))
@@ -595,12 +613,20 @@ static void run_file_isolated(struct runner *r, const char *key, struct totals *
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: sst286 [DIR] [--only FORM] [-v] [--summary]\n"
+    fprintf(stderr, "usage: sst286 [DIR] [--only FORM] [-v] [--summary] [--core CORE]\n"
                     "  DIR        the sst286 data directory (default ../shared/testdata/sst286)\n"
                     "  --only XX  run one form's file, e.g. 00, F6.7\n"
                     "  -v         print every difference of a failing test\n"
-                    "  --summary  print pass/fail counts per file\n");
+                    "  --summary  print pass/fail counts per file\n"
+                    "  --core C   the interpreter: switch (the default) or threaded\n");
     exit(2);
+}
+
+static void set_core(struct runner *r, const char *name)
+{
+    if (strcmp(name, "switch") != 0 && strcmp(name, "threaded") != 0)
+        usage();
+    r->threaded = strcmp(name, "threaded") == 0;
 }
 
 static void parse_args(struct runner *r, int argc, char **argv)
@@ -614,6 +640,8 @@ static void parse_args(struct runner *r, int argc, char **argv)
             r->verbose = true;
         else if (strcmp(argv[k], "--summary") == 0)
             r->summary = true;
+        else if (strcmp(argv[k], "--core") == 0 && k + 1 < argc)
+            set_core(r, argv[++k]);
         else if (argv[k][0] == '-' || dir_given)
             usage();
         else {
@@ -719,12 +747,15 @@ int main(int argc, char **argv)
     int n = list_forms(&r, &keys);
     if (bus_init(&r.bus, RAM_SIZE))
         host_error("RAM", "cannot allocate 16 MiB");
+    if (r.threaded && !(r.tcache = tcache_create(&r.bus)))
+        host_error("--core threaded", "cannot allocate the block cache");
     for (int k = 0; k < n; k++)
         run_file_isolated(&r, keys[k], &tot);
     for (int k = 0; k < n; k++)
         free(keys[k]);
     free(keys);
     free(r.revoked);
+    tcache_destroy(r.tcache);
     bus_free(&r.bus);
     if (r.summary)
         print_skips(&tot);

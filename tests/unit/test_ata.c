@@ -1,10 +1,10 @@
 /*
  * test_ata.c - an ATA channel with hard disks, driven only through its
  * ports and its INTRQ line, on in-memory block devices, with expectations
- * from ATA/ATAPI-6: the IDENTIFY DEVICE block (8.15), the PIO data-in and
- * data-out protocols with their interrupts (9.5, 9.6), CHS/LBA28/LBA48
- * addressing and the HOB registers (6.2, 7.x), errors (ABRT, IDNF), nIEN,
- * SRST and its signature (9.2, 9.12), and the absent-device rules (9.16).
+ * from ATA/ATAPI-6: the IDENTIFY DEVICE block, the PIO data-in and
+ * data-out protocols with their interrupts, CHS/LBA28/LBA48 addressing and
+ * the HOB registers, errors (ABRT, IDNF, UNC), nIEN, SRST and its
+ * signature, and the rules for an absent device 1.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -111,15 +111,15 @@ START_TEST(test_identify)
     ck_assert_uint_eq(id_word(id, 1), DISK_SECTORS / (16 * 63)); /* cylinders */
     ck_assert_uint_eq(id_word(id, 3), 16);
     ck_assert_uint_eq(id_word(id, 6), 63);
-    ck_assert_uint_eq(id_word(id, 47), 0x8010);                /* multiple: 16 */
-    ck_assert_uint_ne(id_word(id, 49) & 0x0200, 0);            /* LBA */
+    ck_assert_uint_eq(id_word(id, 47), 0x8010);     /* multiple: 16 */
+    ck_assert_uint_ne(id_word(id, 49) & 0x0200, 0); /* LBA */
     ck_assert_uint_eq(id_word(id, 60) | (uint32_t)id_word(id, 61) << 16, DISK_SECTORS);
-    ck_assert_uint_ne(id_word(id, 83) & 0x0400, 0);            /* LBA48 supported */
-    ck_assert_uint_ne(id_word(id, 86) & 0x0400, 0);            /* ... and enabled */
-    ck_assert_uint_eq(id_word(id, 83) >> 14, 1);               /* word valid */
+    ck_assert_uint_ne(id_word(id, 83) & 0x0400, 0); /* LBA48 supported */
+    ck_assert_uint_ne(id_word(id, 86) & 0x0400, 0); /* ... and enabled */
+    ck_assert_uint_eq(id_word(id, 83) >> 14, 1);    /* word valid */
     ck_assert_uint_eq(id_word(id, 100), DISK_SECTORS);
     ck_assert_uint_eq(id_word(id, 101) | id_word(id, 102) | id_word(id, 103), 0);
-    ck_assert_uint_eq(id_word(id, 59), 0);                     /* multiple off */
+    ck_assert_uint_eq(id_word(id, 59), 0); /* multiple off */
     ck_assert_uint_eq(id[510], 0xa5);
     uint8_t sum = 0;
     for (int k = 0; k < 512; k++)

@@ -1,8 +1,8 @@
 /*
  * test_atapi.c - an ATAPI CD-ROM drive on the secondary channel, driven
  * only through its ports and INTRQ, with a small ISO-like image in memory.
- * Expectations from ATA/ATAPI-6 (signature 9.12, IDENTIFY PACKET DEVICE
- * 8.16, the PACKET protocol 9.8 with its interrupt reasons and byte counts),
+ * Expectations from ATA/ATAPI-6 (the signature, IDENTIFY PACKET DEVICE,
+ * the PACKET protocol with its interrupt reasons and byte counts),
  * SPC-2 (INQUIRY, REQUEST SENSE, sense keys) and MMC-2 (READ CAPACITY,
  * READ(10)/(12), READ TOC, MODE SENSE, GET CONFIGURATION).
  */
@@ -14,13 +14,13 @@
 #include "unit_util.h"
 
 #define CD_SECTORS 64 /* a 128 KiB "disc" */
-#define IR_COD 0x01
-#define IR_IO  0x02
+#define IR_COD     0x01
+#define IR_IO      0x02
 
 struct cd_rig {
-    struct rig *r;      /* the secondary channel, CD-ROM as master */
-    struct blockdev cd; /* the disc */
-    int blocks;         /* DRQ blocks of the last reply */
+    struct rig *r;        /* the secondary channel, CD-ROM as master */
+    struct blockdev cd;   /* the disc */
+    int blocks;           /* DRQ blocks of the last reply */
     uint8_t reply[32768]; /* the last reply */
 };
 
@@ -197,12 +197,12 @@ START_TEST(test_identify_packet)
     read_data(r, id, 512);
     ck_assert_uint_eq(in8(r, R_STATUS), SR_DRDY);
     ck_assert_int_eq(r->edges, 1);
-    ck_assert_uint_eq(id_word(id, 0) >> 14, 2);          /* ATAPI */
-    ck_assert_uint_eq((id_word(id, 0) >> 8) & 0x1f, 5);  /* CD-ROM */
-    ck_assert_uint_ne(id_word(id, 0) & 0x80, 0);         /* removable */
-    ck_assert_uint_eq(id_word(id, 0) & 3, 0);            /* 12-byte packets */
+    ck_assert_uint_eq(id_word(id, 0) >> 14, 2);         /* ATAPI */
+    ck_assert_uint_eq((id_word(id, 0) >> 8) & 0x1f, 5); /* CD-ROM */
+    ck_assert_uint_ne(id_word(id, 0) & 0x80, 0);        /* removable */
+    ck_assert_uint_eq(id_word(id, 0) & 3, 0);           /* 12-byte packets */
     ck_assert_uint_ne(id_word(id, 49) & 0x0200, 0);
-    ck_assert_uint_eq(id_word(id, 49) & 0x0100, 0);      /* no DMA */
+    ck_assert_uint_eq(id_word(id, 49) & 0x0100, 0); /* no DMA */
     id_string(id, 27, 20, s);
     ck_assert_str_eq(s, "LAB86 CD-ROM");
     id_string(id, 10, 10, s);
@@ -266,7 +266,7 @@ START_TEST(test_read)
         for (uint32_t k = 0; k < 2048; k += 97)
             ck_assert_uint_eq(c->reply[s * 2048 + k], cd_byte(30 + s, k));
     ck_assert_uint_eq(run_ok(c, read0, 0xfffe), 0); /* no sectors: status only */
-    ck_assert_uint_eq(run_ok(c, read10, 0), 2048);   /* a zero limit: the largest */
+    ck_assert_uint_eq(run_ok(c, read10, 0), 2048);  /* a zero limit: the largest */
     ck_assert_int_eq(c->blocks, 1);
     teardown(c);
 }
@@ -320,7 +320,7 @@ START_TEST(test_read_toc)
     ck_assert_uint_eq(t[14], 0xaa);
     ck_assert_uint_eq(be32_at(t + 16), CD_SECTORS);
     ck_assert_uint_eq(run_ok(c, toc_msf, 0xfffe), 20);
-    ck_assert_uint_eq(be32_at(t + 8), 0x00000200); /* 00:02:00 */
+    ck_assert_uint_eq(be32_at(t + 8), 0x00000200);  /* 00:02:00 */
     ck_assert_uint_eq(be32_at(t + 16), 0x00000240); /* 150 + 64 frames: 00:02:64 */
     ck_assert_uint_eq(t[17], 0);
     ck_assert_uint_eq(t[18], 2);

@@ -368,6 +368,10 @@ START_TEST(test_alarm)
     wr(r, 0x01, 0xc3);
     run_to(r, SEC(310));
     ck_assert_int_eq(r->rises, 14);
+    /* 0x80-0xBF is a value, not "don't care": an hour that never comes. */
+    wr(r, 0x05, 0xbf);
+    run_to(r, SEC(320));
+    ck_assert_int_eq(r->rises, 14);
     rig_free(r);
 }
 END_TEST

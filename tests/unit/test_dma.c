@@ -117,6 +117,12 @@ START_TEST(test_flip_flop)
     out8(r, 0x0c, 0);
     ck_assert_uint_eq(in8(r, 0x04), 0x34);
     ck_assert_uint_eq(in8(r, 0x05), 0x01); /* high byte of the count */
+    /* A clear in the middle of a pair: the next byte is the low one again. */
+    out8(r, 0x04, 0xaa);
+    out8(r, 0x0c, 0);
+    out8(r, 0x04, 0x34);
+    out8(r, 0x04, 0x12);
+    ck_assert_uint_eq(read_word(r, 2, false), 0x1234);
     /* Master clear resets it (and masks everything): after one write the
      * next byte would be the high one, after the clear it is the low one. */
     out8(r, 0x04, 0x00); /* address 0x1200 */
