@@ -72,6 +72,8 @@ deps:
 -include tests/guest/guest.mk
 -include tests/fuzz/fuzz.mk
 -include tests/cli/cli.mk
+-include guests/hello/hello.mk
+-include tests/boot/boot.mk
 -include bench/bench.mk
 
 check: $(DEPS_STAMP)

@@ -41,8 +41,9 @@
 ; and a conditional jump once whether taken or not.  The measured part uses no REP string
 ; instruction: emulators disagree on whether `rep movsd` is one instruction or one per
 ; repetition.
-; Under QEMU with `-icount shift=0` the time stamp counter advances by one per instruction,
-; so the RDTSC difference this guest prints checks the formula (bench/run.sh does that).
+; Under QEMU with `-icount shift=0`, and in Bochs, the time stamp counter advances by one
+; per instruction, so the RDTSC difference this guest prints checks the formula
+; (bench/run.sh does that).
 ;
 ; The guest prints, on the 0xE9 debug console:
 ;

@@ -53,6 +53,26 @@ int bus_map_rom(struct bus *b, uint64_t base, uint64_t len, const uint8_t *data)
     return 0;
 }
 
+void bus_set_ram_hole(struct bus *b, uint64_t start, uint64_t end)
+{
+    b->hole_start = start;
+    b->hole_end = end;
+}
+
+/* A linear search: ranges move only when the guest reprograms a BAR. */
+int bus_move_mmio(struct bus *b, uint64_t base, const void *owner, uint64_t new_base)
+{
+    for (int k = 0; k < b->n_mmio; k++) {
+        struct mmio_range *r = &b->mmio[k];
+        const void *o = r->rom ? (const void *)r->rom : r->opaque;
+        if (r->base == base && o == owner) {
+            r->base = new_base;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 /* The range that claims port, or NULL. The unsigned subtraction folds the
  * two bounds checks into one: port - base wraps to a huge value below base. */
 static struct io_range *find_io(struct bus *b, uint16_t port)

@@ -9,6 +9,11 @@
  *
  * The contract for both is TinyEMU's: a callback gets the offset inside its
  * range and the access size in bytes (1, 2 or 4).
+ *
+ * A PC's RAM is not all visible: the board may cut a hole in it
+ * (bus_set_ram_hole), where the addresses belong to a device instead, the
+ * VGA's memory window at 0xA0000-0xBFFFF. bus_ram_ptr() answers NULL there,
+ * so the TLB, which caches its answer, sends those accesses to the device.
  */
 #ifndef LAB86_BUS_H
 #define LAB86_BUS_H
@@ -59,6 +64,8 @@ struct bus {
                                  interp/tcache.h); NULL: nothing watched */
     bus_watch_fn *watch_fn;   /* the watcher */
     void *watch_opaque;       /* its argument */
+    uint64_t hole_start;      /* RAM in [hole_start, hole_end) is hidden (0, 0: none) */
+    uint64_t hole_end;        /* first address after the hole */
 };
 
 /* Allocate ram_size bytes of zeroed RAM; returns 0, or -1 if out of memory. */
@@ -73,14 +80,34 @@ int bus_map_mmio(struct bus *b, uint64_t base, uint64_t len, io_read_fn *rd, io_
                  void *opaque);
 int bus_map_rom(struct bus *b, uint64_t base, uint64_t len, const uint8_t *data);
 
+/* A base no physical address reaches (x86 physical addresses have at most
+ * 52 bits, so base + offset never wraps onto them): a range moved here is
+ * parked, still in the table but invisible, until it is moved back. */
+#define BUS_NOWHERE (1ull << 63)
+
+/* Move the memory-mapped range that starts at base and belongs to owner (the
+ * opaque its callbacks get; for a ROM, its data) to new_base, or park it at
+ * BUS_NOWHERE. Its length, callbacks and contents stay. This is how a PCI
+ * BAR the guest reprograms moves a device's memory. No cache needs flushing:
+ * the TLB and the threaded core keep host pointers to RAM only. Returns 0,
+ * or -1 when no range matches. */
+int bus_move_mmio(struct bus *b, uint64_t base, const void *owner, uint64_t new_base);
+
+/* Hide RAM in [start, end): accesses there go to the MMIO ranges (or read
+ * all ones). One hole a bus; call before the first instruction, since TLBs
+ * that already hold pointers into it are not flushed. */
+void bus_set_ram_hole(struct bus *b, uint64_t start, uint64_t end);
+
 /* Port I/O of size 1, 2 or 4. */
 uint32_t bus_in(struct bus *b, uint16_t port, int size);
 void bus_out(struct bus *b, uint16_t port, uint32_t value, int size);
 
-/* Host pointer to RAM at paddr if [paddr, paddr+len) is all RAM, else NULL. */
+/* Host pointer to RAM at paddr if [paddr, paddr+len) is all visible RAM
+ * (inside RAM, clear of the hole), else NULL. */
 static inline uint8_t *bus_ram_ptr(struct bus *b, uint64_t paddr, uint64_t len)
 {
-    if (paddr < b->ram_size && len <= b->ram_size - paddr)
+    if (paddr < b->ram_size && len <= b->ram_size - paddr &&
+        (paddr + len <= b->hole_start || paddr >= b->hole_end))
         return b->ram + paddr;
     return NULL;
 }

@@ -5,8 +5,9 @@
  *
  * The life of a machine:
  *
- *     struct emu *m = emu_create(&cfg, err, sizeof err);     RAM, CPU, devices
- *     emu_load_multiboot(m, image, len, cmdline, err, ...);  guest in RAM, CPU at entry
+ *     struct emu *m = emu_create(&cfg, err, sizeof err);     RAM, CPU, devices, disks
+ *     emu_load_firmware(m, bios, len, vga, vlen, err, ...);  a BIOS boots from a disk,
+ *       or emu_load_multiboot(m, image, len, cmdline, ...);  or a kernel is loaded directly
  *     for (;;) {
  *         enum emu_stop why = emu_run(m, slice);             runs, then returns
  *         ... flush output, look at the clock, handle why ...
@@ -18,7 +19,8 @@
  * host's event loop (its terminal, its signals, its sense of wall-clock time).
  * All guest output leaves through the struct chardev callbacks the front end
  * puts in the configuration. The core has no file I/O either: the front end
- * reads the kernel file and hands over its bytes.
+ * reads the kernel and ROM files and hands over their bytes, and opens the
+ * disk images it hands over as struct blockdev (blockdev.h).
  *
  * Virtual time is counted in CPU cycles (DESIGN.md, "Time is virtual"): the
  * same image and configuration give the same output and the same cycle
@@ -49,6 +51,8 @@
 
 struct emu;
 struct cpu;
+struct blockdev;
+struct devinfo;
 
 /* The interpreter that runs the CPU. Both give the same instructions, cycles
  * and output (DESIGN.md, "Two cores, one truth"); the threaded one is faster. */
@@ -63,22 +67,39 @@ enum emu_core {
 #define EMU_CPU_MHZ_DEFAULT 100
 #define EMU_CPU_MHZ_MAX     10000
 
+/* The device the firmware tries first (the CMOS boot order); the other
+ * comes second, the floppy drive third. */
+enum emu_boot {
+    EMU_BOOT_DISK = 0, /* the first hard disk, C: */
+    EMU_BOOT_CDROM,    /* the CD-ROM drive (El Torito) */
+};
+
 struct emu_config {
     uint64_t ram_size;             /* bytes of RAM from physical address 0 */
     enum emu_core core;            /* which interpreter runs the CPU */
     uint32_t cpu_mhz;              /* nominal CPU clock, 1..EMU_CPU_MHZ_MAX; 0: the default */
     const struct chardev *console; /* port 0xE9 debug console; NULL: discarded */
     const struct chardev *serial;  /* COM1 at 0x3F8; NULL: nothing plugged in */
+    const struct chardev *fwlog;   /* the Bochs BIOS log ports 0x400-0x403; NULL: discarded */
+    const struct blockdev *hda;    /* hard disk, primary master; NULL: none */
+    const struct blockdev *hdb;    /* hard disk, primary slave; NULL: none */
+    const struct blockdev *cdrom;  /* the disc in a CD-ROM drive at the secondary master;
+                                      NULL: no drive */
+    enum emu_boot boot;            /* the first boot device */
+    bool no_reboot;                /* a triple fault stops the run even with firmware */
 };
 
 /* Why emu_run() returned. */
 enum emu_stop {
     EMU_STOP_BUDGET,       /* the cycle budget is used up; the guest can go on */
     EMU_STOP_EXIT,         /* the guest wrote to the exit device: see emu_exit_code() */
-    EMU_STOP_TRIPLE_FAULT, /* an exception during double-fault delivery: shutdown */
+    EMU_STOP_TRIPLE_FAULT, /* an exception during double-fault delivery: shutdown (with
+                              firmware, unless no_reboot, the machine resets instead) */
     EMU_STOP_HALT_IF0,     /* HLT with IF = 0 and no NMI to come: it can never wake */
     EMU_STOP_IDLE,         /* HLT with IF = 1 and no timer armed, so no device will
                               interrupt: the clock was advanced to the end of the budget */
+    EMU_STOP_POWER_OFF,    /* the firmware powered the machine off (APM: "Shutdown"
+                              written to port 0x8900) */
 };
 
 /* A copy of the CPU state a front end reports in its messages. */
@@ -101,10 +122,12 @@ struct emu_stats {
     uint64_t interrupts;   /* external interrupts accepted (INTR and NMI) */
 };
 
-/* Build a machine: RAM of cfg->ram_size bytes, the CPU in its reset state,
- * and the board (PICs, PIT, port 0x61, 0xE9 console, exit device, COM1). The
- * chardevs must outlive the machine. Returns NULL with a reason in err when
- * the size or the CPU clock is out of range or memory runs out. */
+/* Build a machine: RAM of cfg->ram_size bytes, the CPU in its reset state
+ * (at the reset vector FFFF:FFF0), and the ISA PC board (board.c: PICs,
+ * PIT, port 0x61, CMOS, DMA, system ports, 8042, COM1, debug ports, VGA,
+ * two ATA channels) with cfg's drives plugged in. The chardevs and
+ * blockdevs must outlive the machine. Returns NULL with a reason in err
+ * when the size or the CPU clock is out of range or memory runs out. */
 struct emu *emu_create(const struct emu_config *cfg, char *err, size_t errlen);
 
 /* Free everything emu_create() made. NULL is allowed. */
@@ -117,6 +140,21 @@ void emu_destroy(struct emu *m);
  * first 8192 bytes"); the machine is then unchanged. */
 int emu_load_multiboot(struct emu *m, const uint8_t *image, size_t len, const char *cmdline,
                        char *err, size_t errlen);
+
+/* The firmware: a system BIOS image bios[0..len) (64 KiB to 256 KiB, a
+ * multiple of 64 KiB) and, when vga_bios is not NULL, a VGA BIOS (an
+ * option ROM, 512 bytes to 64 KiB, placed at 0xC0000); both are copied
+ * (loader/firmware.c). The CPU is already at the reset vector, in the
+ * BIOS. Call once, before the first emu_run(), instead of
+ * emu_load_multiboot(). Returns 0, or -1 with a one-phrase reason in err
+ * that names no file; the machine is then unchanged. */
+int emu_load_firmware(struct emu *m, const uint8_t *bios, size_t len, const uint8_t *vga_bios,
+                      size_t vga_len, char *err, size_t errlen);
+
+/* The checks emu_load_firmware() makes, for a front end that wants to
+ * name the file at fault: 0, or -1 with a reason in err. */
+int emu_check_bios(size_t len, char *err, size_t errlen);
+int emu_check_vga_bios(const uint8_t *rom, size_t len, char *err, size_t errlen);
 
 /* Run the guest for about cycle_budget cycles: until the clock has advanced
  * that far (the last instruction may overshoot it) or the machine stops.
@@ -144,6 +182,20 @@ uint64_t emu_cpu_hz(const struct emu *m);
 /* The CPU itself, for the core's own clients (the debugger core, unit
  * tests). Front ends use emu_get_cpu(). */
 struct cpu *emu_cpu(struct emu *m);
+
+/* The machine's devices as field tables (devfield.h), in the order the
+ * board wires them ("pic.master", "pit.ch0", ..., "ata1.slave"): sets *out
+ * to the registry and returns its length. For the debugger and Lua; a
+ * reader calls the device's sync function (pit_sync, cmos_sync) first when
+ * it wants fields brought up to the current cycle. */
+size_t emu_devices(struct emu *m, const struct devinfo **out);
+
+/* The VGA text screen as plain text: one line a row ending in '\n',
+ * trailing blanks dropped, characters outside printable ASCII as '.'.
+ * Writes at most len bytes to buf (no terminating NUL) and returns the
+ * length of the whole text, as snprintf does; 0 when the VGA is not in a
+ * text mode. */
+size_t emu_screen_text(struct emu *m, char *buf, size_t len);
 
 /* Compare two machines' CPUs (every register, the segment caches, control
  * and debug registers, MSRs, cycles, instructions, the TLB) and, when

@@ -1,20 +1,14 @@
 /*
- * machine.c - the lab86 machine: a CPU, RAM, the devices of the PC board,
- * and the loop that runs them in slices of virtual time (the interface is
+ * machine.c - the lab86 machine: builds a PC (board.c wires its devices),
+ * loads a guest, and runs it in slices of virtual time (the interface is
  * emu.h).
  *
- * The board so far is what a multiboot test kernel needs:
- *
- *     CPU    i386-class, started by the multiboot loader in protected mode
- *     RAM    one flat block from physical address 0 (bus.c)
- *     0x20   8259A PIC pair (slave at 0xA0 on IRQ 2, ELCR at 0x4D0): INTR
- *     0x40   8254 PIT: OUT0 on IRQ 0, counter 2 through port 0x61
- *     0x61   system control port B: GATE2, OUT2, refresh toggle
- *     0xE9   debug console: each byte written goes to the console chardev
- *     0xF4   exit device: a write ends the run with the value written
- *     0x3F8  COM1, a 16550A UART, to the serial chardev, IRQ 4
- *
- * There is no BIOS: the PICs and the PIT wait to be programmed.
+ * A machine boots one of two ways. With firmware (emu_load_firmware()) the
+ * CPU starts where a PC's does, at the reset vector FFFF:FFF0 in the BIOS
+ * (loader/firmware.c), and the BIOS's POST finds the devices and boots from
+ * a disk. Without (emu_load_multiboot()), the loader puts a multiboot
+ * kernel in RAM and the CPU at its entry point, and the devices wait to be
+ * programmed.
  *
  * Time. The clock (clock.h) counts the CPU's cycles at a nominal frequency;
  * devices arm timers on it for the moments they act (the PIT's next output
@@ -23,11 +17,16 @@
  * jumps the cycle counter to the next timer (see run_halted()), which is
  * what makes `sti; hlt` wait for the timer tick in no host time at all.
  *
- * Stopping. cpu_run() returns when the clock reaches its limit, when the
- * CPU stops (c->stop != CPU_RUNNING: HLT or a triple fault), or when a
- * device sets c->stop_request. The exit device has to end the run in the
- * middle of a slice: machine_exit() records the exit here and sets
- * stop_request, which makes cpu_run() return after the OUT instruction.
+ * Stopping and resetting. cpu_run() returns when the clock reaches its
+ * limit, when the CPU stops (c->stop != CPU_RUNNING: HLT or a triple fault),
+ * or when a device sets c->stop_request. Devices ask for three things in
+ * the middle of an OUT instruction, and the loop serves them at the next
+ * instruction boundary: the exit device ends the run, the firmware's
+ * "Shutdown" at port 0x8900 powers the machine off, and the 8042, port 0x92
+ * or 0xCF9 reset it (board_reset()). A triple fault resets the machine too
+ * when there is firmware to boot again (a PC's shutdown cycle makes the
+ * chipset reset), unless the configuration says no_reboot; with a directly
+ * loaded kernel there is nothing to reboot into, and the run stops.
  */
 #include "emu.h"
 
@@ -35,43 +34,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bus.h"
-#include "clock.h"
-#include "devices/debugport.h"
-#include "devices/pic.h"
-#include "devices/pit.h"
-#include "devices/port61.h"
-#include "devices/uart.h"
-#include "irq.h"
-#include "interp/cpu.h"
+#include "board.h"
 #include "interp/exec.h"
 #include "interp/tcache.h"
 #include "loader/multiboot.h"
-
-struct emu {
-    struct cpu cpu;              /* the processor (with its TLB) */
-    struct bus bus;              /* RAM and the port space */
-    struct emu_config cfg;       /* what emu_create() was given */
-    struct debugcon *debugcon;   /* port 0xE9 */
-    struct debugexit *debugexit; /* ports 0xF4-0xF7 */
-    struct uart *com1;           /* ports 0x3F8-0x3FF */
-    struct irq_line com1_irq;    /* COM1's interrupt output: IRQ 4 */
-    struct clock clock;          /* virtual time and the device timers */
-    struct pic *pic;             /* ports 0x20-0x21, 0xA0-0xA1, 0x4D0-0x4D1 */
-    struct pit *pit;             /* ports 0x40-0x43 */
-    struct port61 *port61;       /* port 0x61 */
-    bool exited;                 /* the guest wrote to the exit device */
-    uint32_t exit_code;          /* what it wrote */
-};
-
-/* The exit device's request: remember the value and hold the CPU. */
-static void machine_exit(void *opaque, uint32_t value)
-{
-    struct emu *m = opaque;
-    m->exited = true;
-    m->exit_code = value;
-    m->cpu.stop_request = true;
-}
 
 /* The nominal CPU frequency in Hz (emu_config.cpu_mhz, --cpu-mhz): what the
  * PIT's 1.193182 MHz, the TSC and the RTC are scaled against (clock.h,
@@ -80,45 +46,6 @@ static uint64_t config_hz(const struct emu_config *cfg)
 {
     uint32_t mhz = cfg->cpu_mhz ? cfg->cpu_mhz : EMU_CPU_MHZ_DEFAULT;
     return (uint64_t)mhz * 1000000u;
-}
-
-/* The PIC's INT output is the CPU's INTR pin. */
-static void cpu_intr_set(void *opaque, int n, int level)
-{
-    struct emu *m = opaque;
-    (void)n;
-    m->cpu.intr_line = level != 0;
-}
-
-/* The CPU's INTA cycle goes to the PIC. */
-static int cpu_intr_ack(void *opaque)
-{
-    return pic_ack(opaque);
-}
-
-/* The UART reports its interrupt output through a callback: onto a line. */
-static void uart_irq_to_line(void *opaque, bool level)
-{
-    irq_set(opaque, level);
-}
-
-/* The board, one device a line: port base, and IRQ where it has one. */
-static int wire_board(struct emu *m)
-{
-    struct bus *b = &m->bus;
-    struct irq_line intr = {cpu_intr_set, m, 0};
-    m->pic = pic_create(b, PIC_MASTER_PORT, PIC_SLAVE_PORT, PIC_ELCR_PORT, intr);
-    if (!m->pic)
-        return -1;
-    m->cpu.intr_ack = cpu_intr_ack;
-    m->cpu.intr_opaque = m->pic;
-    m->pit = pit_create(b, PIT_PORT, &m->clock, pic_irq(m->pic, PIT_IRQ));
-    m->port61 = m->pit ? port61_create(b, PORT61_PORT, m->pit, &m->clock) : NULL;
-    m->debugcon = debugcon_create(b, DEBUGCON_PORT, m->cfg.console);
-    m->debugexit = debugexit_create(b, DEBUGEXIT_PORT, machine_exit, m);
-    m->com1_irq = pic_irq(m->pic, UART_COM1_IRQ);
-    m->com1 = uart_create(b, UART_COM1_PORT, m->cfg.serial, uart_irq_to_line, &m->com1_irq);
-    return m->port61 && m->debugcon && m->debugexit && m->com1 ? 0 : -1;
 }
 
 static int check_ram_size(uint64_t size, char *err, size_t errlen)
@@ -159,7 +86,7 @@ struct emu *emu_create(const struct emu_config *cfg, char *err, size_t errlen)
     }
     cpu_init(&m->cpu, &m->bus);
     clock_init(&m->clock, &m->cpu.cycles, &m->cpu.deadline, config_hz(cfg));
-    if (wire_board(m) != 0) {
+    if (board_wire(m) != 0) {
         snprintf(err, errlen, "cannot create the devices: out of memory");
         emu_destroy(m);
         return NULL;
@@ -171,12 +98,8 @@ void emu_destroy(struct emu *m)
 {
     if (!m)
         return;
-    uart_destroy(m->com1);
-    debugexit_destroy(m->debugexit);
-    debugcon_destroy(m->debugcon);
-    port61_destroy(m->port61);
-    pit_destroy(m->pit);
-    pic_destroy(m->pic);
+    board_destroy(m);
+    firmware_free(&m->fw);
     tcache_destroy(m->cpu.tcache);
     bus_free(&m->bus);
     free(m);
@@ -186,6 +109,22 @@ int emu_load_multiboot(struct emu *m, const uint8_t *image, size_t len, const ch
                        char *err, size_t errlen)
 {
     return multiboot_load(&m->bus, &m->cpu, image, len, cmdline, err, errlen);
+}
+
+int emu_load_firmware(struct emu *m, const uint8_t *bios, size_t len, const uint8_t *vga_bios,
+                      size_t vga_len, char *err, size_t errlen)
+{
+    return firmware_load(&m->fw, &m->bus, bios, len, vga_bios, vga_len, err, errlen);
+}
+
+int emu_check_bios(size_t len, char *err, size_t errlen)
+{
+    return firmware_check_bios(len, err, errlen);
+}
+
+int emu_check_vga_bios(const uint8_t *rom, size_t len, char *err, size_t errlen)
+{
+    return firmware_check_vga_bios(rom, len, err, errlen);
 }
 
 /* Can something wake a halted CPU now? An NMI always can; an interrupt on
@@ -234,6 +173,22 @@ static void run_cpu(struct emu *m, uint64_t end)
         cpu_run_threaded(&m->cpu, until);
 }
 
+/* A triple fault resets the machine when there is firmware to boot again
+ * and the configuration allows it. */
+static bool reboots(const struct emu *m)
+{
+    return m->fw.flash_len != 0 && !m->cfg.no_reboot;
+}
+
+/* Serve a reset a device asked for, or the one a triple fault causes. */
+static void serve_reset(struct emu *m)
+{
+    if (m->reset_pending || (m->cpu.stop == CPU_SHUTDOWN && reboots(m))) {
+        m->reset_pending = false;
+        board_reset(m);
+    }
+}
+
 enum emu_stop emu_run(struct emu *m, uint64_t cycle_budget)
 {
     struct cpu *c = &m->cpu;
@@ -243,7 +198,10 @@ enum emu_stop emu_run(struct emu *m, uint64_t cycle_budget)
     for (;;) {
         if (m->exited)
             return EMU_STOP_EXIT;
+        if (m->powered_off)
+            return EMU_STOP_POWER_OFF;
         c->stop_request = false;
+        serve_reset(m);
         if (c->stop == CPU_SHUTDOWN)
             return EMU_STOP_TRIPLE_FAULT;
         clock_dispatch(&m->clock); /* the timers due now: may raise an IRQ */
@@ -304,4 +262,15 @@ void emu_get_stats(const struct emu *m, struct emu_stats *s)
 uint64_t emu_cpu_hz(const struct emu *m)
 {
     return config_hz(&m->cfg);
+}
+
+size_t emu_devices(struct emu *m, const struct devinfo **out)
+{
+    *out = m->devinfo;
+    return m->n_devinfo;
+}
+
+size_t emu_screen_text(struct emu *m, char *buf, size_t len)
+{
+    return board_screen_text(m, buf, len);
 }

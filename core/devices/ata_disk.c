@@ -54,6 +54,9 @@
 #define ID_CONFIG_FIXED   0x0040 /* fixed (not removable) device, ATA */
 #define ID_CYLS           1
 #define ID_HEADS          3
+#define ID_TRACK_BYTES    4 /* obsolete: unformatted bytes per track */
+#define ID_SECTOR_BYTES   5 /* obsolete: unformatted bytes per sector; the Bochs BIOS's
+                               ata_detect still takes its sector size from here */
 #define ID_SPT            6
 #define ID_SERIAL         10 /* 20 characters */
 #define ID_FIRMWARE       23 /* 8 characters */
@@ -326,6 +329,8 @@ static void identify(struct ata_drive *d)
     ata_id_word(id, ID_CONFIG, ID_CONFIG_FIXED);
     ata_id_word(id, ID_CYLS, default_cyls(d));
     ata_id_word(id, ID_HEADS, ATA_DEF_HEADS);
+    ata_id_word(id, ID_TRACK_BYTES, ATA_SECTOR * ATA_DEF_SPT);
+    ata_id_word(id, ID_SECTOR_BYTES, ATA_SECTOR);
     ata_id_word(id, ID_SPT, ATA_DEF_SPT);
     ata_id_string(id, ID_SERIAL, 10, serial);
     ata_id_string(id, ID_FIRMWARE, 4, DISK_FIRMWARE);

@@ -40,8 +40,13 @@ struct field {
     bool dec;         /* a counter: print in decimal */
 };
 
-#define HEX(name, member) {name, offsetof(struct cpu, member), sizeof(((struct cpu *)0)->member), false}
-#define DEC(name, member) {name, offsetof(struct cpu, member), sizeof(((struct cpu *)0)->member), true}
+#define FIELD(name, member, dec)                                                                   \
+    {                                                                                              \
+        name, offsetof(struct cpu, member), SIZEOF(member), dec                                    \
+    }
+#define SIZEOF(member)    sizeof(((struct cpu *)0)->member)
+#define HEX(name, member) FIELD(name, member, false)
+#define DEC(name, member) FIELD(name, member, true)
 
 static const struct field fields[] = {
     HEX("eip", eip),
@@ -78,6 +83,9 @@ static const struct field fields[] = {
     DEC("instructions", instructions),
     HEX("a20_mask", a20_mask),
     DEC("tlb.misses", tlb.misses),
+    HEX("cycle_extra", cycle_extra),
+    DEC("stats.exceptions", stats.exceptions),
+    DEC("stats.interrupts", stats.interrupts),
 };
 
 static const char *const gpr_names[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
@@ -100,6 +108,28 @@ static void emit(struct diff_out *d, const char *name, uint64_t a, uint64_t b, b
     d->left -= used;
 }
 
+/* The same for a numbered name, "prefix<k>suffix", made only when the
+ * values differ (this runs after every lock-step slice). */
+static void emit_indexed(struct diff_out *d, const char *prefix, unsigned k, const char *suffix,
+                         uint64_t a, uint64_t b)
+{
+    char name[32];
+    if (a == b)
+        return;
+    snprintf(name, sizeof name, "%s%u%s", prefix, k, suffix);
+    emit(d, name, a, b, false);
+}
+
+/* And for a field of segment register s: "cs.base". */
+static void emit_seg(struct diff_out *d, int s, const char *field, uint64_t a, uint64_t b)
+{
+    char name[32];
+    if (a == b)
+        return;
+    snprintf(name, sizeof name, "%s.%s", seg_names[s], field);
+    emit(d, name, a, b, false);
+}
+
 static uint64_t load(const struct cpu *c, const struct field *f)
 {
     uint64_t v = 0;
@@ -109,42 +139,32 @@ static uint64_t load(const struct cpu *c, const struct field *f)
 
 static void diff_segments(struct diff_out *d, const struct cpu *a, const struct cpu *b)
 {
-    char name[24];
     for (int s = 0; s < SEG_COUNT; s++) {
         const struct seg *x = &a->seg[s], *y = &b->seg[s];
-        snprintf(name, sizeof name, "%s.sel", seg_names[s]);
-        emit(d, name, x->sel, y->sel, false);
-        snprintf(name, sizeof name, "%s.base", seg_names[s]);
-        emit(d, name, x->base, y->base, false);
-        snprintf(name, sizeof name, "%s.limit", seg_names[s]);
-        emit(d, name, x->limit, y->limit, false);
-        snprintf(name, sizeof name, "%s.attr", seg_names[s]);
-        emit(d, name, x->attr, y->attr, false);
+        emit_seg(d, s, "sel", x->sel, y->sel);
+        emit_seg(d, s, "base", x->base, y->base);
+        emit_seg(d, s, "limit", x->limit, y->limit);
+        emit_seg(d, s, "attr", x->attr, y->attr);
     }
 }
 
 /* Valid TLB entries must match in tag, rights and frame. */
 static void diff_tlb(struct diff_out *d, const struct cpu *a, const struct cpu *b)
 {
-    char name[24];
     for (unsigned k = 0; k < TLB_ENTRIES; k++) {
         const struct tlb_entry *x = &a->tlb.e[k], *y = &b->tlb.e[k];
         uint32_t fx = x->flags & TLB_VALID ? x->flags : 0, fy = y->flags & TLB_VALID ? y->flags : 0;
-        snprintf(name, sizeof name, "tlb[%u].flags", k);
-        emit(d, name, fx, fy, false);
+        emit_indexed(d, "tlb[", k, "].flags", fx, fy);
         if (!fx || !fy)
             continue;
-        snprintf(name, sizeof name, "tlb[%u].lpage", k);
-        emit(d, name, x->lpage, y->lpage, false);
-        snprintf(name, sizeof name, "tlb[%u].ppage", k);
-        emit(d, name, x->ppage, y->ppage, false);
+        emit_indexed(d, "tlb[", k, "].lpage", x->lpage, y->lpage);
+        emit_indexed(d, "tlb[", k, "].ppage", x->ppage, y->ppage);
     }
 }
 
 int cpu_diff(const struct cpu *a, const struct cpu *b, char *out, size_t len)
 {
     struct diff_out d = {out, len, 0};
-    char name[16];
     if (len)
         out[0] = '\0';
     for (int r = 0; r < 8; r++)
@@ -152,10 +172,8 @@ int cpu_diff(const struct cpu *a, const struct cpu *b, char *out, size_t len)
     for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
         emit(&d, fields[k].name, load(a, &fields[k]), load(b, &fields[k]), fields[k].dec);
     diff_segments(&d, a, b);
-    for (int r = 0; r < 8; r++) {
-        snprintf(name, sizeof name, "dr%d", r);
-        emit(&d, name, a->dr[r], b->dr[r], false);
-    }
+    for (unsigned r = 0; r < 8; r++)
+        emit_indexed(&d, "dr", r, "", a->dr[r], b->dr[r]);
     diff_tlb(&d, a, b);
     return d.n;
 }

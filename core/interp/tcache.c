@@ -28,9 +28,12 @@
  *     and an instruction that crosses into the next page is left out
  *     (the switch core runs it: its second page needs its own fetch);
  *   - BLOCK_MAX instructions.
- * The threaded core re-checks at run time everything else that could make
- * the rest of a block wrong (exec_threaded.c), so this list is about
- * speed and clarity, not the last line of defence.
+ * The first rule is the one the rest of a block relies on: every
+ * instruction that can load CS (and so change the code segment's base or
+ * default size) is A_JUMP. The threaded core checks at run time what else
+ * could make the rest of a block wrong (exec_threaded.c: EIP moved, the
+ * code's translation gone, the block written), so the other rules are
+ * about clarity and speed: they end a block where it would end anyway.
  */
 #include "tcache.h"
 
@@ -65,15 +68,15 @@ struct code_page {
 };
 
 struct tcache {
-    struct bus *bus;              /* whose RAM, and whose writes are watched */
+    struct bus *bus;               /* whose RAM, and whose writes are watched */
     struct block *hash[HASH_SIZE]; /* bucket heads */
-    struct code_page **pages;     /* by page number: the record, or NULL */
-    uint64_t n_pages;             /* RAM pages */
-    uint8_t *watch;               /* one bit a page: the page has blocks */
-    struct code_page *pages_used; /* every record made since the last flush */
-    uint8_t *arena;               /* blocks and records */
-    size_t used;                  /* bytes of the arena in use */
-    struct tcache_stats st;       /* counts */
+    struct code_page **pages;      /* by page number: the record, or NULL */
+    uint64_t n_pages;              /* RAM pages */
+    uint8_t *watch;                /* one bit a page: the page has blocks */
+    struct code_page *pages_used;  /* every record made since the last flush */
+    uint8_t *arena;                /* blocks and records */
+    size_t used;                   /* bytes of the arena in use */
+    struct tcache_stats st;        /* counts */
 };
 
 /* --- lookup --- */
@@ -148,10 +151,13 @@ static void on_write(void *opaque, uint64_t paddr, int size)
     struct tcache *tc = opaque;
     struct code_page *cp = tc->pages[paddr >> PAGE_SHIFT];
     uint32_t off = (uint32_t)paddr & (PAGE_SIZE - 1);
+    uint32_t last = off + (uint32_t)size - 1;
 
     if (!cp)
         return;
-    if (line_has_code(cp, off) || line_has_code(cp, off + (uint32_t)size - 1))
+    if (last >= PAGE_SIZE)
+        last = PAGE_SIZE - 1; /* writes do not cross pages (bus.h); never read past the mask */
+    if (line_has_code(cp, off) || line_has_code(cp, last))
         drop_page(tc, cp);
 }
 

@@ -63,7 +63,7 @@ struct entry {
 struct block {
     struct block *hnext;   /* next block in the same hash bucket */
     struct block *pnext;   /* next block decoded from the same page */
-    struct block *succ[2]; /* the block that ran next: [0] after falling through, [1] after a jump */
+    struct block *succ[2]; /* the block run next: [0] after falling through, [1] after a jump */
     uint64_t phys;         /* physical address of its first byte */
     uint16_t bytes;        /* bytes of code it covers */
     uint8_t n;             /* instructions, 1..BLOCK_MAX */

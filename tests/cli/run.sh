@@ -121,6 +121,11 @@ cat >"$work/badsum.asm" <<'EOF'
 EOF
 "$nasm" -f bin -o "$work/badsum.bin" "$work/badsum.asm" || exit 2
 long=$(head -c 4000 /dev/zero | tr '\0' 'x')
+# Disk and ROM images for the firmware options: odd sizes, and a plain 64 KiB "BIOS".
+head -c 1000 /dev/zero >"$work/odd.img"
+head -c 1000 /dev/zero >"$work/small.rom"
+head -c 65536 /dev/zero >"$work/bios64k.rom"
+head -c 2048 /dev/zero >"$work/nosig.rom"
 
 # --- part 1: bad host input ---
 
@@ -137,7 +142,7 @@ expect_error unknown_flag "--frobnicate: unknown option" run --kernel "$work/ok.
 expect_error stray_argument "kernel.elf: unexpected argument" run kernel.elf
 expect_error kernel_missing_arg "--kernel: missing argument" run --kernel
 expect_error m_missing_arg "-m: missing argument" run --kernel "$work/ok.bin" -m
-expect_error no_kernel "run: no kernel given" run -m 32
+expect_error nothing_to_boot "run: nothing to boot" run -m 32
 expect_error missing_file "$work/nonexistent.elf: No such file or directory" \
     run --kernel "$work/nonexistent.elf"
 expect_error directory "$work: Is a directory" run --kernel "$work"
@@ -175,6 +180,46 @@ expect_error cpu_mhz_too_big "--cpu-mhz 10001: not a clock frequency" \
 expect_error cpu_mhz_abc "--cpu-mhz 1.5: not a clock frequency" \
     run --kernel "$work/ok.bin" --cpu-mhz 1.5
 expect_error cpu_mhz_missing_arg "--cpu-mhz: missing argument" run --kernel "$work/ok.bin" --cpu-mhz
+expect_error core_bad "--core jit: not an interpreter core (threaded or switch)" \
+    run --kernel "$work/ok.bin" --core jit
+expect_error core_missing_arg "--core: missing argument" run --kernel "$work/ok.bin" --core
+
+# The machine's disks and firmware (lab86 run --help, "the machine").
+expect_error hda_missing "$work/nonexistent.img: No such file or directory" \
+    run --hda "$work/nonexistent.img"
+expect_error hda_empty "$work/empty.bin: empty disk image" run --hda "$work/empty.bin"
+expect_error hda_odd_size "$work/odd.img: disk image size 1000 is not a whole number of 512-byte" \
+    run --hda "$work/odd.img"
+expect_error hda_directory "$work: Is a directory" run --hda "$work"
+expect_error hdb_odd_size "$work/odd.img: disk image size 1000" run --hdb "$work/odd.img"
+expect_error cdrom_odd_size "$work/odd.img: disk image size 1000 is not a whole number of 2048" \
+    run --cdrom "$work/odd.img"
+expect_error firmware_bad "--firmware coreboot: not a firmware (legacy, bochs, seabios or none)" \
+    run --firmware coreboot --hda "$work/bios64k.rom"
+expect_error firmware_seabios_needs_pci "--firmware seabios: SeaBIOS needs a PCI board" \
+    run --firmware seabios --hda "$work/bios64k.rom"
+expect_error firmware_bochs_needs_pci "--firmware bochs: BIOS-bochs-latest needs a PCI board" \
+    run --firmware bochs --hda "$work/bios64k.rom"
+expect_error firmware_none_no_kernel "--firmware none: nothing to boot without a BIOS" \
+    run --firmware none --hda "$work/bios64k.rom"
+expect_error kernel_with_firmware "--kernel: a kernel is booted without firmware" \
+    run --kernel "$work/ok.bin" --firmware legacy
+expect_error kernel_with_bios "--kernel: a kernel is booted without firmware" \
+    run --kernel "$work/ok.bin" --bios "$work/bios64k.rom"
+expect_error bios_wrong_size \
+    "$work/small.rom: a BIOS image must be 64, 128, 192 or 256 KiB (this one is 1000 bytes)" \
+    run --bios "$work/small.rom" --hda "$work/bios64k.rom"
+expect_error bios_empty "$work/empty.bin: empty file" run --bios "$work/empty.bin"
+expect_error bios_missing "$work/nonexistent.rom: No such file or directory" \
+    run --bios "$work/nonexistent.rom"
+expect_error vga_bios_no_signature "$work/nosig.rom: not an option ROM (it does not start with 55" \
+    run --bios "$work/bios64k.rom" --vga-bios "$work/nosig.rom"
+expect_error vga_bios_wrong_size "$work/odd.img: a VGA BIOS must be 512 bytes to 64 KiB" \
+    run --bios "$work/bios64k.rom" --vga-bios "$work/odd.img"
+expect_error boot_bad "--boot a: not a boot device (c: the hard disk, d: the CD-ROM)" \
+    run --hda "$work/bios64k.rom" --boot a
+expect_error firmware_log_unwritable "$work/nonexistent/log: No such file or directory" \
+    run --hda "$work/bios64k.rom" --firmware-log "$work/nonexistent/log"
 
 # --- part 2: tiny kernels ---
 
@@ -194,6 +239,9 @@ else
 fi
 
 expect_run exit_device 33 "OK" "" run --kernel "$work/ok.bin" --max-cycles 1000000
+expect_run core_switch 33 "OK" "" run --kernel "$work/ok.bin" --core switch --max-cycles 1000000
+expect_run core_threaded 33 "OK" "" run --kernel "$work/ok.bin" --core=threaded
+expect_run lockstep 33 "OK" "lab86: lockstep: no divergence (" run --kernel "$work/ok.bin" --lockstep
 expect_run kernel_equals_form 33 "OK" "" run --kernel="$work/ok.bin" -m 8M --max-cycles=1000000
 expect_run elf_kernel 33 "ELF" "" run --kernel "$work/elf.bin" --max-cycles 1000000
 expect_run serial_com1 33 "serial ok\n" "" run --kernel "$work/serial.bin" --max-cycles 1000000
@@ -247,6 +295,12 @@ if $same && [ "$(stat_of 'guest seconds' "$err")" = 0.000036000 ]; then
 else
     bad stats_deterministic_cpu_mhz "the counters differ between runs, or --cpu-mhz 1 did not scale"
 fi
+
+# A BIOS of zeros, and no disk: the CPU starts at its reset vector (FFFF:FFF0, in the copy
+# below 4 GiB) and runs zeros (ADD [BX+SI],AL) and whatever follows from them; the machine
+# neither crashes nor stops until the cycle limit.
+expect_run zero_bios_runs 6 "" "lab86: cycle limit 100000 reached" \
+    run --bios "$work/bios64k.rom" --max-cycles 100000
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -44,6 +44,7 @@
 #include "interp/cpu.h"
 #include "interp/exec.h"
 #include "interp/tcache.h"
+#include "mmu/mmu.h"
 #include "meta.h"
 #include "moo.h"
 #include "rules.h"
@@ -214,6 +215,12 @@ static void run_to_hlt(struct cpu *c, const struct insn_view *v, bool threaded, 
 
     c->exc.vector = NO_EXC;
     if (threaded) {
+        /* Fill the TLB as the first fetch would (real mode: the identity, no
+         * walk), so that the instruction under test runs from a block rather
+         * than through the switch core's fetch of a TLB miss. */
+        struct tlb_entry e;
+        if (mmu_tlb_entry(c, (uint32_t)(c->seg[SEG_CS].base + c->eip), MMU_EXEC, false, false, &e))
+            snprintf(first, sizeof first, " after a fault filling the TLB");
         cpu_run_threaded(c, c->cycles + (uint64_t)bound * STEP_CYCLES);
         if (c->exc.vector != NO_EXC) /* the last exception raised: where is not known */
             snprintf(first, sizeof first, " after %s", exc_name(c->exc.vector));

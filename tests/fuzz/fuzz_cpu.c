@@ -10,8 +10,19 @@
  * thousands of times. Exception handlers are random bytes too, so faults
  * inside delivery and double and triple faults are exercised as well.
  *
- * It passes if it finishes; under `make SANITIZE=1 check` it also proves the
- * absence of out-of-bounds accesses and undefined behaviour on these paths.
+ * Every trial runs twice, on two machines with the same RAM and CPU state:
+ * once under the switch core (cpu_run) and once under the threaded core
+ * (cpu_run_threaded), in the same slices of virtual time, and the two CPUs
+ * must agree after every slice (cpu_diff: registers, segment caches, control
+ * registers, cycles, the TLB...), their low memory every LOW_EVERY trials
+ * and all of it at the end of each mode: random
+ * bytes reach corners of the threaded core (faults inside blocks, blocks cut
+ * by a deadline, mode switches, stores into the code) that no written test
+ * thinks of.
+ *
+ * It passes if it finishes with the cores in agreement; under `make
+ * SANITIZE=1 check` it also proves the absence of out-of-bounds accesses and
+ * undefined behaviour on these paths.
  * The generator has a fixed seed, so a failure reproduces exactly
  * (--seed N and --trials N change them).
  */
@@ -22,6 +33,7 @@
 #include "bus.h"
 #include "interp/cpu.h"
 #include "interp/exec.h"
+#include "interp/tcache.h"
 
 #define RAM_SIZE (2u << 20)
 #define GDT_BASE 0x1000u
@@ -31,6 +43,10 @@
 #define PT_BASE 0x5000u
 #define CODE_BASE 0x10000u
 #define CODE_SIZE 0x1000u
+#define LOW_SIZE  0x12000u /* tables, stacks, code and handlers: compared now and then */
+#define LOW_EVERY 16       /* trials between two comparisons of LOW_SIZE bytes */
+#define SLICES    6        /* slices of virtual time a trial runs */
+#define SLICE_MAX 64u      /* cycles in a slice at most */
 
 enum mode { M_REAL, M_PM16, M_PM32, M_RING3, M_V86, M_PAGING, M_COUNT };
 static const char *const mode_name[M_COUNT] = {"real", "pm16", "pm32", "ring3", "v86", "paging"};
@@ -155,9 +171,61 @@ static void enter_mode(struct cpu *c, enum mode m)
     cpu_update_mode(c);
 }
 
+/* One machine of the pair. */
+struct rig {
+    struct bus bus; /* its RAM */
+    struct cpu cpu; /* its CPU */
+};
+
+/* Start the threaded machine th where the switch machine sw is: the same
+ * tables and code (the rest of RAM is the same already, unless the cores
+ * disagreed), the same CPU state, but its own bus and block cache
+ * (flushed: the code was written behind its back). */
+static void mirror(struct rig *th, const struct rig *sw)
+{
+    struct tcache *tc = th->cpu.tcache;
+    memset(th->bus.ram, 0, 0x10000);
+    build_tables(&th->bus);
+    memcpy(th->bus.ram + CODE_BASE, sw->bus.ram + CODE_BASE, CODE_SIZE);
+    th->cpu = sw->cpu; /* cpu_reset emptied the TLB: no host pointers to share */
+    th->cpu.bus = &th->bus;
+    th->cpu.tcache = tc;
+    tcache_flush(tc);
+}
+
+/* Do the machines' first size bytes of RAM agree? */
+static bool same_ram(const struct rig *sw, const struct rig *th, size_t size, int mode, long trial)
+{
+    if (memcmp(sw->bus.ram, th->bus.ram, size) == 0)
+        return true;
+    printf("fuzz: FAILED: mode %s trial %ld: the cores left different memory\n", mode_name[mode],
+           trial);
+    return false;
+}
+
+/* Run both machines a trial's slices; false (after printing why) when they
+ * disagree. */
+static bool run_pair(struct rig *sw, struct rig *th, int mode, long trial)
+{
+    char diff[2048];
+    for (int s = 0; s < SLICES && sw->cpu.stop == CPU_RUNNING; s++) {
+        uint64_t until = sw->cpu.cycles + 1 + rnd() % SLICE_MAX;
+        cpu_run(&sw->cpu, until);
+        cpu_run_threaded(&th->cpu, until);
+        int n = cpu_diff(&sw->cpu, &th->cpu, diff, sizeof diff);
+        if (n == 0)
+            continue;
+        printf("fuzz: FAILED: mode %s trial %ld slice %d: the cores differ "
+               "(switch | threaded):\n%s",
+               mode_name[mode], trial, s, diff);
+        return false;
+    }
+    return trial % LOW_EVERY != 0 || same_ram(sw, th, LOW_SIZE, mode, trial);
+}
+
 int main(int argc, char **argv)
 {
-    long trials = 20000, steps = 48;
+    long trials = 20000;
     rng_state = 0x2545f4914f6cdd1dull;
     for (int k = 1; k + 1 < argc; k += 2) {
         if (!strcmp(argv[k], "--seed"))
@@ -165,33 +233,45 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[k], "--trials"))
             trials = strtol(argv[k + 1], NULL, 0);
     }
-    struct bus bus;
-    static struct cpu cpu;
-    if (bus_init(&bus, RAM_SIZE)) {
+    static struct rig sw, th;
+    if (bus_init(&sw.bus, RAM_SIZE) || bus_init(&th.bus, RAM_SIZE)) {
         fprintf(stderr, "fuzz: out of memory\n");
         return 2;
     }
-    cpu_init(&cpu, &bus);
+    cpu_init(&sw.cpu, &sw.bus);
+    cpu_init(&th.cpu, &th.bus);
+    th.cpu.tcache = tcache_create(&th.bus);
+    if (!th.cpu.tcache) {
+        fprintf(stderr, "fuzz: out of memory\n");
+        return 2;
+    }
+    struct bus *bus = &sw.bus;
+    struct cpu *cpu = &sw.cpu;
     uint64_t insns = 0, shutdowns = 0, halts = 0;
     for (int m = 0; m < M_COUNT; m++) {
         for (long t = 0; t < trials; t++) {
-            memset(bus.ram, 0, 0x10000);
-            build_tables(&bus);
+            memset(bus->ram, 0, 0x10000);
+            build_tables(bus);
             for (uint32_t k = 0; k < CODE_SIZE; k++)
-                bus.ram[CODE_BASE + k] = (uint8_t)rnd();
-            enter_mode(&cpu, (enum mode)m);
-            uint64_t before = cpu.instructions;
-            for (long s = 0; s < steps && cpu.stop == CPU_RUNNING; s++)
-                cpu_step(&cpu);
-            insns += cpu.instructions - before;
-            shutdowns += cpu.stop == CPU_SHUTDOWN;
-            halts += cpu.stop == CPU_HALTED;
+                bus->ram[CODE_BASE + k] = (uint8_t)rnd();
+            enter_mode(cpu, (enum mode)m);
+            mirror(&th, &sw);
+            uint64_t before = cpu->instructions;
+            if (!run_pair(&sw, &th, m, t))
+                return 1;
+            insns += cpu->instructions - before;
+            shutdowns += cpu->stop == CPU_SHUTDOWN;
+            halts += cpu->stop == CPU_HALTED;
         }
+        if (!same_ram(&sw, &th, RAM_SIZE, m, trials))
+            return 1;
         printf("fuzz: mode %-6s done\n", mode_name[m]);
     }
     printf("fuzz: %llu instructions retired, %llu triple faults, %llu halts\n",
            (unsigned long long)insns, (unsigned long long)shutdowns, (unsigned long long)halts);
-    bus_free(&bus);
+    tcache_destroy(th.cpu.tcache);
+    bus_free(&th.bus);
+    bus_free(&sw.bus);
     /* The guarantee is "no crash"; a run that retired nothing tested nothing. */
     if (insns < (uint64_t)trials) {
         printf("fuzz: FAILED: too few instructions retired\n");

@@ -18,7 +18,7 @@ GUEST_SRC := tests/guest
 GUEST_OUT := $(BUILD)/guests
 
 GUEST_TESTS := pm_entry exceptions paging privilege v86 task double_fault triple_fault alu \
-               pic_pit
+               pic_pit smc
 GUEST_FLAT := pm_entry
 
 guest_image = $(GUEST_OUT)/$(1)$(if $(filter $(GUEST_FLAT),$(1)),.bin,.elf)

@@ -17,13 +17,13 @@
 #include "intr_util.h"
 #include "mmu/mmu.h"
 
-#define DATA_BASE 0x30000u /* the random programs' data: 1 KiB */
+#define DATA_BASE  0x30000u  /* the random programs' data: 1 KiB */
 #define EVICT_BASE 0x110000u /* data whose TLB slots are the code's: they evict it */
-#define PD_BASE   0x40000u /* identity page tables for the paging runs */
-#define PT_BASE   0x41000u
-#define IRQ_VEC   0x20     /* the vector the test "controller" answers */
+#define PD_BASE    0x40000u  /* identity page tables for the paging runs */
+#define PT_BASE    0x41000u
+#define IRQ_VEC    0x20    /* the vector the test "controller" answers */
 #define PORT_RAISE 0x80    /* OUT here raises INTR */
-#define CODE_MAX  0x3000u  /* bytes of generated code at most */
+#define CODE_MAX   0x3000u /* bytes of generated code at most */
 
 static const uint8_t nop = 0x90, hlt = 0xf4;
 
@@ -201,8 +201,8 @@ END_TEST
 START_TEST(t_single_step_steps_aside)
 {
     /* inc eax x3; pushfd; and dword [esp], ~TF; popfd; inc eax x3; hlt */
-    static const uint8_t prog[] = {0x40, 0x40, 0x40, 0x9c, 0x81, 0x24, 0x24, 0xff, 0xfe,
-                                   0xff, 0xff, 0x9d, 0x40, 0x40, 0x40, 0xf4};
+    static const uint8_t prog[] = {0x40, 0x40, 0x40, 0x9c, 0x81, 0x24, 0x24, 0xff,
+                                   0xfe, 0xff, 0xff, 0x9d, 0x40, 0x40, 0x40, 0xf4};
     static const uint8_t iret = 0xcf;
     struct unit_machine *m[2];
     char report[1024];
@@ -292,9 +292,8 @@ static int free_reg(void)
  * area with it), so that the code's translation is evicted mid-block. */
 static uint32_t data_addr(void)
 {
-    if (rnd(4) == 0)
-        return EVICT_BASE + 0x1000 * rnd(3) + 4 * rnd(256);
-    return DATA_BASE + 4 * rnd(256);
+    uint32_t page = rnd(4) == 0 ? EVICT_BASE + 0x1000 * rnd(3) : DATA_BASE;
+    return page + 4 * rnd(256);
 }
 
 static int put32(uint8_t *p, uint32_t v)
@@ -310,19 +309,47 @@ static int gen_simple(uint8_t *p, uint32_t off)
     int d = free_reg(), s = free_reg();
     switch (rnd(10)) {
     case 0: p[0] = (uint8_t)(0xb8 + d); return 1 + put32(p + 1, rnd(1u << 31) * 3u);
-    case 1: p[0] = (uint8_t)(8 * rnd(8) + 1); p[1] = (uint8_t)(0xc0 | s << 3 | d); return 2;
-    case 2: p[0] = 0x83; p[1] = (uint8_t)(0xc0 | rnd(8) << 3 | d); p[2] = (uint8_t)rnd(256); return 3;
+    case 1:
+        p[0] = (uint8_t)(8 * rnd(8) + 1);
+        p[1] = (uint8_t)(0xc0 | s << 3 | d);
+        return 2;
+    case 2:
+        p[0] = 0x83;
+        p[1] = (uint8_t)(0xc0 | rnd(8) << 3 | d);
+        p[2] = (uint8_t)rnd(256);
+        return 3;
     case 3:
         p[0] = (uint8_t)(0x40 + 8 * rnd(2) + d);
         if (n_singles < 1024)
             singles[n_singles++] = off;
         return 1;
-    case 4: p[0] = 0xc1; p[1] = (uint8_t)(0xc0 | (4 + rnd(4)) << 3 | d); p[2] = (uint8_t)(1 + rnd(31)); return 3;
-    case 5: p[0] = 0x89; p[1] = (uint8_t)(0x05 | s << 3); return 2 + put32(p + 2, data_addr());
-    case 6: p[0] = 0x8b; p[1] = (uint8_t)(0x05 | d << 3); return 2 + put32(p + 2, data_addr());
-    case 7: p[0] = (uint8_t)(0x50 + s); p[1] = (uint8_t)(0x58 + d); return 2;
-    case 8: p[0] = 0x0f; p[1] = (uint8_t)(0x40 + rnd(16)); p[2] = (uint8_t)(0xc0 | d << 3 | s); return 3;
-    default: p[0] = 0x0f; p[1] = 0xaf; p[2] = (uint8_t)(0xc0 | d << 3 | s); return 3;
+    case 4:
+        p[0] = 0xc1;
+        p[1] = (uint8_t)(0xc0 | (4 + rnd(4)) << 3 | d);
+        p[2] = (uint8_t)(1 + rnd(31));
+        return 3;
+    case 5:
+        p[0] = 0x89;
+        p[1] = (uint8_t)(0x05 | s << 3);
+        return 2 + put32(p + 2, data_addr());
+    case 6:
+        p[0] = 0x8b;
+        p[1] = (uint8_t)(0x05 | d << 3);
+        return 2 + put32(p + 2, data_addr());
+    case 7:
+        p[0] = (uint8_t)(0x50 + s);
+        p[1] = (uint8_t)(0x58 + d);
+        return 2;
+    case 8:
+        p[0] = 0x0f;
+        p[1] = (uint8_t)(0x40 + rnd(16));
+        p[2] = (uint8_t)(0xc0 | d << 3 | s);
+        return 3;
+    default:
+        p[0] = 0x0f;
+        p[1] = 0xaf;
+        p[2] = (uint8_t)(0xc0 | d << 3 | s);
+        return 3;
     }
 }
 
@@ -364,8 +391,11 @@ static int gen_construct(uint8_t *p, uint32_t off, struct patch *pt, int *npt)
         pt[(*npt)++] = (struct patch){off + 2, off + 7};
         p[6] = (uint8_t)(0x40 + 8 * rnd(2) + free_reg());
         return 7;
-    case 4: p[0] = 0xe6; p[1] = PORT_RAISE; return 2; /* out 0x80, al: INTR */
-    case 5: p[0] = rnd(2) ? 0xfa : 0xfb; return 1;      /* cli / sti */
+    case 4:
+        p[0] = 0xe6;
+        p[1] = PORT_RAISE;
+        return 2;                                  /* out 0x80, al: INTR */
+    case 5: p[0] = rnd(2) ? 0xfa : 0xfb; return 1; /* cli / sti */
     default: return gen_simple(p, off);
     }
 }

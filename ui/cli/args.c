@@ -17,26 +17,55 @@
 #include "emu.h"
 
 const char run_help_text[] =
-    "usage: lab86 run --kernel FILE [-m SIZE] [--append CMDLINE] [--max-cycles N]\n"
-    "                 [--core CORE] [--lockstep] [--report-cycles]\n"
-    "                 [--cpu-mhz N] [--stats]\n"
+    "usage: lab86 run [--hda IMG] [--hdb IMG] [--cdrom ISO] [--boot c|d]\n"
+    "                 [--firmware NAME] [--bios FILE] [--vga-bios FILE]\n"
+    "                 [--firmware-log FILE] [--no-reboot] [--vga-text-out FILE]\n"
+    "                 [--kernel FILE [--append CMDLINE]] [-m SIZE] [--max-cycles N]\n"
+    "                 [--core CORE] [--lockstep] [--report-cycles] [--cpu-mhz N] [--stats]\n"
     "\n"
-    "Boot a Multiboot v1 kernel on the minimal machine, headless. What the guest\n"
-    "writes to the 0xE9 debug console or to COM1 (port 0x3F8) goes to standard\n"
-    "output.\n"
+    "Boot the PC headless: its BIOS from a disk or CD image, or a Multiboot v1\n"
+    "kernel directly (--kernel), with no BIOS. What the guest writes to the 0xE9\n"
+    "debug console or to COM1 (port 0x3F8) goes to standard output.\n"
     "\n"
-    "options:\n"
-    "  --kernel FILE      the kernel: an ELF32 executable, or a flat binary whose\n"
-    "                     multiboot header sets the a.out kludge (flag bit 16)\n"
+    "the machine:\n"
+    "  --hda IMG          hard disk image on the primary ATA channel, master: opened\n"
+    "                     read-write (the guest's writes change the file); a whole\n"
+    "                     number of 512-byte sectors\n"
+    "  --hdb IMG          the same, as the primary channel's slave\n"
+    "  --cdrom ISO        CD image (read-only, 2048-byte sectors) in a CD-ROM drive,\n"
+    "                     secondary channel master\n"
+    "  --boot c|d         what the BIOS boots first: c the hard disk (the default),\n"
+    "                     d the CD-ROM; the other one second\n"
+    "  --firmware NAME    legacy: the Bochs legacy BIOS and the LGPL VGA BIOS from\n"
+    "                     the bochsbios and vgabios packages (the default without\n"
+    "                     --kernel); none: no BIOS, boot --kernel directly (the\n"
+    "                     default with --kernel); bochs (BIOS-bochs-latest) and\n"
+    "                     seabios need a PCI board, which lab86 has not yet\n"
+    "  --bios FILE        another system BIOS image for the board: 64, 128, 192 or\n"
+    "                     256 KiB, mapped below 4 GiB and (its last 128 KiB at most)\n"
+    "                     below 1 MiB\n"
+    "  --vga-bios FILE    another VGA BIOS: an option ROM (55 AA) of 512 bytes to\n"
+    "                     64 KiB in 512-byte blocks, placed at 0xC0000\n"
+    "  --firmware-log FILE  write the BIOS's log (ports 0x400-0x403) to FILE\n"
+    "                     (default: discarded)\n"
+    "  --no-reboot        a triple fault stops the run (status 4) instead of\n"
+    "                     resetting the machine; without a BIOS it always stops\n"
+    "  --vga-text-out FILE  at the end of the run, write the VGA text screen to\n"
+    "                     FILE, one line a row\n"
+    "  --kernel FILE      boot this kernel directly, with no BIOS: an ELF32\n"
+    "                     executable, or a flat binary whose multiboot header sets\n"
+    "                     the a.out kludge (flag bit 16)\n"
+    "  --append CMDLINE   the kernel's command line (the multiboot cmdline)\n"
     "  -m SIZE            RAM: a number of MiB, or with a K, M or G suffix\n"
     "                     (default 32M; more than 1M, at most 3584M, in steps of 4K)\n"
-    "  --append CMDLINE   the kernel's command line (the multiboot cmdline)\n"
+    "\n"
+    "the run:\n"
     "  --max-cycles N     stop after N virtual CPU cycles (default: no limit)\n"
     "  --core CORE        the interpreter: threaded (the default: basic blocks are\n"
     "                     decoded once and cached) or switch (every instruction is\n"
     "                     fetched and decoded anew: the reference); both give the\n"
     "                     same output and the same cycle count\n"
-    "  --lockstep         run the kernel on two machines at once, one per core,\n"
+    "  --lockstep         run the guest on two machines at once, one per core,\n"
     "                     comparing their whole CPU state every few instructions\n"
     "                     and their RAM now and then; stop at the first difference\n"
     "                     with both states on stderr (exit status 10)\n"
@@ -51,19 +80,49 @@ const char run_help_text[] =
     "  -h, --help         print this help\n"
     "\n"
     "exit status:\n"
+    "  0             the guest powered the machine off (the BIOS's APM power-off,\n"
+    "                \"Shutdown\" written to port 0x8900)\n"
     "  (v << 1) | 1  the guest wrote v to the exit device at port 0xF4 (QEMU's\n"
     "                isa-debug-exit): always odd, 33 for v = 0x10\n"
     "  2             host or configuration error (one line on stderr)\n"
-    "  4             triple fault\n"
+    "  4             triple fault (with a BIOS: only with --no-reboot)\n"
     "  6             the --max-cycles limit was reached\n"
     "  8             the CPU halted with interrupts disabled: nothing can wake it\n"
     "  10            --lockstep: the two cores diverged\n"
     "  130           interrupted (Ctrl-C)\n"
     "\n"
-    "A CPU halted with interrupts enabled waits for an interrupt, but this machine\n"
-    "has no device that raises one (no timer yet): lab86 moves the virtual clock\n"
-    "on to the --max-cycles limit and stops with status 6, or, with no limit,\n"
-    "waits, as a PC would, until it is interrupted.\n";
+    "A CPU halted with interrupts enabled, and no timer programmed to wake it,\n"
+    "waits: lab86 moves the virtual clock on to the --max-cycles limit and stops\n"
+    "with status 6, or, with no limit, waits, as a PC would, until it is\n"
+    "interrupted.\n";
+
+/* The firmware choices: the installed Debian images, and what the board
+ * still lacks for the ones that need PCI (NULL: nothing). */
+static const struct firmware_choice {
+    const char *name;        /* as typed after --firmware */
+    enum run_firmware which; /* its code */
+    const char *bios;        /* the system BIOS image, NULL: none */
+    const char *vga_bios;    /* the VGA BIOS image, NULL: none */
+    const char *needs;       /* what is missing for it, NULL: it runs */
+} firmwares[] = {
+    {"legacy", RUN_FW_LEGACY, "/usr/share/bochs/BIOS-bochs-legacy",
+     "/usr/share/vgabios/vgabios.bin", NULL},
+    {"bochs", RUN_FW_BOCHS, "/usr/share/bochs/BIOS-bochs-latest", "/usr/share/vgabios/vgabios.bin",
+     "BIOS-bochs-latest needs a PCI board (an i440FX host bridge with PAM registers, a "
+     "PIIX3 ISA bridge), which lab86 does not wire yet; use --firmware legacy"},
+    {"seabios", RUN_FW_SEABIOS, "/usr/share/seabios/bios.bin", NULL,
+     "SeaBIOS needs a PCI board (an i440FX host bridge with PAM registers, a PCI VGA "
+     "with a ROM BAR), which lab86 does not wire yet; use --firmware legacy"},
+    {"none", RUN_FW_NONE, NULL, NULL, NULL},
+};
+
+static const struct firmware_choice *firmware_named(enum run_firmware which)
+{
+    for (size_t k = 0; k < sizeof firmwares / sizeof firmwares[0]; k++)
+        if (firmwares[k].which == which)
+            return &firmwares[k];
+    return NULL;
+}
 
 /* The power of two a size suffix stands for: K, M or G in either case, and
  * no suffix for MiB, as in QEMU. -1 for anything else. */
@@ -134,14 +193,20 @@ static int set_max_cycles(struct run_args *a, const char *flag, const char *v)
     return 0;
 }
 
-static int set_kernel(struct run_args *a, const char *flag, const char *v)
+/* A file name option: not empty. */
+static int set_file(const char **field, const char *flag, const char *v)
 {
     if (*v == '\0') {
         cli_error(flag, "empty file name");
         return -1;
     }
-    a->kernel = v;
+    *field = v;
     return 0;
+}
+
+static int set_kernel(struct run_args *a, const char *flag, const char *v)
+{
+    return set_file(&a->kernel, flag, v);
 }
 
 static int set_append(struct run_args *a, const char *flag, const char *v)
@@ -184,6 +249,70 @@ static int set_cpu_mhz(struct run_args *a, const char *flag, const char *v)
     return 0;
 }
 
+static int set_firmware(struct run_args *a, const char *flag, const char *v)
+{
+    for (size_t k = 0; k < sizeof firmwares / sizeof firmwares[0]; k++) {
+        if (strcmp(v, firmwares[k].name) == 0) {
+            a->firmware = firmwares[k].which;
+            return 0;
+        }
+    }
+    char what[64];
+    snprintf(what, sizeof what, "%s %.40s", flag, v);
+    cli_error(what, "not a firmware (legacy, bochs, seabios or none)");
+    return -1;
+}
+
+static int set_boot(struct run_args *a, const char *flag, const char *v)
+{
+    if (strcmp(v, "c") == 0) {
+        a->boot = EMU_BOOT_DISK;
+    } else if (strcmp(v, "d") == 0) {
+        a->boot = EMU_BOOT_CDROM;
+    } else {
+        char what[64];
+        snprintf(what, sizeof what, "%s %.40s", flag, v);
+        cli_error(what, "not a boot device (c: the hard disk, d: the CD-ROM)");
+        return -1;
+    }
+    return 0;
+}
+
+static int set_bios(struct run_args *a, const char *flag, const char *v)
+{
+    return set_file(&a->bios, flag, v);
+}
+
+static int set_vga_bios(struct run_args *a, const char *flag, const char *v)
+{
+    return set_file(&a->vga_bios, flag, v);
+}
+
+static int set_fwlog(struct run_args *a, const char *flag, const char *v)
+{
+    return set_file(&a->fwlog, flag, v);
+}
+
+static int set_hda(struct run_args *a, const char *flag, const char *v)
+{
+    return set_file(&a->hda, flag, v);
+}
+
+static int set_hdb(struct run_args *a, const char *flag, const char *v)
+{
+    return set_file(&a->hdb, flag, v);
+}
+
+static int set_cdrom(struct run_args *a, const char *flag, const char *v)
+{
+    return set_file(&a->cdrom, flag, v);
+}
+
+static int set_vga_text_out(struct run_args *a, const char *flag, const char *v)
+{
+    return set_file(&a->vga_text_out, flag, v);
+}
+
 /* The options that take a value. */
 static const struct option {
     const char *name; /* as typed */
@@ -196,6 +325,15 @@ static const struct option {
     {"--max-cycles", "N", set_max_cycles},
     {"--core", "CORE", set_core},
     {"--cpu-mhz", "N", set_cpu_mhz},
+    {"--firmware", "NAME", set_firmware},
+    {"--bios", "FILE", set_bios},
+    {"--vga-bios", "FILE", set_vga_bios},
+    {"--firmware-log", "FILE", set_fwlog},
+    {"--hda", "IMG", set_hda},
+    {"--hdb", "IMG", set_hdb},
+    {"--cdrom", "ISO", set_cdrom},
+    {"--boot", "c|d", set_boot},
+    {"--vga-text-out", "FILE", set_vga_text_out},
 };
 
 /* The options that take no value; true if arg is one (and it is now set). */
@@ -207,6 +345,8 @@ static bool take_flag(const char *arg, struct run_args *a)
         a->report_cycles = true;
     else if (strcmp(arg, "--stats") == 0)
         a->stats = true;
+    else if (strcmp(arg, "--no-reboot") == 0)
+        a->no_reboot = true;
     else
         return false;
     return true;
@@ -232,7 +372,8 @@ static int take_option(int argc, char **argv, int *k, struct run_args *a)
     if (!o) {
         cli_error(arg, arg[0] == '-'
                            ? "unknown option (see 'lab86 run --help')"
-                           : "unexpected argument (the kernel is given with --kernel FILE)");
+                           : "unexpected argument (a disk is given with --hda IMG, a "
+                             "kernel with --kernel FILE)");
         return -1;
     }
     if (!value) {
@@ -243,6 +384,52 @@ static int take_option(int argc, char **argv, int *k, struct run_args *a)
         value = argv[++*k];
     }
     return o->set(a, o->name, value);
+}
+
+/* Direct boot: a kernel and no BIOS. */
+static int check_direct_boot(const struct run_args *a)
+{
+    if (!a->kernel) {
+        cli_error("--firmware none", "nothing to boot without a BIOS (give --kernel FILE)");
+        return -1;
+    }
+    if (a->bios || a->vga_bios) {
+        cli_error(a->bios ? "--bios" : "--vga-bios",
+                  "a kernel given with --kernel boots without firmware (--firmware none)");
+        return -1;
+    }
+    return 0;
+}
+
+/* Which firmware boots the machine, and its images: --firmware (or the
+ * default: none for --kernel, legacy otherwise), unless --bios and
+ * --vga-bios name others. */
+static int resolve_firmware(struct run_args *a)
+{
+    bool own_bios = a->bios != NULL;
+    if (a->firmware == RUN_FW_DEFAULT)
+        a->firmware = a->kernel && !a->bios && !a->vga_bios ? RUN_FW_NONE : RUN_FW_LEGACY;
+    const struct firmware_choice *f = firmware_named(a->firmware);
+    if (f->needs) {
+        char what[64];
+        snprintf(what, sizeof what, "--firmware %s", f->name);
+        cli_error(what, "%s", f->needs);
+        return -1;
+    }
+    if (a->firmware == RUN_FW_NONE)
+        return check_direct_boot(a);
+    if (a->kernel) {
+        cli_error("--kernel", "a kernel is booted without firmware: give --firmware none, or boot "
+                              "it from a disk image with --hda");
+        return -1;
+    }
+    if (!own_bios && !a->hda && !a->hdb && !a->cdrom) {
+        cli_error("run", "nothing to boot (give --hda IMG, --cdrom ISO or --kernel FILE)");
+        return -1;
+    }
+    a->bios = own_bios ? a->bios : f->bios;
+    a->vga_bios = a->vga_bios ? a->vga_bios : f->vga_bios;
+    return 0;
 }
 
 int run_parse_args(int argc, char **argv, struct run_args *a)
@@ -256,9 +443,5 @@ int run_parse_args(int argc, char **argv, struct run_args *a)
         if (!take_flag(argv[k], a) && take_option(argc, argv, &k, a) != 0)
             return -1;
     }
-    if (!a->kernel) {
-        cli_error("run", "no kernel given (use --kernel FILE)");
-        return -1;
-    }
-    return 0;
+    return resolve_firmware(a);
 }

@@ -3,8 +3,11 @@
  *
  *   main.c  the command word (run, --help, --version) and error reporting
  *   args.c  the options of `lab86 run`, and sizes like 64M
- *   run.c   the headless runner: read the kernel, build the machine, run it
- *           in slices, turn the reason it stopped into an exit status
+ *   media.c the host files a run uses: ROM images, disk images, the
+ *           firmware log and the screen dump, opened and checked up front
+ *   run.c   the headless runner: build the machine, load the kernel or the
+ *           firmware, run it in slices, turn the reason it stopped into an
+ *           exit status
  *
  * Like every front end, it uses the core only through core/emu.h.
  */
@@ -12,12 +15,16 @@
 #define LAB86_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "blockdev.h"
 #include "emu.h"
 
 /* Exit statuses. A guest's exit device gives odd ones, (v << 1) | 1, so the
  * emulator's own reasons are even and can never be confused with a guest's. */
+#define EXIT_POWER_OFF    0   /* the guest's firmware powered the machine off */
 #define EXIT_HOST_ERROR   2   /* bad flag, missing or invalid kernel, ... */
 #define EXIT_TRIPLE_FAULT 4   /* the machine shut down */
 #define EXIT_CYCLE_LIMIT  6   /* --max-cycles reached */
@@ -25,19 +32,58 @@
 #define EXIT_DIVERGED     10  /* --lockstep: the two interpreter cores disagreed */
 #define EXIT_INTERRUPTED  130 /* SIGINT or SIGTERM (128 + 2, the shell's convention) */
 
+/* What boots the machine (--firmware). */
+enum run_firmware {
+    RUN_FW_DEFAULT = 0, /* not given: NONE with --kernel, LEGACY otherwise */
+    RUN_FW_LEGACY,      /* the Bochs legacy BIOS and the LGPL VGA BIOS: the ISA board */
+    RUN_FW_BOCHS,       /* BIOS-bochs-latest: needs PCI */
+    RUN_FW_SEABIOS,     /* SeaBIOS: needs PCI */
+    RUN_FW_NONE,        /* no BIOS: --kernel is loaded directly */
+};
+
+struct run_media;
+
 /* What `lab86 run` was asked to do. */
 struct run_args {
-    const char *kernel;   /* --kernel FILE */
-    const char *mem_text; /* -m SIZE as typed, NULL when not given */
-    uint64_t ram_size;    /* -m SIZE in bytes */
-    const char *append;   /* --append CMDLINE, NULL when not given */
-    uint64_t max_cycles;  /* --max-cycles N; 0: no limit */
-    enum emu_core core;   /* --core CORE */
-    bool lockstep;        /* --lockstep: both cores side by side */
-    bool report_cycles;   /* --report-cycles */
-    uint32_t cpu_mhz;     /* --cpu-mhz N; 0: not given (the core's default) */
-    bool stats;           /* --stats: counters and host speed on stderr at the end */
-    bool help;            /* -h / --help */
+    const char *kernel;            /* --kernel FILE */
+    enum run_firmware firmware;    /* --firmware NAME (resolved: never DEFAULT after parsing) */
+    const char *bios;              /* --bios FILE, or the firmware's installed image; NULL: none */
+    const char *vga_bios;          /* --vga-bios FILE, or the firmware's; NULL: none */
+    const char *fwlog;             /* --firmware-log FILE; NULL: the log is discarded */
+    const char *hda;               /* --hda IMG: primary master disk */
+    const char *hdb;               /* --hdb IMG: primary slave disk */
+    const char *cdrom;             /* --cdrom ISO: the disc in the secondary master drive */
+    enum emu_boot boot;            /* --boot c|d */
+    bool no_reboot;                /* --no-reboot: a triple fault stops the run */
+    const char *vga_text_out;      /* --vga-text-out FILE: the text screen, at the end */
+    const char *mem_text;          /* -m SIZE as typed, NULL when not given */
+    uint64_t ram_size;             /* -m SIZE in bytes */
+    const char *append;            /* --append CMDLINE, NULL when not given */
+    uint64_t max_cycles;           /* --max-cycles N; 0: no limit */
+    enum emu_core core;            /* --core CORE */
+    bool lockstep;                 /* --lockstep: both cores side by side */
+    bool report_cycles;            /* --report-cycles */
+    uint32_t cpu_mhz;              /* --cpu-mhz N; 0: not given (the core's default) */
+    bool stats;                    /* --stats: counters and host speed on stderr at the end */
+    bool help;                     /* -h / --help */
+    const struct run_media *media; /* not an option: the files run_main() opened */
+};
+
+/* The host files of a run, opened once for all the machines it builds
+ * (lockstep builds two). */
+struct run_media {
+    struct blockdev disk[3];      /* hda, hdb, cdrom */
+    const struct blockdev *hda;   /* &disk[0] when --hda was given, else NULL */
+    const struct blockdev *hdb;   /* &disk[1] or NULL */
+    const struct blockdev *cdrom; /* &disk[2] or NULL */
+    int fd[3];                    /* their descriptors, -1 when not open */
+    uint8_t *bios;                /* the system BIOS image; NULL: none */
+    size_t bios_len;              /* its size */
+    uint8_t *vga_bios;            /* the VGA BIOS image; NULL: none */
+    size_t vga_bios_len;          /* its size */
+    FILE *fwlog_file;             /* --firmware-log; NULL: discarded */
+    struct chardev fwlog;         /* writes to fwlog_file */
+    FILE *vga_text_file;          /* --vga-text-out; NULL: not asked for */
 };
 
 /* Print "lab86: <what>: <why>" on stderr, as one line. */
@@ -52,6 +98,18 @@ extern const char run_help_text[];
 
 /* Run the machine as asked; returns the process exit status. */
 int run_main(const struct run_args *a);
+
+/* Open and check every file a names (media.c). Returns 0, or -1 after one
+ * error line naming the file; md is then closed again. */
+int media_open(const struct run_args *a, struct run_media *md);
+void media_close(struct run_media *md);
+
+/* The whole file at path, at most max bytes, or NULL after one error line
+ * ("empty file", "file too large"). */
+uint8_t *cli_read_file(const char *path, size_t max, size_t *len);
+
+/* --vga-text-out: write the machine's text screen to md's file. */
+void media_write_screen(struct run_media *md, struct emu *m);
 
 /* --- what run.c shares with lockstep.c --- */
 

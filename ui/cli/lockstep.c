@@ -47,10 +47,10 @@ struct capture {
 /* The two machines. Index 0 is the threaded one: it is the machine the
  * run's messages are about and whose output goes to stdout. */
 struct lockstep {
-    struct emu *m[2];           /* threaded, switch */
-    struct capture out[2];      /* their output */
-    uint64_t slices;            /* comparisons made */
-    char report[REPORT_SIZE];   /* the differences found */
+    struct emu *m[2];         /* threaded, switch */
+    struct capture out[2];    /* their output */
+    uint64_t slices;          /* comparisons made */
+    char report[REPORT_SIZE]; /* the differences found */
 };
 
 static const char *const core_name[2] = {"threaded", "switch"};
@@ -97,8 +97,8 @@ static bool agree(struct lockstep *ls, const enum emu_stop why[2], bool memory)
     int n = emu_diff(ls->m[0], ls->m[1], memory, ls->report, sizeof ls->report);
     size_t used = strlen(ls->report);
     const char *what = "CPU state";
-    if (why[0] != why[1] || (why[0] == EMU_STOP_EXIT &&
-                             emu_exit_code(ls->m[0]) != emu_exit_code(ls->m[1]))) {
+    if (why[0] != why[1] ||
+        (why[0] == EMU_STOP_EXIT && emu_exit_code(ls->m[0]) != emu_exit_code(ls->m[1]))) {
         snprintf(ls->report + used, sizeof ls->report - used, "stop reason: %d | %d\n", why[0],
                  why[1]);
         n++;
@@ -106,7 +106,7 @@ static bool agree(struct lockstep *ls, const enum emu_stop why[2], bool memory)
     }
     const struct capture *o = ls->out;
     if (o[0].overflow || o[1].overflow || o[0].len != o[1].len ||
-        memcmp(o[0].buf, o[1].buf, o[0].len) != 0) {
+        (o[0].len && memcmp(o[0].buf, o[1].buf, o[0].len) != 0)) {
         used = strlen(ls->report);
         snprintf(ls->report + used, sizeof ls->report - used, "output: %zu bytes | %zu bytes\n",
                  o[0].len, o[1].len);
@@ -122,7 +122,8 @@ static bool agree(struct lockstep *ls, const enum emu_stop why[2], bool memory)
 /* Pass on the output both guests agree on. */
 static void flush_output(struct lockstep *ls)
 {
-    fwrite(ls->out[0].buf, 1, ls->out[0].len, stdout);
+    if (ls->out[0].len)
+        fwrite(ls->out[0].buf, 1, ls->out[0].len, stdout);
     ls->out[0].len = ls->out[1].len = 0;
 }
 
@@ -161,8 +162,9 @@ static int finish(struct lockstep *ls, int status)
     }
     struct emu_cpu_view v;
     emu_get_cpu(ls->m[0], &v);
-    fprintf(stderr, "lab86: lockstep: no divergence (%llu instructions, %llu cycles, %llu "
-                    "comparisons)\n",
+    fprintf(stderr,
+            "lab86: lockstep: no divergence (%llu instructions, %llu cycles, %llu "
+            "comparisons)\n",
             (unsigned long long)v.instructions, (unsigned long long)v.cycles,
             (unsigned long long)ls->slices);
     return status;

@@ -2,6 +2,7 @@
  * main.c - the `lab86` command line: pick the command, print help and
  * version, report errors the one way every front end reports them.
  *
+ *     lab86 run --hda IMG [--firmware NAME] [-m SIZE] [--max-cycles N] ...
  *     lab86 run --kernel FILE [-m SIZE] [--append CMDLINE] [--max-cycles N]
  *     lab86 --help | --version
  *
@@ -21,15 +22,16 @@ static const char main_help_text[] =
     "lab86 emulates a PC-compatible x86 machine for operating-systems courses.\n"
     "\n"
     "commands:\n"
-    "  run          boot a multiboot kernel, headless (see 'lab86 run --help')\n"
+    "  run          boot the PC from a disk image, or a multiboot kernel directly,\n"
+    "               headless (see 'lab86 run --help')\n"
     "\n"
     "options:\n"
     "  -h, --help   print this help\n"
     "  --version    print the version\n"
     "\n"
     "exit status of 'lab86 run': (v << 1) | 1 when the guest writes v to port 0xF4;\n"
-    "2 host or configuration error; 4 triple fault; 6 --max-cycles reached;\n"
-    "8 halted with interrupts disabled.\n";
+    "0 the guest powered off; 2 host or configuration error; 4 triple fault;\n"
+    "6 --max-cycles reached; 8 halted with interrupts disabled.\n";
 
 void cli_error(const char *what, const char *fmt, ...)
 {

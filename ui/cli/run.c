@@ -1,9 +1,9 @@
 /*
  * run.c - `lab86 run`: the headless runner.
  *
- * It reads the kernel file (the core does no file I/O), builds the machine
- * with standard output as the host end of both the 0xE9 console and COM1,
- * loads the kernel, and then owns the run loop: the core runs a slice of
+ * It opens the run's files (media.c: the core does no file I/O), builds the
+ * machine with standard output as the host end of both the 0xE9 console and
+ * COM1, loads the kernel or the firmware, and then owns the run loop: the core runs a slice of
  * RUN_SLICE virtual cycles and returns, the runner flushes the output, checks
  * the cycle limit and Ctrl-C, and goes round again. When the machine stops
  * for good, the reason becomes the exit status (cli.h) and, except for the
@@ -11,14 +11,11 @@
  * run's counters and how long it took on the host: the one place lab86
  * reads the host's clock, and nothing the guest sees depends on it.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "emu.h"
@@ -26,8 +23,6 @@
 /* Cycles per emu_run() call: output reaches stdout at least this often, and
  * Ctrl-C is noticed within one slice. Does not change what the guest sees. */
 #define RUN_SLICE 1000000u
-
-#define READ_CHUNK (64u * 1024u)
 
 static volatile sig_atomic_t interrupted;
 
@@ -54,77 +49,58 @@ static void stdout_write(void *opaque, const uint8_t *buf, size_t len)
     fwrite(buf, 1, len, opaque);
 }
 
-/* Append up to READ_CHUNK bytes of fd to *buf; returns bytes read, 0 at the
- * end, -1 on error. */
-static ssize_t read_chunk(int fd, uint8_t **buf, size_t *len, size_t *cap)
+/* The machine's configuration: a's options and the files media opened. */
+static struct emu_config boot_config(const struct run_args *a, enum emu_core core,
+                                     const struct chardev *out)
 {
-    if (*cap - *len < READ_CHUNK) {
-        size_t ncap = *cap ? *cap * 2 : READ_CHUNK;
-        uint8_t *p = realloc(*buf, ncap);
-        if (!p) {
-            errno = ENOMEM;
-            return -1;
-        }
-        *buf = p;
-        *cap = ncap;
-    }
-    ssize_t n;
-    do
-        n = read(fd, *buf + *len, READ_CHUNK);
-    while (n < 0 && errno == EINTR);
-    if (n > 0)
-        *len += (size_t)n;
-    return n;
+    const struct run_media *md = a->media;
+    return (struct emu_config){.ram_size = a->ram_size,
+                               .core = core,
+                               .cpu_mhz = a->cpu_mhz,
+                               .console = out,
+                               .serial = out,
+                               .fwlog = &md->fwlog,
+                               .hda = md->hda,
+                               .hdb = md->hdb,
+                               .cdrom = md->cdrom,
+                               .boot = a->boot,
+                               .no_reboot = a->no_reboot};
 }
 
-/* The whole file at path, or NULL after reporting why not. */
-static uint8_t *read_file(const char *path, size_t *len)
+/* Load the kernel (direct boot) or the firmware into m; 0, or -1 after one
+ * error line. */
+static int boot_load(const struct run_args *a, struct emu *m)
 {
-    uint8_t *buf = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) {
-        cli_error(path, "%s", strerror(errno));
-        return NULL;
+    const struct run_media *md = a->media;
+    char err[256];
+    if (!a->kernel) {
+        if (md->bios && emu_load_firmware(m, md->bios, md->bios_len, md->vga_bios, md->vga_bios_len,
+                                          err, sizeof err) != 0) {
+            cli_error(a->bios, "%s", err);
+            return -1;
+        }
+        return 0;
     }
-    *len = 0;
-    while ((n = read_chunk(fd, &buf, len, &cap)) > 0 && *len <= EMU_RAM_MAX)
-        ;
-    int saved = errno;
-    close(fd);
-    if (n < 0 || *len > EMU_RAM_MAX || *len == 0) {
-        if (n < 0)
-            cli_error(path, "%s", strerror(saved));
-        else
-            cli_error(path, *len ? "file too large for any RAM size" : "empty file");
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    size_t len;
+    uint8_t *image = cli_read_file(a->kernel, EMU_RAM_MAX, &len);
+    int r = image ? emu_load_multiboot(m, image, len, a->append, err, sizeof err) : -1;
+    if (image && r != 0)
+        cli_error(a->kernel, "%s", err);
+    free(image);
+    return r;
 }
 
 struct emu *run_boot(const struct run_args *a, enum emu_core core, const struct chardev *out)
 {
     char err[256], what[64];
-    struct emu_config cfg = {.ram_size = a->ram_size,
-                             .core = core,
-                             .cpu_mhz = a->cpu_mhz,
-                             .console = out,
-                             .serial = out};
+    struct emu_config cfg = boot_config(a, core, out);
     struct emu *m = emu_create(&cfg, err, sizeof err);
     if (!m) {
         snprintf(what, sizeof what, "-m %.40s", a->mem_text ? a->mem_text : "32M (default)");
         cli_error(what, "%s", err);
         return NULL;
     }
-    size_t len;
-    uint8_t *image = read_file(a->kernel, &len);
-    int r = image ? emu_load_multiboot(m, image, len, a->append, err, sizeof err) : -1;
-    if (image && r != 0)
-        cli_error(a->kernel, "%s", err);
-    free(image);
-    if (r != 0) {
+    if (boot_load(a, m) != 0) {
         emu_destroy(m);
         return NULL;
     }
@@ -159,6 +135,7 @@ static int report_stop(struct emu *m, enum emu_stop why)
     emu_get_cpu(m, &v);
     switch (why) {
     case EMU_STOP_EXIT: return (int)(((emu_exit_code(m) << 1) | 1) & 0xff);
+    case EMU_STOP_POWER_OFF: return EXIT_POWER_OFF;
     case EMU_STOP_TRIPLE_FAULT:
         fprintf(stderr, "lab86: triple fault at CS:EIP %04x:%08x (cycle %llu)\n", v.cs, v.eip,
                 (unsigned long long)v.cycles);
@@ -254,13 +231,10 @@ static void print_stats(struct emu *m, double seconds)
     fprintf(stderr, "%-15s %.1f\n", "host MIPS", seconds > 0 ? insns / seconds / 1e6 : 0.0);
 }
 
-int run_main(const struct run_args *a)
+/* The plain run: one machine. */
+static int run_plain(const struct run_args *a, struct run_media *md, const struct chardev *out)
 {
-    struct chardev out = {.write = stdout_write, .opaque = stdout};
-    catch_signals();
-    if (a->lockstep)
-        return lockstep_main(a);
-    struct emu *m = run_boot(a, a->core, &out);
+    struct emu *m = run_boot(a, a->core, out);
     if (!m)
         return EXIT_HOST_ERROR;
     double start = a->stats ? host_seconds() : 0;
@@ -270,6 +244,21 @@ int run_main(const struct run_args *a)
         run_report_cycles(m);
     if (a->stats)
         print_stats(m, host_seconds() - start);
+    media_write_screen(md, m);
     emu_destroy(m);
+    return status;
+}
+
+int run_main(const struct run_args *a)
+{
+    struct chardev out = {.write = stdout_write, .opaque = stdout};
+    struct run_media md;
+    struct run_args opened = *a;
+    catch_signals();
+    if (media_open(a, &md) != 0)
+        return EXIT_HOST_ERROR;
+    opened.media = &md;
+    int status = a->lockstep ? lockstep_main(&opened) : run_plain(&opened, &md, &out);
+    media_close(&md);
     return status;
 }

@@ -1,0 +1,344 @@
+/*
+ * board.c - the PC board: which chip sits at which port, IRQ and address,
+ * and the wires between them. Read board_wire() as the schematic.
+ *
+ *     CPU      INTR <- PIC master INT; INTA -> pic_ack(); A20 <- 8042 OR port 0x92
+ *     RAM      from 0, with a hole at 0xA0000-0xBFFFF for the VGA window;
+ *              0xC0000-0xFFFFF holds the ROMs' shadow copies (loader/firmware.c)
+ *     0x20     8259A PIC pair (slave 0xA0 on IR2, ELCR 0x4D0)
+ *     0x40     8254 PIT            OUT0 -> IRQ 0
+ *     0x61     port B              GATE2 and OUT2 of the PIT, refresh toggle
+ *     0x70     MC146818 RTC/CMOS   IRQ 8; memory size, disks, boot order
+ *     0x00     8237 DMA pair       page registers at 0x80 (0x80: POST code)
+ *     0x92     system ports        fast A20 and reset; 0xCF9 reset; 0x8900
+ *                                  shutdown; 0x400-0x403 firmware log
+ *     0x60     8042 + PS/2 kbd/mouse  IRQ 1, IRQ 12; A20 and reset outputs
+ *     0x3F8    COM1 16550A         IRQ 4
+ *     0xE9     debug console; 0xF4 isa-debug-exit
+ *     0x3C0    VGA (+0x3B4, 0x3D4, VBE 0x1CE), window A0000-BFFFF, LFB 0xE0000000
+ *     0x1F0    ATA primary         ctl 0x3F6, IRQ 14: --hda master, --hdb slave
+ *     0x170    ATA secondary       ctl 0x376, IRQ 15: --cdrom master
+ *
+ * Order matters in two places: the PIC comes first because every other
+ * device is handed one of its lines; the system ports come before any PCI
+ * host bridge will, because 0xCF9 lies inside the bridge's 0xCF8-0xCFF and
+ * the bus gives a port to the range registered first.
+ *
+ * Reset. A guest resets the machine through the 8042 (command 0xFE pulses
+ * the CPU's RESET), port 0x92 bit 0, port 0xCF9, or, with firmware
+ * present, a triple fault. On an AT some of these reset only the CPU; like
+ * QEMU and Bochs, lab86 resets the whole board for each (CPU, then every
+ * device's reset function) and keeps RAM, because the firmware's POST
+ * reprograms everything anyway and one behaviour is easier to reason about.
+ * The CMOS keeps its RAM and clock (battery), the VGA its video memory. A
+ * request arrives in the middle of an OUT instruction, so it is only
+ * recorded here and served by the run loop at the next instruction
+ * boundary (machine.c).
+ */
+#include "board.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "devices/ata.h"
+#include "devices/cmos.h"
+#include "devices/debugport.h"
+#include "devices/dma.h"
+#include "devices/kbc.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
+#include "devices/port61.h"
+#include "devices/sysctl.h"
+#include "devices/uart.h"
+#include "devices/vga.h"
+#include "mmu/mmu.h"
+
+/* PCI configuration mechanism 1 (CONFIG_ADDRESS 0xCF8, CONFIG_DATA 0xCFC):
+ * not on this board yet, but its range is claimed empty (see wire_devices()). */
+#define BOARD_PCI_CONF_PORT 0xcf8
+#define BOARD_PCI_CONF_LEN  8
+
+/* The RAM the VGA's memory window hides. */
+#define BOARD_HOLE_START VGA_WINDOW_BASE
+#define BOARD_HOLE_END   (VGA_WINDOW_BASE + VGA_WINDOW_SIZE)
+
+/* The CHS translation the CMOS reports for a hard disk: the one the ATA
+ * drive's IDENTIFY reports too (ata_disk.c), 16 heads, 63 sectors a track,
+ * as many cylinders as fit, 1 to 16383. */
+#define BOARD_DISK_HEADS    16
+#define BOARD_DISK_SPT      63
+#define BOARD_DISK_MAX_CYLS 16383
+#define BOARD_SECTOR        512
+
+/* --- the wires --- */
+
+/* The PIC's INT output is the CPU's INTR pin. */
+static void cpu_intr_set(void *opaque, int n, int level)
+{
+    struct emu *m = opaque;
+    (void)n;
+    m->intr_level = level != 0;
+    m->cpu.intr_line = m->intr_level;
+}
+
+/* The CPU's INTA cycle goes to the PIC. */
+static int cpu_intr_ack(void *opaque)
+{
+    return pic_ack(opaque);
+}
+
+/* ISA IRQ n: an input of the PIC pair. */
+static struct irq_line isa_irq(struct emu *m, int n)
+{
+    return pic_irq(m->pic, n);
+}
+
+/* The UART reports its interrupt output through a callback: onto a line. */
+static void uart_irq_to_line(void *opaque, bool level)
+{
+    irq_set(opaque, level);
+}
+
+/* Address line 20 passes when either gate lets it (the 8042's output port
+ * bit 1 or port 0x92 bit 1), as the two are ORed on the board. */
+static void apply_a20(struct emu *m)
+{
+    mmu_set_a20(&m->cpu, m->a20_kbc || m->a20_port92);
+}
+
+static void kbc_a20(void *opaque, bool enabled)
+{
+    struct emu *m = opaque;
+    m->a20_kbc = enabled;
+    apply_a20(m);
+}
+
+static void port92_a20(void *opaque, bool enabled)
+{
+    struct emu *m = opaque;
+    m->a20_port92 = enabled;
+    apply_a20(m);
+}
+
+/* A reset request from the 8042, port 0x92 or 0xCF9: served by the run loop
+ * at the next instruction boundary. */
+static void request_reset(struct emu *m)
+{
+    m->reset_pending = true;
+    m->cpu.stop_request = true;
+}
+
+static void kbc_reset_request(void *opaque)
+{
+    request_reset(opaque);
+}
+
+static void sysctl_reset_request(void *opaque, bool hard)
+{
+    (void)hard; /* every reset resets the whole board (see the top of the file) */
+    request_reset(opaque);
+}
+
+/* The firmware wrote "Shutdown" to port 0x8900. */
+static void sysctl_shutdown(void *opaque)
+{
+    struct emu *m = opaque;
+    m->powered_off = true;
+    m->cpu.stop_request = true;
+}
+
+/* The exit device's request: remember the value and hold the CPU. */
+static void debugexit_request(void *opaque, uint32_t value)
+{
+    struct emu *m = opaque;
+    m->exited = true;
+    m->exit_code = value;
+    m->cpu.stop_request = true;
+}
+
+/* --- the schematic --- */
+
+static bool all_wired(const struct emu *m)
+{
+    return m->pic && m->pit && m->port61 && m->cmos && m->dma && m->sysctl && m->kbc && m->com1 &&
+           m->debugcon && m->debugexit && m->vga && m->ata[0] && m->ata[1];
+}
+
+/* The devices, one a line: ports, IRQ, backend. */
+static int wire_devices(struct emu *m)
+{
+    struct bus *b = &m->bus;
+    struct clock *k = &m->clock;
+    const struct sysctl_host sys = {port92_a20, sysctl_reset_request, sysctl_shutdown, m,
+                                    m->cfg.fwlog};
+    m->pic = pic_create(b, PIC_MASTER_PORT, PIC_SLAVE_PORT, PIC_ELCR_PORT,
+                        (struct irq_line){cpu_intr_set, m, 0});
+    if (!m->pic)
+        return -1;
+    m->pit = pit_create(b, PIT_PORT, k, isa_irq(m, PIT_IRQ));
+    m->port61 = m->pit ? port61_create(b, PORT61_PORT, m->pit, k) : NULL;
+    m->cmos = cmos_create(b, CMOS_PORT, k, isa_irq(m, CMOS_IRQ), CMOS_DEFAULT_EPOCH);
+    m->dma = dma_create(b);
+    m->sysctl = sysctl_create(b, &sys);
+    /* No PCI host bridge yet: its ports are claimed empty (reads all ones,
+     * writes dropped), as a bridge with no devices answers. Unclaimed, a
+     * dword write to CONFIG_ADDRESS would be split into bytes, and the one
+     * for 0xCF9 would reset the machine. sysctl keeps the byte at 0xCF9: it
+     * was registered first. */
+    bus_map_io(b, BOARD_PCI_CONF_PORT, BOARD_PCI_CONF_LEN, NULL, NULL, NULL);
+    m->kbc = kbc_create(b, k, isa_irq(m, KBC_KBD_IRQ), isa_irq(m, KBC_AUX_IRQ), kbc_a20,
+                        kbc_reset_request, m);
+    m->com1_irq = isa_irq(m, UART_COM1_IRQ);
+    m->com1 = uart_create(b, UART_COM1_PORT, m->cfg.serial, uart_irq_to_line, &m->com1_irq);
+    m->debugcon = debugcon_create(b, DEBUGCON_PORT, m->cfg.console);
+    m->debugexit = debugexit_create(b, DEBUGEXIT_PORT, debugexit_request, m);
+    m->vga = vga_create(b, k, VBE_LFB_DEFAULT_BASE);
+    m->ata[0] = ata_create(b, ATA_PRIMARY_CMD, ATA_PRIMARY_CTL, isa_irq(m, ATA_PRIMARY_IRQ), 0);
+    m->ata[1] =
+        ata_create(b, ATA_SECONDARY_CMD, ATA_SECONDARY_CTL, isa_irq(m, ATA_SECONDARY_IRQ), 1);
+    return all_wired(m) ? 0 : -1;
+}
+
+/* The drives the configuration plugs in: --hda and --hdb on the primary
+ * channel, the CD-ROM drive (with --cdrom's disc) as the secondary master. */
+static int plug_drives(struct emu *m)
+{
+    const struct emu_config *cfg = &m->cfg;
+    if (cfg->hda && ata_attach_disk(m->ata[0], ATA_MASTER, cfg->hda) != 0)
+        return -1;
+    if (cfg->hdb && ata_attach_disk(m->ata[0], ATA_SLAVE, cfg->hdb) != 0)
+        return -1;
+    if (cfg->cdrom && ata_attach_cdrom(m->ata[1], ATA_MASTER, cfg->cdrom) != 0)
+        return -1;
+    return 0;
+}
+
+/* A hard disk's geometry in the CMOS (unit 0 or 1), from its size. */
+static void cmos_disk(struct cmos *c, int unit, const struct blockdev *bd)
+{
+    if (!bd)
+        return;
+    uint64_t cyls = blockdev_sectors(bd, BOARD_SECTOR) / (BOARD_DISK_HEADS * BOARD_DISK_SPT);
+    cyls = cyls > BOARD_DISK_MAX_CYLS ? BOARD_DISK_MAX_CYLS : cyls ? cyls : 1;
+    cmos_set_disk(c, unit, (uint16_t)cyls, BOARD_DISK_HEADS, BOARD_DISK_SPT);
+}
+
+/* What a BIOS setup program would have stored in the CMOS. */
+static void setup_cmos(struct emu *m)
+{
+    const struct emu_config *cfg = &m->cfg;
+    cmos_set_memory(m->cmos, cfg->ram_size);
+    cmos_set_cpus(m->cmos, 1);
+    cmos_disk(m->cmos, 0, cfg->hda);
+    cmos_disk(m->cmos, 1, cfg->hdb);
+    if (cfg->boot == EMU_BOOT_CDROM)
+        cmos_set_boot_order(m->cmos, CMOS_BOOT_CDROM, CMOS_BOOT_DISK, CMOS_BOOT_FLOPPY);
+    else
+        cmos_set_boot_order(m->cmos, CMOS_BOOT_DISK, CMOS_BOOT_CDROM, CMOS_BOOT_FLOPPY);
+}
+
+/* Every device's field tables, in wiring order, into the registry. */
+static void register_devices(struct emu *m)
+{
+    struct devinfo *d = m->devinfo;
+    size_t n = 0, max = BOARD_MAX_DEVINFO;
+    n += pic_devinfo(m->pic, d + n, max - n);
+    n += pit_devinfo(m->pit, d + n, max - n);
+    n += port61_devinfo(m->port61, d + n, max - n);
+    n += cmos_devinfo(m->cmos, d + n, max - n);
+    n += dma_devinfo(m->dma, d + n, max - n);
+    n += sysctl_devinfo(m->sysctl, d + n, max - n);
+    n += (size_t)kbc_devinfo(m->kbc, d + n, (int)(max - n));
+    n += vga_devinfo(m->vga, d + n, max - n);
+    n += ata_devinfo(m->ata[0], d + n, max - n);
+    n += ata_devinfo(m->ata[1], d + n, max - n);
+    m->n_devinfo = n;
+}
+
+int board_wire(struct emu *m)
+{
+    if (wire_devices(m) != 0 || plug_drives(m) != 0)
+        return -1;
+    m->cpu.intr_ack = cpu_intr_ack;
+    m->cpu.intr_opaque = m->pic;
+    bus_set_ram_hole(&m->bus, BOARD_HOLE_START, BOARD_HOLE_END);
+    setup_cmos(m);
+    register_devices(m);
+    return 0;
+}
+
+void board_destroy(struct emu *m)
+{
+    for (int k = 1; k >= 0; k--)
+        ata_destroy(m->ata[k]);
+    vga_destroy(m->vga);
+    debugexit_destroy(m->debugexit);
+    debugcon_destroy(m->debugcon);
+    uart_destroy(m->com1);
+    kbc_destroy(m->kbc);
+    sysctl_destroy(m->sysctl);
+    dma_destroy(m->dma);
+    cmos_destroy(m->cmos);
+    port61_destroy(m->port61);
+    pit_destroy(m->pit);
+    pic_destroy(m->pic);
+}
+
+/* The PIC is reset first, so that the devices' resets, which lower their
+ * lines, find it ready; the CPU's INTR and A20 are then driven again from
+ * the outputs the devices left (cpu_reset() cleared INTR and opened A20). */
+void board_reset(struct emu *m)
+{
+    cpu_reset(&m->cpu);
+    pic_reset(m->pic);
+    pit_reset(m->pit);
+    port61_reset(m->port61);
+    cmos_reset(m->cmos);
+    dma_reset(m->dma);
+    sysctl_reset(m->sysctl);
+    kbc_reset(m->kbc);
+    uart_reset(m->com1);
+    vga_reset(m->vga);
+    ata_reset(m->ata[0]);
+    ata_reset(m->ata[1]);
+    m->cpu.intr_line = m->intr_level;
+    apply_a20(m);
+}
+
+/* --- the screen as text --- */
+
+/* One cell as a printable ASCII byte: code page 437's other glyphs as '.'
+ * and blanks as ' '. */
+static char cell_char(uint8_t ch)
+{
+    if (ch == 0 || ch == 0xff)
+        return ' ';
+    return ch >= 0x20 && ch < 0x7f ? (char)ch : '.';
+}
+
+/* Append row r of t to buf (trailing blanks dropped) and a newline. */
+static size_t put_row(const struct vga_text *t, int r, char *buf, size_t len, size_t at)
+{
+    int end = t->cols;
+    while (end > 0 && cell_char(t->cell[r][end - 1].ch) == ' ')
+        end--;
+    for (int col = 0; col < end; col++, at++)
+        if (at < len)
+            buf[at] = cell_char(t->cell[r][col].ch);
+    if (at < len)
+        buf[at] = '\n';
+    return at + 1;
+}
+
+size_t board_screen_text(struct emu *m, char *buf, size_t len)
+{
+    struct vga_text *t = malloc(sizeof *t);
+    size_t at = 0;
+    if (!t)
+        return 0;
+    vga_text_snapshot(m->vga, t);
+    for (int r = 0; r < t->rows; r++)
+        at = put_row(t, r, buf, len, at);
+    free(t);
+    return at;
+}

@@ -1,0 +1,76 @@
+/*
+ * board.h - the inside of a machine, shared by its two files and by no one
+ * else: machine.c (the public API of emu.h and the run loop) and board.c
+ * (the PC board: which device sits at which port, IRQ and address, and
+ * how a reset reaches them). Front ends see only the opaque struct emu.
+ */
+#ifndef LAB86_BOARD_H
+#define LAB86_BOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "clock.h"
+#include "devfield.h"
+#include "emu.h"
+#include "interp/cpu.h"
+#include "irq.h"
+#include "loader/firmware.h"
+
+/* Entries of the machine's device registry (emu_devices()). */
+#define BOARD_MAX_DEVINFO 48
+
+struct emu {
+    struct cpu cpu;        /* the processor (with its TLB) */
+    struct bus bus;        /* RAM, ROM, device memory and the port space */
+    struct clock clock;    /* virtual time and the device timers */
+    struct emu_config cfg; /* what emu_create() was given */
+    struct firmware fw;    /* the ROMs; fw.flash_len == 0: direct boot, no BIOS */
+    /* The devices, in the order board.c wires them. */
+    struct pic *pic;             /* 8259A pair: 0x20, 0xA0, ELCR 0x4D0 */
+    struct pit *pit;             /* 8254: 0x40-0x43 */
+    struct port61 *port61;       /* 0x61 */
+    struct cmos *cmos;           /* MC146818: 0x70-0x71 */
+    struct dma *dma;             /* 8237 pair and page registers */
+    struct sysctl *sysctl;       /* 0x92, 0xCF9, 0x8900, 0x400-0x403 */
+    struct kbc *kbc;             /* 8042: 0x60, 0x64 */
+    struct uart *com1;           /* 16550A: 0x3F8-0x3FF */
+    struct irq_line com1_irq;    /* COM1's interrupt output: IRQ 4 */
+    struct debugcon *debugcon;   /* 0xE9 */
+    struct debugexit *debugexit; /* 0xF4-0xF7 */
+    struct vga *vga;             /* VGA ports, A0000-BFFFF, the VBE framebuffer */
+    struct ata_channel *ata[2];  /* primary 0x1F0, secondary 0x170 */
+    /* Signals between devices and the CPU. */
+    bool intr_level; /* the PIC's INT output as last driven */
+    bool a20_kbc;    /* the 8042's A20 output */
+    bool a20_port92; /* port 0x92's fast A20 bit */
+    /* Requests a device made in the middle of an instruction, served by the
+     * run loop at the next instruction boundary. */
+    bool reset_pending; /* reset the machine */
+    bool powered_off;   /* the firmware asked to power off */
+    bool exited;        /* the guest wrote to the exit device */
+    uint32_t exit_code; /* what it wrote */
+    /* The device registry: every device's field tables. */
+    struct devinfo devinfo[BOARD_MAX_DEVINFO]; /* the entries */
+    size_t n_devinfo;                          /* how many are used */
+};
+
+/* Wire the devices of the PC board onto m's bus, clock and CPU (m->cfg is
+ * set, RAM and the CPU exist). Returns 0, or -1 when out of memory or a
+ * table is full (board_destroy() then frees what was made). */
+int board_wire(struct emu *m);
+
+/* Free every device. The clock must not dispatch afterwards: devices'
+ * timers cannot be unregistered, so they go together with the machine. */
+void board_destroy(struct emu *m);
+
+/* The machine's reset (the RESET line): the CPU to its power-on state and
+ * every device's reset; RAM is kept. At an instruction boundary only. */
+void board_reset(struct emu *m);
+
+/* The text the VGA shows (see emu_screen_text()). */
+size_t board_screen_text(struct emu *m, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,733 @@
+/*
+ * fdc.c - the floppy disk controller: an Intel 82077AA as the PC/AT sees it
+ * (82077AA CHMOS Single-Chip Floppy Disk Controller, Intel order number
+ * 290166), with up to two 3.5-inch drives.
+ *
+ * A diskette is a stack of tracks: cylinders (80 on a 3.5-inch diskette)
+ * times heads (2 sides), each track a ring of sectors (18 on a 1.44 MB
+ * diskette). Every sector starts with an ID field written when the diskette
+ * was formatted: C (cylinder), H (head), R (record: sector number, from 1)
+ * and N (size code: 2 for 512 bytes). The controller never thinks in sector
+ * numbers across the disk: a driver seeks the head to a cylinder, then asks
+ * for "the sectors whose IDs run from C H R up to R = EOT", and the
+ * controller waits for those IDs to pass under the head. The first PC used
+ * the NEC uPD765; the 82077AA is its PS/2-era descendant (a FIFO, a data
+ * separator and the drive interface on one chip, the same command set plus
+ * a few commands), and every PC chipset since has copied it.
+ *
+ * Registers (offsets from 0x3F0; 0x3F6 is not ours but the ATA channel's):
+ *
+ *   port   read                          write
+ *   0x3F0  SRA: drive interface signals  -
+ *   0x3F1  SRB: motors, drive select     -
+ *   0x3F2  DOR: digital output           DOR: drive select, nRESET, DMA/INT
+ *                                              gate, motor enables
+ *   0x3F3  TDR: tape drive               TDR
+ *   0x3F4  MSR: main status              DSR: data rate, software reset
+ *   0x3F5  FIFO: result / data bytes     FIFO: command / data bytes
+ *   0x3F7  DIR: disk change (bit 7)      CCR: data rate
+ *
+ * The bits of each are in fdc_internal.h. The chip runs in AT mode, the one
+ * a PC/AT-compatible board selects: DOR bit 3 gates the INT and DRQ
+ * outputs. SRA and SRB exist only in the chip's PS/2 mode; here they answer
+ * with the PS/2 layout of the same signals, so a student can watch them.
+ *
+ * A command has three phases, paced by the main status register. In the
+ * command phase the host writes the command's bytes to the FIFO, each when
+ * MSR shows RQM = 1 and DIO = 0. In the execution phase (data commands
+ * only) CB is set and RQM clear while the drive works; the data moves
+ * through DMA channel 2, or in non-DMA mode (SPECIFY's ND bit) through the
+ * FIFO with MSR = RQM | NDMA | CB. In the result phase MSR shows RQM, DIO and
+ * CB until the host has read every result byte. SEEK and RECALIBRATE have
+ * no result phase: they end with INT, and SENSE INTERRUPT STATUS tells
+ * which drive finished and where its head is.
+ *
+ * Commands: SPECIFY, SENSE DRIVE STATUS, RECALIBRATE, SEEK (relative seek
+ * too), SENSE INTERRUPT STATUS, READ DATA and WRITE DATA (MT honoured, MFM
+ * and SK ignored: every sector is MFM and none is deleted), READ ID, FORMAT
+ * TRACK, VERSION (0x90, an 82077AA), CONFIGURE, LOCK, DUMPREG and
+ * PERPENDICULAR MODE (accepted, stored, without effect). Anything else is
+ * an invalid command: a one-byte result, ST0 = 0x80, and no interrupt.
+ * That includes PART ID, which only the 82078 knows; the 0x80 is how Linux
+ * tells a post-1991 82077AA. Not emulated, so also invalid: READ TRACK,
+ * VERIFY, the SCAN commands, READ and WRITE DELETED DATA.
+ *
+ * Interrupts. INT rises at the end of a data command's execution phase
+ * (cleared when the host reads the first result byte), when a SEEK or
+ * RECALIBRATE ends, and after a reset; each of the last two leaves a status
+ * per drive that SENSE INTERRUPT STATUS hands out, lowest drive first (the
+ * command also clears INT). A reset leaves four, one per drive select, ST0 =
+ * 0xC0 | drive ("ready changed" found by polling): a driver issues four
+ * SENSE INTERRUPT STATUS commands after it. The Bochs BIOS issues one; its
+ * next command still works, because a later status replaces its drive's
+ * stale one and every event raises INT anew.
+ *
+ * Time. Nothing is mechanical here, but nothing is instantaneous either, so
+ * that a driver sees the execution phase and waits for IRQ 6 as on a real
+ * PC: a data command's execution phase lasts FDC_EXEC_NS whatever its
+ * length, a seek FDC_SEEK_NS whatever its distance, and the reset interrupt
+ * comes FDC_RESET_NS after the reset ends: a thousandth of a real drive's
+ * times, all virtual and the same on every run. The data itself moves at
+ * the end of the execution phase, in one go.
+ *
+ * Deliberate differences from the chip, each so that real guest code works:
+ *   - Implied seek is always on (as if CONFIGURE's EIS were set): READ DATA
+ *     and WRITE DATA move the head to the command's C, and ST0 shows SE when
+ *     it moved. The Bochs BIOS and SeaBIOS read and write without seeking.
+ *   - The data rate is stored but not compared with the diskette's: the
+ *     Bochs BIOS programs 500 Kb/s for 720 KB diskettes too.
+ *   - Motors need no spin-up and commands work with the motor off.
+ *   - A reset does not lose the heads' positions (the chip forgets its PCN
+ *     registers while the heads stay where they are).
+ *   - The reset interrupt comes whatever CONFIGURE's POLL bit says (QEMU
+ *     does the same; drivers wait for it).
+ *   - The FIFO's depth and threshold are stored only: a transfer is never
+ *     late, so the FIFO never matters.
+ * Not emulated: drives 2 and 3 (their selects answer as empty cables), FM
+ * recording and sector sizes other than 512 bytes (ND), tape drives, power
+ * down, the PS/2 and Model 30 modes.
+ */
+#include "devices/fdc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "devices/fdc_internal.h"
+
+#define FDC_RESET_NS 10000  /* reset released -> the polling interrupt */
+#define FDC_SEEK_NS  100000 /* SEEK or RECALIBRATE, any distance -> INT */
+#define FDC_FLOATING 0xff   /* what an undriven data bus reads */
+
+/* --- the diskette formats --- */
+
+static const struct {
+    uint64_t bytes;          /* image size */
+    struct fdc_geometry geo; /* its format */
+} formats[] = {
+    {368640, {40, 2, 9, FDC_DRATE_250K, 1}},
+    {737280, {80, 2, 9, FDC_DRATE_250K, 3}},
+    {1228800, {80, 2, 15, FDC_DRATE_500K, 2}},
+    {1474560, {80, 2, 18, FDC_DRATE_500K, 4}},
+    {2949120, {80, 2, 36, FDC_DRATE_1M, 5}},
+};
+
+int fdc_geometry_for_size(uint64_t bytes, struct fdc_geometry *out)
+{
+    for (size_t k = 0; k < sizeof formats / sizeof formats[0]; k++) {
+        if (formats[k].bytes == bytes) {
+            *out = formats[k].geo;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* --- services to fdc_xfer.c --- */
+
+struct fdc_drive *fdc_drive_of(struct fdc *f, int unit)
+{
+    if (unit < 0 || unit >= FDC_DRIVES || !f->drive[unit].connected)
+        return NULL;
+    return &f->drive[unit];
+}
+
+/* In AT mode DOR DMAGATE gates the INT pin: with it clear, INT stays
+ * internal (SRA still shows it). */
+static void update_irq(struct fdc *f)
+{
+    bool level = f->int_pending && (f->dor & FDC_DOR_DMAGATE);
+    if (level == f->irq_level)
+        return;
+    f->irq_level = level;
+    irq_set(&f->irq, level);
+}
+
+void fdc_set_int(struct fdc *f, bool pending)
+{
+    f->int_pending = pending;
+    update_irq(f);
+}
+
+void fdc_result(struct fdc *f, const uint8_t *bytes, int n, bool with_int)
+{
+    memcpy(f->res, bytes, (size_t)n);
+    f->res_len = (uint8_t)n;
+    f->res_pos = 0;
+    f->res_int = with_int;
+    f->phase = FDC_PHASE_RESULT;
+    if (with_int)
+        fdc_set_int(f, true);
+}
+
+void fdc_move_head(struct fdc *f, int unit, uint8_t cyl)
+{
+    struct fdc_drive *d = fdc_drive_of(f, unit);
+    if (d && d->inserted && cyl != f->pcn[unit])
+        d->dskchg = false; /* the drive resets its change latch on a step pulse */
+    f->pcn[unit] = cyl;
+}
+
+/* --- per-drive events: seeks, recalibrations, the polling after a reset --- */
+
+/* Keep event_timer armed for the earliest pending event. */
+static void arm_events(struct fdc *f)
+{
+    uint64_t next = CLOCK_NEVER;
+    for (int u = 0; u < FDC_UNITS; u++)
+        if (f->ev_due[u] < next)
+            next = f->ev_due[u];
+    if (next == CLOCK_NEVER)
+        clock_disarm(&f->event_timer);
+    else
+        clock_arm(f->clock, &f->event_timer, next);
+}
+
+static void schedule(struct fdc *f, int unit, enum fdc_event kind, uint64_t ns)
+{
+    f->ev_kind[unit] = (uint8_t)kind;
+    f->ev_due[unit] = clock_now(f->clock) + clock_ns_to_cycles(f->clock, ns);
+}
+
+/* The event of unit has come: move the head, post its interrupt status. */
+static void event_done(struct fdc *f, int unit)
+{
+    uint8_t st0 = (uint8_t)unit;
+    switch (f->ev_kind[unit]) {
+    case FDC_EV_SEEK:
+        fdc_move_head(f, unit, f->ev_target[unit]);
+        st0 |= (uint8_t)(FDC_ST0_SE | f->ev_head[unit] << 2);
+        break;
+    case FDC_EV_RECAL:
+        if (fdc_drive_of(f, unit)) {
+            fdc_move_head(f, unit, 0);
+            st0 |= FDC_ST0_SE;
+        } else {
+            st0 |= FDC_ST0_IC_ABNORMAL | FDC_ST0_SE | FDC_ST0_EC; /* TRK0 never came */
+        }
+        break;
+    default: st0 |= FDC_ST0_IC_POLLING; break;
+    }
+    f->ev_kind[unit] = FDC_EV_NONE;
+    f->ev_due[unit] = CLOCK_NEVER;
+    f->sense_pending[unit] = true;
+    f->sense_st0[unit] = st0;
+    fdc_set_int(f, true);
+}
+
+static void event_timer(void *opaque, uint64_t now)
+{
+    struct fdc *f = opaque;
+    for (int u = 0; u < FDC_UNITS; u++)
+        if (f->ev_kind[u] != FDC_EV_NONE && f->ev_due[u] <= now)
+            event_done(f, u);
+    arm_events(f);
+}
+
+static void exec_timer(void *opaque, uint64_t now)
+{
+    struct fdc *f = opaque;
+    (void)now;
+    f->exec_due = CLOCK_NEVER;
+    fdc_xfer_run(f);
+}
+
+/* --- reset --- */
+
+/* DOR nRESET falls (or DSR SWRESET): the core stops whatever it was doing.
+ * SPECIFY's values survive; CONFIGURE's only if LOCKed; perpendicular mode
+ * loses GAP and WGATE. */
+static void enter_reset(struct fdc *f)
+{
+    f->in_reset = true;
+    clock_disarm(&f->exec_timer);
+    f->exec_due = CLOCK_NEVER;
+    for (int u = 0; u < FDC_UNITS; u++) {
+        f->ev_kind[u] = FDC_EV_NONE;
+        f->ev_due[u] = CLOCK_NEVER;
+        f->sense_pending[u] = false;
+    }
+    arm_events(f);
+    f->phase = FDC_PHASE_COMMAND;
+    f->cmd_len = 0;
+    f->res_len = f->res_pos = 0;
+    f->res_int = false;
+    f->x = (struct fdc_xfer){0};
+    if (!f->lock) {
+        f->config = FDC_CONF_DEFAULT;
+        f->pretrk = 0;
+    }
+    f->perp &= FDC_PERP_D;
+    fdc_set_int(f, false);
+}
+
+/* nRESET rises: the controller takes commands at once, and its polling
+ * reports every drive select as "ready changed" a moment later. */
+static void leave_reset(struct fdc *f)
+{
+    f->in_reset = false;
+    for (int u = 0; u < FDC_UNITS; u++)
+        schedule(f, u, FDC_EV_POLL, FDC_RESET_NS);
+    arm_events(f);
+}
+
+/* --- the commands that move no data --- */
+
+static void invalid(struct fdc *f)
+{
+    uint8_t st0 = FDC_ST0_IC_INVALID;
+    fdc_result(f, &st0, 1, false);
+}
+
+static void cmd_specify(struct fdc *f)
+{
+    f->srt_hut = f->cmd[1];
+    f->hlt_nd = f->cmd[2];
+}
+
+static void cmd_sense_drive_status(struct fdc *f)
+{
+    int u = f->cmd[1] & FDC_CMD_DS;
+    struct fdc_drive *d = fdc_drive_of(f, u);
+    uint8_t st3 = FDC_ST3_RY | FDC_ST3_TS | (f->cmd[1] & (FDC_ST3_HD | FDC_ST3_DS));
+    if (d && f->pcn[u] == 0)
+        st3 |= FDC_ST3_T0;
+    if (d && (!d->inserted || d->read_only))
+        st3 |= FDC_ST3_WP; /* an empty 3.5-inch drive senses "protected" */
+    fdc_result(f, &st3, 1, false);
+}
+
+static void cmd_recalibrate(struct fdc *f)
+{
+    int u = f->cmd[1] & FDC_CMD_DS;
+    f->ev_target[u] = 0;
+    f->ev_head[u] = 0;
+    schedule(f, u, FDC_EV_RECAL, FDC_SEEK_NS);
+    arm_events(f);
+}
+
+/* SEEK to NCN, or a relative seek by NCN steps in or out. */
+static void cmd_seek(struct fdc *f)
+{
+    int u = f->cmd[1] & FDC_CMD_DS;
+    int target = f->cmd[2];
+    if (f->cmd[0] & FDC_CMD_RS) {
+        target = (f->cmd[0] & FDC_CMD_DIR) ? f->pcn[u] + target : f->pcn[u] - target;
+        target = target < 0 ? 0 : target > 255 ? 255 : target;
+    }
+    f->ev_target[u] = (uint8_t)target;
+    f->ev_head[u] = (f->cmd[1] & FDC_CMD_HDS) >> 2;
+    schedule(f, u, FDC_EV_SEEK, FDC_SEEK_NS);
+    arm_events(f);
+}
+
+static void cmd_sense_interrupt(struct fdc *f)
+{
+    for (int u = 0; u < FDC_UNITS; u++) {
+        if (!f->sense_pending[u])
+            continue;
+        f->sense_pending[u] = false;
+        fdc_set_int(f, false);
+        uint8_t res[2] = {f->sense_st0[u], f->pcn[u]};
+        fdc_result(f, res, 2, false);
+        return;
+    }
+    invalid(f); /* no interrupt pending: the data sheet's rule */
+}
+
+static void cmd_dumpreg(struct fdc *f)
+{
+    uint8_t res[10] = {f->pcn[0],  f->pcn[1], f->pcn[2],
+                       f->pcn[3],  f->srt_hut, f->hlt_nd,
+                       f->eot,     (uint8_t)((f->lock ? FDC_DUMP_LOCK : 0) | f->perp),
+                       f->config,  f->pretrk};
+    fdc_result(f, res, 10, false);
+}
+
+static void cmd_version(struct fdc *f)
+{
+    uint8_t v = FDC_VERSION_82077;
+    fdc_result(f, &v, 1, false);
+}
+
+static void cmd_perpendicular(struct fdc *f)
+{
+    uint8_t v = f->cmd[1];
+    uint8_t drives = (v & FDC_PERP_OW) ? (v & FDC_PERP_D) : (f->perp & FDC_PERP_D);
+    f->perp = (uint8_t)(drives | (v & FDC_PERP_GAP_WGATE));
+}
+
+static void cmd_configure(struct fdc *f)
+{
+    f->config = f->cmd[2] & (FDC_CONF_EIS | FDC_CONF_EFIFO | FDC_CONF_POLL | FDC_CONF_FIFOTHR);
+    f->pretrk = f->cmd[3];
+}
+
+static void cmd_lock(struct fdc *f)
+{
+    f->lock = (f->cmd[0] & FDC_CMD_LOCKBIT) != 0;
+    uint8_t v = (uint8_t)(f->lock << 4);
+    fdc_result(f, &v, 1, false);
+}
+
+typedef void fdc_cmd_fn(struct fdc *f);
+
+struct fdc_command {
+    uint8_t opcode;  /* FDC_CMD_* (bits 4-0) */
+    uint8_t len;     /* bytes, the first included */
+    uint8_t mods;    /* the bits 7-5 it accepts (any other set bit: invalid) */
+    fdc_cmd_fn *run; /* called with all its bytes in f->cmd */
+};
+
+static const struct fdc_command commands[] = {
+    {FDC_CMD_SPECIFY, 3, 0, cmd_specify},
+    {FDC_CMD_SENSE_DRIVE_STATUS, 2, 0, cmd_sense_drive_status},
+    {FDC_CMD_WRITE_DATA, 9, FDC_CMD_MT | FDC_CMD_MFM, fdc_xfer_start},
+    {FDC_CMD_READ_DATA, 9, FDC_CMD_MT | FDC_CMD_MFM | FDC_CMD_SK, fdc_xfer_start},
+    {FDC_CMD_RECALIBRATE, 2, 0, cmd_recalibrate},
+    {FDC_CMD_SENSE_INTERRUPT, 1, 0, cmd_sense_interrupt},
+    {FDC_CMD_READ_ID, 2, FDC_CMD_MFM, fdc_xfer_start},
+    {FDC_CMD_FORMAT_TRACK, 6, FDC_CMD_MFM, fdc_xfer_start},
+    {FDC_CMD_DUMPREG, 1, 0, cmd_dumpreg},
+    {FDC_CMD_SEEK, 3, FDC_CMD_RS | FDC_CMD_DIR, cmd_seek},
+    {FDC_CMD_VERSION, 1, 0, cmd_version},
+    {FDC_CMD_PERPENDICULAR, 2, 0, cmd_perpendicular},
+    {FDC_CMD_CONFIGURE, 4, 0, cmd_configure},
+    {FDC_CMD_LOCK, 1, FDC_CMD_LOCKBIT, cmd_lock},
+    /* FDC_CMD_PART_ID is absent on purpose: the 82077AA does not know it. */
+};
+
+static const struct fdc_command *lookup(uint8_t byte)
+{
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+        const struct fdc_command *c = &commands[k];
+        if ((byte & FDC_CMD_OPCODE) != c->opcode || (byte & ~(FDC_CMD_OPCODE | c->mods)) != 0)
+            continue;
+        if (c->opcode == FDC_CMD_SEEK && (byte & (FDC_CMD_RS | FDC_CMD_DIR)) == FDC_CMD_DIR)
+            return NULL; /* DIR without RS is no command */
+        return c;
+    }
+    return NULL;
+}
+
+/* --- the FIFO --- */
+
+static void fifo_write(struct fdc *f, uint8_t v)
+{
+    if (f->phase == FDC_PHASE_EXEC) {
+        if (f->x.pio)
+            fdc_xfer_pio_write(f, v);
+        return;
+    }
+    if (f->phase != FDC_PHASE_COMMAND)
+        return; /* the result phase takes no bytes: dropped */
+    const struct fdc_command *c = lookup(f->cmd_len ? f->cmd[0] : v);
+    if (!c) {
+        invalid(f);
+        return;
+    }
+    f->cmd[f->cmd_len++] = v;
+    if (f->cmd_len < c->len)
+        return;
+    f->cmd_len = 0;
+    c->run(f);
+}
+
+static uint8_t fifo_read(struct fdc *f)
+{
+    if (f->phase == FDC_PHASE_EXEC)
+        return f->x.pio ? fdc_xfer_pio_read(f) : FDC_FLOATING;
+    if (f->phase != FDC_PHASE_RESULT)
+        return FDC_FLOATING;
+    uint8_t v = f->res[f->res_pos++];
+    if (f->res_int) {
+        f->res_int = false;
+        fdc_set_int(f, false);
+    }
+    if (f->res_pos == f->res_len)
+        f->phase = FDC_PHASE_COMMAND;
+    return v;
+}
+
+/* --- the other registers --- */
+
+static uint8_t read_msr(const struct fdc *f)
+{
+    if (f->in_reset)
+        return 0;
+    uint8_t v = 0;
+    for (int u = 0; u < FDC_UNITS; u++)
+        if (f->ev_kind[u] == FDC_EV_SEEK || f->ev_kind[u] == FDC_EV_RECAL)
+            v |= FDC_MSR_DRVBUSY(u);
+    switch (f->phase) {
+    case FDC_PHASE_COMMAND: v |= FDC_MSR_RQM | (f->cmd_len ? FDC_MSR_CB : 0); break;
+    case FDC_PHASE_EXEC:
+        v |= FDC_MSR_CB;
+        if (f->x.pio)
+            v |= FDC_MSR_NDMA;
+        if (f->x.pio && f->x.ready)
+            v |= FDC_MSR_RQM | (f->x.op == FDC_CMD_READ_DATA ? FDC_MSR_DIO : 0);
+        break;
+    default: v |= FDC_MSR_RQM | FDC_MSR_DIO | FDC_MSR_CB; break;
+    }
+    return v;
+}
+
+/* SRA in the PS/2 layout: the selected drive's signals. */
+static uint8_t read_sra(struct fdc *f)
+{
+    int u = f->dor & FDC_DOR_DSEL;
+    struct fdc_drive *d = fdc_drive_of(f, u);
+    uint8_t v = FDC_SRA_NINDX;
+    if (f->int_pending)
+        v |= FDC_SRA_INTPEND;
+    if (!f->drive[1].connected)
+        v |= FDC_SRA_NDRV2;
+    if (!d || f->pcn[u] != 0)
+        v |= FDC_SRA_NTRK0;
+    if (f->x.head)
+        v |= FDC_SRA_HDSEL;
+    if (!d || (d->inserted && !d->read_only))
+        v |= FDC_SRA_NWP;
+    return v;
+}
+
+static uint8_t read_srb(const struct fdc *f)
+{
+    uint8_t v = FDC_SRB_ONES;
+    if (f->dor & 1)
+        v |= FDC_SRB_DR0;
+    if (f->dor & FDC_DOR_MOTEN(0))
+        v |= FDC_SRB_MOTEN0;
+    if (f->dor & FDC_DOR_MOTEN(1))
+        v |= FDC_SRB_MOTEN1;
+    return v;
+}
+
+static uint8_t read_dir(struct fdc *f)
+{
+    struct fdc_drive *d = fdc_drive_of(f, f->dor & FDC_DOR_DSEL);
+    return FDC_DIR_UNUSED | (d && d->dskchg ? FDC_DIR_DSKCHG : 0);
+}
+
+static void write_dor(struct fdc *f, uint8_t v)
+{
+    f->dor = v;
+    if (!(v & FDC_DOR_NRESET) && !f->in_reset)
+        enter_reset(f);
+    else if ((v & FDC_DOR_NRESET) && f->in_reset)
+        leave_reset(f);
+    update_irq(f); /* the gate may have opened or closed */
+}
+
+static void write_dsr(struct fdc *f, uint8_t v)
+{
+    f->rate = v & FDC_DSR_DRATE;
+    f->precomp = (v & FDC_DSR_PRECOMP) >> 2;
+    if ((v & FDC_DSR_SWRESET) && !f->in_reset) {
+        enter_reset(f); /* a pulse: the bit clears itself */
+        leave_reset(f);
+    }
+}
+
+static uint8_t reg_read(struct fdc *f, uint32_t reg)
+{
+    switch (reg) {
+    case FDC_REG_SRA: return read_sra(f);
+    case FDC_REG_SRB: return read_srb(f);
+    case FDC_REG_DOR: return f->dor;
+    case FDC_REG_TDR: return (uint8_t)(~FDC_TDR_TAPESEL | f->tdr); /* bits 7-2 float */
+    case FDC_REG_MSR: return read_msr(f);
+    case FDC_REG_FIFO: return f->in_reset ? FDC_FLOATING : fifo_read(f);
+    default: return read_dir(f);
+    }
+}
+
+static void reg_write(struct fdc *f, uint32_t reg, uint8_t v)
+{
+    switch (reg) {
+    case FDC_REG_DOR: write_dor(f, v); break;
+    case FDC_REG_TDR: f->tdr = v & FDC_TDR_TAPESEL; break;
+    case FDC_REG_DSR: write_dsr(f, v); break;
+    case FDC_REG_FIFO:
+        if (!f->in_reset)
+            fifo_write(f, v);
+        break;
+    case FDC_REG_CCR: f->rate = v & FDC_CCR_DRATE; break;
+    default: break; /* SRA, SRB: read-only */
+    }
+}
+
+/* --- the bus contract: byte registers; a wider access is a run of them --- */
+
+static uint32_t fdc_io_read(void *opaque, uint32_t offset, int size)
+{
+    uint32_t v = 0;
+    for (int k = 0; k < size; k++)
+        v |= (uint32_t)reg_read(opaque, offset + (uint32_t)k) << (8 * k);
+    return v;
+}
+
+static void fdc_io_write(void *opaque, uint32_t offset, uint32_t value, int size)
+{
+    for (int k = 0; k < size; k++)
+        reg_write(opaque, offset + (uint32_t)k, (uint8_t)(value >> (8 * k)));
+}
+
+/* Port 0x3F7 is a range of one: the bus splits wider accesses. */
+static uint32_t fdc_dir_io_read(void *opaque, uint32_t offset, int size)
+{
+    (void)offset;
+    (void)size;
+    return reg_read(opaque, FDC_REG_DIR);
+}
+
+static void fdc_dir_io_write(void *opaque, uint32_t offset, uint32_t value, int size)
+{
+    (void)offset;
+    (void)size;
+    reg_write(opaque, FDC_REG_CCR, (uint8_t)value);
+}
+
+/* --- field tables --- */
+
+#define F(member, type, doc) DEVFIELD(struct fdc, member, type, doc)
+#define X(member, doc)       {"x_" #member, DF_U8, offsetof(struct fdc, x.member), 1, doc}
+static const struct devfield fdc_fields[] = {
+    F(dor, DF_U8, "DOR: DSEL 0x03, nRESET 0x04, DMAGATE 0x08, MOTEN0-3 0x10-0x80"),
+    F(tdr, DF_U8, "TDR: tape drive select"),
+    F(rate, DF_U8, "data rate: 0 500K, 1 300K, 2 250K, 3 1M"),
+    F(precomp, DF_U8, "DSR write precompensation"),
+    F(srt_hut, DF_U8, "SPECIFY: step rate (7:4), head unload time (3:0)"),
+    F(hlt_nd, DF_U8, "SPECIFY: head load time (7:1), non-DMA mode (0)"),
+    F(config, DF_U8, "CONFIGURE: EIS 0x40, EFIFO 0x20, POLL 0x10, FIFOTHR 0x0f"),
+    F(pretrk, DF_U8, "CONFIGURE: precompensation start track"),
+    F(perp, DF_U8, "PERPENDICULAR MODE: D3-D0 (5:2), GAP, WGATE"),
+    F(eot, DF_U8, "last EOT / SC"),
+    F(lock, DF_BOOL, "LOCK: CONFIGURE kept over a software reset"),
+    F(in_reset, DF_BOOL, "held in reset by DOR nRESET"),
+    F(phase, DF_U8, "phase: 0 command, 1 execution, 2 result"),
+    DEVFIELD_ARRAY(struct fdc, cmd, DF_BYTES, FDC_CMD_MAX, "command bytes"),
+    F(cmd_len, DF_U8, "command bytes received"),
+    DEVFIELD_ARRAY(struct fdc, res, DF_BYTES, FDC_RES_MAX, "result bytes"),
+    F(res_len, DF_U8, "result bytes"),
+    F(res_pos, DF_U8, "next result byte"),
+    F(res_int, DF_BOOL, "first result read clears INT"),
+    F(int_pending, DF_BOOL, "INT output (SRA INTPEND)"),
+    F(irq_level, DF_BOOL, "IRQ 6 level driven"),
+    DEVFIELD_ARRAY(struct fdc, pcn, DF_U8, FDC_UNITS, "present cylinder per drive select"),
+    DEVFIELD_ARRAY(struct fdc, ev_kind, DF_U8, FDC_UNITS, "event: 1 seek, 2 recalibrate, 3 poll"),
+    DEVFIELD_ARRAY(struct fdc, ev_target, DF_U8, FDC_UNITS, "seek target cylinder"),
+    DEVFIELD_ARRAY(struct fdc, ev_head, DF_U8, FDC_UNITS, "seek head (for ST0)"),
+    DEVFIELD_ARRAY(struct fdc, ev_due, DF_U64, FDC_UNITS, "event cycle"),
+    DEVFIELD_ARRAY(struct fdc, sense_pending, DF_BOOL, FDC_UNITS, "status for SENSE INTERRUPT"),
+    DEVFIELD_ARRAY(struct fdc, sense_st0, DF_U8, FDC_UNITS, "its ST0"),
+    F(exec_due, DF_U64, "cycle the execution phase ends"),
+    X(op, "data command in execution"),
+    X(unit, "its drive"),
+    X(head, "its physical head"),
+    X(c, "next sector ID: C"),
+    X(h, "next sector ID: H"),
+    X(r, "next sector ID: R"),
+    X(n, "next sector ID: N"),
+    X(eot, "its EOT"),
+    X(left, "FORMAT: sectors left"),
+    X(fill, "FORMAT: filler byte"),
+    {"x_mt", DF_BOOL, offsetof(struct fdc, x.mt), 1, "multi-track"},
+    {"x_se", DF_BOOL, offsetof(struct fdc, x.se), 1, "implied seek moved the head"},
+    {"x_pio", DF_BOOL, offsetof(struct fdc, x.pio), 1, "non-DMA data through the FIFO"},
+    {"x_ready", DF_BOOL, offsetof(struct fdc, x.ready), 1, "non-DMA: FIFO ready (RQM)"},
+    {"x_pos", DF_U16, offsetof(struct fdc, x.pos), 1, "non-DMA: next byte of buf"},
+    {"x_len", DF_U16, offsetof(struct fdc, x.len), 1, "non-DMA: bytes in this unit of buf"},
+    DEVFIELD_ARRAY(struct fdc, buf, DF_BYTES, FDC_SECTOR, "sector buffer"),
+};
+#undef X
+#undef F
+
+#define D(member, type, doc) DEVFIELD(struct fdc_drive, member, type, doc)
+static const struct devfield drive_fields[] = {
+    D(connected, DF_BOOL, "a drive is connected"),
+    D(inserted, DF_BOOL, "a diskette is in it"),
+    D(read_only, DF_BOOL, "the diskette is write-protected"),
+    D(dskchg, DF_BOOL, "disk change line (DIR bit 7)"),
+    D(cylinders, DF_U8, "diskette cylinders"),
+    D(heads, DF_U8, "diskette heads"),
+    D(sectors, DF_U8, "diskette sectors per track"),
+    D(next_sector, DF_U8, "sector under the head next (READ ID)"),
+};
+#undef D
+
+size_t fdc_devinfo(struct fdc *f, struct devinfo *out, size_t max)
+{
+    static const char *const names[FDC_DRIVES] = {"fdc.drive0", "fdc.drive1"};
+    size_t n = 0;
+    if (max > 0)
+        out[n++] = (struct devinfo){"fdc", fdc_fields, sizeof fdc_fields / sizeof fdc_fields[0], f};
+    for (int u = 0; u < FDC_DRIVES && n < max; u++)
+        out[n++] = (struct devinfo){names[u], drive_fields,
+                                    sizeof drive_fields / sizeof drive_fields[0], &f->drive[u]};
+    return n;
+}
+
+/* --- lifecycle --- */
+
+struct fdc *fdc_create(struct bus *b, struct clock *clk, struct irq_line irq6, struct dma *dma)
+{
+    struct fdc *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->clock = clk;
+    f->irq = irq6;
+    f->dma = dma;
+    if (clock_add_timer(clk, &f->exec_timer, "fdc-exec", exec_timer, f) != 0 ||
+        clock_add_timer(clk, &f->event_timer, "fdc-seek", event_timer, f) != 0 ||
+        bus_map_io(b, FDC_PORT_BASE, FDC_NPORTS, fdc_io_read, fdc_io_write, f) != 0 ||
+        bus_map_io(b, FDC_PORT_DIR, 1, fdc_dir_io_read, fdc_dir_io_write, f) != 0) {
+        free(f);
+        return NULL;
+    }
+    fdc_reset(f);
+    return f;
+}
+
+void fdc_destroy(struct fdc *f)
+{
+    if (f) {
+        clock_disarm(&f->exec_timer);
+        clock_disarm(&f->event_timer);
+    }
+    free(f);
+}
+
+void fdc_reset(struct fdc *f)
+{
+    f->lock = false;
+    f->perp = 0;
+    f->in_reset = false;
+    enter_reset(f); /* the core, INT, CONFIGURE */
+    f->dor = 0;
+    f->tdr = 0;
+    f->rate = FDC_DRATE_250K;
+    f->precomp = 0;
+    f->srt_hut = 0;
+    f->hlt_nd = 0;
+    f->eot = 0;
+    update_irq(f);
+}
+
+int fdc_attach(struct fdc *f, int drive, const struct blockdev *bd)
+{
+    struct fdc_geometry g = {0};
+    if (drive < 0 || drive >= FDC_DRIVES || (bd && fdc_geometry_for_size(bd->size, &g) != 0))
+        return -1;
+    struct fdc_drive *d = &f->drive[drive];
+    *d = (struct fdc_drive){.bd = bd,
+                            .connected = true,
+                            .inserted = bd != NULL,
+                            .read_only = bd && !bd->write,
+                            .dskchg = true,
+                            .cylinders = g.cylinders,
+                            .heads = g.heads,
+                            .sectors = g.sectors,
+                            .next_sector = 1};
+    return 0;
+}

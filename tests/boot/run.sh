@@ -1,0 +1,119 @@
+#!/bin/sh
+# run.sh LAB86 HELLO_IMG WORKDIR -- boot disk images through the Bochs legacy BIOS.
+#
+# The firmware comes from Debian's bochsbios and vgabios packages at their installed paths
+# (never copied into the repository). When they are missing, scripts/install-deps.sh
+# installs them; if that fails the test fails: it is never skipped.
+#
+#   hello_threaded   guests/hello: the boot sector's and the protected-mode markers on
+#                    COM1, exit status 33, the boot sector's text on the VGA screen
+#                    (--vga-text-out), the BIOS's "Booting from 0000:7c00" in its log
+#   hello_switch     the same under the switch core: the same output and cycle count
+#   reboot           tests/boot/reboot.asm: triple fault, 8042, port 0x92 and 0xCF9 resets
+#                    each boot the BIOS again; the APM power-off ends with status 0
+#   no_reboot        with --no-reboot the first triple fault stops the run (status 4)
+#
+# The last line is always "boot: N passed, N failed".
+
+if [ $# -ne 3 ]; then
+    echo "usage: $0 LAB86 HELLO_IMG WORKDIR" >&2
+    exit 2
+fi
+lab86=$1
+hello=$2
+work=$3
+here=$(dirname "$0")
+passed=0
+failed=0
+mkdir -p "$work" || exit 2
+out=$work/stdout
+err=$work/stderr
+
+ok() {
+    passed=$((passed + 1))
+    echo "ok   $1"
+}
+
+bad() {
+    failed=$((failed + 1))
+    echo "FAIL $1: $2"
+    sed 's/^/    stdout: /' "$out"
+    sed 's/^/    stderr: /' "$err"
+}
+
+for f in /usr/share/bochs/BIOS-bochs-legacy /usr/share/vgabios/vgabios.bin; do
+    if [ ! -f "$f" ]; then
+        echo "boot: $f is missing: installing the firmware packages"
+        sh "$here/../../scripts/install-deps.sh" || true
+    fi
+    if [ ! -f "$f" ]; then
+        echo "FAIL firmware: $f is still missing (apt-get install bochsbios vgabios)"
+        echo "boot: 0 passed, 1 failed"
+        exit 1
+    fi
+done
+
+# hello CORE: boot guests/hello under CORE; sets status, and leaves the screen, the
+# firmware log and the cycle count in WORKDIR.
+hello() {
+    "$lab86" run --hda "$hello" --core "$1" --max-cycles 1000000000 --report-cycles \
+        --vga-text-out "$work/screen-$1" --firmware-log "$work/fwlog-$1" \
+        </dev/null >"$out" 2>"$err"
+    status=$?
+    grep '^cycles:' "$err" >"$work/cycles-$1"
+}
+
+check_hello() {
+    name=$1
+    core=$2
+    if [ "$status" -ne 33 ]; then
+        bad "$name" "exit status $status, expected 33"
+    elif ! grep -qx 'hello from the boot sector' "$out" ||
+        ! grep -qx 'hello: protected mode' "$out"; then
+        bad "$name" "the hello and protected-mode markers are not both on COM1"
+    elif ! grep -q 'hello from the boot sector' "$work/screen-$core"; then
+        bad "$name" "the VGA screen does not show the boot sector's text"
+    elif ! grep -q 'Booting from 0000:7c00' "$work/fwlog-$core"; then
+        bad "$name" "the BIOS's log (--firmware-log) does not say it booted the disk"
+    else
+        ok "$name"
+    fi
+}
+
+hello threaded
+cp "$out" "$work/stdout-threaded"
+check_hello hello_threaded threaded
+hello switch
+check_hello hello_switch switch
+if cmp -s "$out" "$work/stdout-threaded" && [ -s "$work/cycles-switch" ] &&
+    cmp -s "$work/cycles-threaded" "$work/cycles-switch"; then
+    ok hello_cores_agree
+else
+    bad hello_cores_agree \
+        "the cores differ: $(cat "$work/cycles-threaded") | $(cat "$work/cycles-switch")"
+fi
+
+reboot_img=$work/reboot.img
+"$lab86" run --hda "$reboot_img" --max-cycles 3000000000 </dev/null >"$out" 2>"$err"
+status=$?
+printf 'reboot: boot 0\nreboot: boot 1\nreboot: boot 2\nreboot: boot 3\nreboot: boot 4\n' \
+    >"$work/expected"
+if [ "$status" -ne 0 ]; then
+    bad reboot "exit status $status, expected 0 (powered off)"
+elif ! cmp -s "$out" "$work/expected" || [ -s "$err" ]; then
+    bad reboot "expected five boots on COM1 and nothing on stderr"
+else
+    ok reboot
+fi
+
+"$lab86" run --hda "$reboot_img" --no-reboot --max-cycles 3000000000 </dev/null >"$out" 2>"$err"
+status=$?
+if [ "$status" -eq 4 ] && [ "$(cat "$out")" = "reboot: boot 0" ] &&
+    grep -q '^lab86: triple fault at CS:EIP' "$err"; then
+    ok no_reboot
+else
+    bad no_reboot "exit status $status, expected 4 after one boot and a triple-fault line"
+fi
+
+echo "boot: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

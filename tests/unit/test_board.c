@@ -1,0 +1,221 @@
+/*
+ * test_board.c - the PC board as a whole (core/board.c, core/machine.c,
+ * loader/firmware.c): the RAM hole of the VGA window, where the ROMs land,
+ * the device registry, and the machine's reset and A20 wiring, driven
+ * through emu.h and tiny hand-assembled BIOS images.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit_util.h"
+
+#include "bus.h"
+#include "devfield.h"
+#include "emu.h"
+#include "loader/firmware.h"
+
+#define KIB                 1024u
+#define RESET_VECTOR_OFFSET 0xfff0u /* where FFFF:FFF0 falls in the BIOS's last 64 KiB */
+#define CODE_OFFSET         0xe000u /* where the tests' code goes: F000:E000 */
+
+/* A machine of 32 MiB with the switch core and nothing plugged in. */
+static struct emu *machine(void)
+{
+    struct emu_config cfg = {.ram_size = 32u << 20, .core = EMU_CORE_SWITCH};
+    char err[128];
+    struct emu *m = emu_create(&cfg, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    return m;
+}
+
+/* A BIOS image of len bytes filled with fill, with code at F000:E000 and,
+ * at the reset vector, the far jump there that every BIOS starts with: it
+ * leaves the copy below 4 GiB, which closing A20 would hide (the gate masks
+ * bit 20 of every address, 0xFFFFFFF0 too). */
+static uint8_t *bios_image(size_t len, uint8_t fill, const uint8_t *code, size_t n)
+{
+    static const uint8_t jump[] = {0xea, CODE_OFFSET & 0xff, CODE_OFFSET >> 8, 0x00, 0xf0};
+    uint8_t *b = malloc(len);
+    ck_assert_ptr_nonnull(b);
+    memset(b, fill, len);
+    memcpy(b + len - 64 * KIB + RESET_VECTOR_OFFSET, jump, sizeof jump);
+    memcpy(b + len - 64 * KIB + CODE_OFFSET, code, n);
+    return b;
+}
+
+static void load_bios(struct emu *m, const uint8_t *bios, size_t len)
+{
+    char err[128];
+    ck_assert_msg(emu_load_firmware(m, bios, len, NULL, 0, err, sizeof err) == 0, "%s", err);
+}
+
+START_TEST(test_ram_hole)
+{
+    struct bus b;
+    ck_assert_int_eq(bus_init(&b, 2u << 20), 0);
+    bus_set_ram_hole(&b, 0xa0000, 0xc0000);
+    ck_assert_ptr_nonnull(bus_ram_ptr(&b, 0x9f000, 4096));
+    ck_assert_ptr_null(bus_ram_ptr(&b, 0x9f800, 4096)); /* runs into the hole */
+    ck_assert_ptr_null(bus_ram_ptr(&b, 0xa0000, 1));
+    ck_assert_ptr_null(bus_ram_ptr(&b, 0xbffff, 1));
+    ck_assert_ptr_nonnull(bus_ram_ptr(&b, 0xc0000, 4096));
+    bus_mem_write(&b, 0xb8000, 0x1234, 2); /* nothing there: dropped */
+    ck_assert_uint_eq(bus_mem_read(&b, 0xb8000, 2), 0xffff);
+    ck_assert_uint_eq(b.ram[0xb8000], 0);
+    bus_free(&b);
+}
+END_TEST
+
+START_TEST(test_bios_sizes)
+{
+    char err[128];
+    static const uint8_t sig[2] = {0x55, 0xaa}, nosig[2] = {0, 0};
+    ck_assert_int_eq(firmware_check_bios(64 * KIB, err, sizeof err), 0);
+    ck_assert_int_eq(firmware_check_bios(256 * KIB, err, sizeof err), 0);
+    ck_assert_int_eq(firmware_check_bios(0, err, sizeof err), -1);
+    ck_assert_int_eq(firmware_check_bios(1000, err, sizeof err), -1);
+    ck_assert_int_eq(firmware_check_bios(320 * KIB, err, sizeof err), -1);
+    ck_assert_int_eq(firmware_check_vga_bios(sig, 512, err, sizeof err), 0);
+    ck_assert_int_eq(firmware_check_vga_bios(sig, 38400, err, sizeof err), 0);
+    ck_assert_int_eq(firmware_check_vga_bios(sig, 1000, err, sizeof err), -1);
+    ck_assert_int_eq(firmware_check_vga_bios(sig, 128 * KIB, err, sizeof err), -1);
+    ck_assert_int_eq(firmware_check_vga_bios(nosig, 512, err, sizeof err), -1);
+}
+END_TEST
+
+/* A 256 KiB image: all of it below 4 GiB (read only), its last 128 KiB at
+ * 0xE0000 (RAM, writable: shadow RAM unlocked). */
+START_TEST(test_bios_placement)
+{
+    struct bus b;
+    struct firmware fw = {0};
+    char err[128];
+    uint8_t *bios = malloc(256 * KIB);
+    ck_assert_ptr_nonnull(bios);
+    for (size_t k = 0; k < 256 * KIB; k++)
+        bios[k] = (uint8_t)(k >> 16); /* the 64 KiB block number */
+    ck_assert_int_eq(bus_init(&b, 2u << 20), 0);
+    ck_assert_int_eq(firmware_load(&fw, &b, bios, 256 * KIB, NULL, 0, err, sizeof err), 0);
+    ck_assert_uint_eq(bus_mem_read(&b, 0xfffc0000u, 1), 0);
+    ck_assert_uint_eq(bus_mem_read(&b, 0xfffffff0u, 1), 3);
+    ck_assert_uint_eq(bus_mem_read(&b, 0xe0000, 1), 2);
+    ck_assert_uint_eq(bus_mem_read(&b, 0xf0000, 1), 3);
+    ck_assert_uint_eq(bus_mem_read(&b, 0xdffff, 1), 0); /* below the copy: plain RAM */
+    bus_mem_write(&b, 0xfffffff0u, 0x77, 1);            /* the flash: read only */
+    ck_assert_uint_eq(bus_mem_read(&b, 0xfffffff0u, 1), 3);
+    bus_mem_write(&b, 0xffff0, 0x77, 1); /* the shadow: writable */
+    ck_assert_uint_eq(bus_mem_read(&b, 0xffff0, 1), 0x77);
+    firmware_free(&fw);
+    bus_free(&b);
+    free(bios);
+}
+END_TEST
+
+START_TEST(test_registry)
+{
+    struct emu *m = machine();
+    const struct devinfo *d;
+    size_t n = emu_devices(m, &d);
+    static const char *const want[] = {"pic.master",  "pit.ch0",   "port61", "cmos",
+                                       "dma",         "sysctl",    "kbc",    "vga",
+                                       "ata0.master", "ata1.slave"};
+    for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+        bool found = false;
+        for (size_t k = 0; k < n; k++)
+            found |= strcmp(d[k].name, want[w]) == 0 && d[k].n_fields > 0 && d[k].state;
+        ck_assert_msg(found, "no device %s in the registry", want[w]);
+    }
+    emu_destroy(m);
+}
+END_TEST
+
+/* inc byte [0x500]; mov al, 1; out 0x92, al; jmp $: every pass resets the
+ * machine through port 0x92 bit 0, and RAM counts the boots. */
+START_TEST(test_port92_reset_keeps_ram)
+{
+    static const uint8_t code[] = {0xfe, 0x06, 0x00, 0x05, 0xb0, 0x01, 0xe6, 0x92, 0xeb, 0xfe};
+    struct emu *m = machine();
+    uint8_t *bios = bios_image(64 * KIB, 0x90, code, sizeof code);
+    load_bios(m, bios, 64 * KIB);
+    ck_assert_int_eq(emu_run(m, 10000), EMU_STOP_BUDGET);
+    struct emu_cpu_view v;
+    emu_get_cpu(m, &v);
+    ck_assert_uint_gt(emu_cpu(m)->bus->ram[0x500], 10);
+    ck_assert_uint_eq(v.cs, 0xf000);
+    emu_destroy(m);
+    free(bios);
+}
+END_TEST
+
+/* lidt cs:[null]; int 3 with an IDT limit of 0 is a triple fault: with a
+ * BIOS the machine resets (and counts again); with no_reboot it stops. */
+START_TEST(test_triple_fault_reboots)
+{
+    static const uint8_t code[] = {0xfe, 0x06, 0x00, 0x05,             /* inc byte [0x500] */
+                                   0x2e, 0x0f, 0x01, 0x1e, 0xe0, 0xff, /* lidt cs:[0xffe0] */
+                                   0xcc};                              /* int3 */
+    struct emu *m = machine();
+    uint8_t *bios = bios_image(64 * KIB, 0, code, sizeof code); /* 0xffe0: limit 0, base 0 */
+    load_bios(m, bios, 64 * KIB);
+    ck_assert_int_eq(emu_run(m, 10000), EMU_STOP_BUDGET);
+    ck_assert_uint_gt(emu_cpu(m)->bus->ram[0x500], 10);
+    emu_destroy(m);
+
+    struct emu_config cfg = {.ram_size = 32u << 20, .core = EMU_CORE_SWITCH, .no_reboot = true};
+    char err[128];
+    m = emu_create(&cfg, err, sizeof err);
+    load_bios(m, bios, 64 * KIB);
+    ck_assert_int_eq(emu_run(m, 10000), EMU_STOP_TRIPLE_FAULT);
+    ck_assert_uint_eq(emu_cpu(m)->bus->ram[0x500], 1);
+    emu_destroy(m);
+    free(bios);
+}
+END_TEST
+
+/* The A20 gate is the OR of the 8042's output and port 0x92 bit 1: with
+ * the 8042's closed, port 0x92 alone opens and closes it. */
+START_TEST(test_a20_or)
+{
+    static const uint8_t code[] = {
+        0xb0, 0xd1, 0xe6, 0x64, /* mov al, 0xd1; out 0x64, al: write the output port */
+        0xb0, 0xdd, 0xe6, 0x60, /* mov al, 0xdd; out 0x60, al: A20 off, no reset */
+        0xf4,                   /* hlt */
+        0xb0, 0x02, 0xe6, 0x92, /* mov al, 2; out 0x92, al: fast A20 on */
+        0xf4};                  /* hlt */
+    struct emu *m = machine();
+    uint8_t *bios = bios_image(64 * KIB, 0x90, code, sizeof code);
+    load_bios(m, bios, 64 * KIB);
+    ck_assert_uint_eq(emu_cpu(m)->a20_mask, 0xffffffffu); /* the 8042 powers up with it open */
+    int why = emu_run(m, 100000);
+    struct emu_cpu_view v;
+    emu_get_cpu(m, &v);
+    ck_assert_msg(why == EMU_STOP_HALT_IF0, "stop %d at %04x:%08x", why, v.cs, v.eip);
+    ck_assert_uint_eq(emu_cpu(m)->a20_mask, ~(1u << 20));
+    emu_cpu(m)->stop = 0; /* CPU_RUNNING: go on after the first HLT */
+    ck_assert_int_eq(emu_run(m, 100000), EMU_STOP_HALT_IF0);
+    ck_assert_uint_eq(emu_cpu(m)->a20_mask, 0xffffffffu);
+    emu_destroy(m);
+    free(bios);
+}
+END_TEST
+
+static Suite *board_suite(void)
+{
+    Suite *s = suite_create("board");
+    TCase *t = tcase_create("board");
+    tcase_add_test(t, test_ram_hole);
+    tcase_add_test(t, test_bios_sizes);
+    tcase_add_test(t, test_bios_placement);
+    tcase_add_test(t, test_registry);
+    tcase_add_test(t, test_port92_reset_keeps_ram);
+    tcase_add_test(t, test_triple_fault_reboots);
+    tcase_add_test(t, test_a20_or);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    return um_run_suite(board_suite());
+}
