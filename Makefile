@@ -53,7 +53,9 @@ $(BUILD)/libcore.a: $(CORE_OBJ)
 # The whole archive: every object of the core is part of the machine, and a
 # weak default must never win over a strong definition that sits in a member
 # nothing else happens to pull in.
-CORE_LINK = -Wl,--whole-archive $(BUILD)/libcore.a -Wl,--no-whole-archive
+# Capstone spells instructions for the debugger's disassembly (core/debug/disasm.c).
+CAPSTONE_LIBS := $(shell pkg-config --libs capstone 2>/dev/null || echo -lcapstone)
+CORE_LINK = -Wl,--whole-archive $(BUILD)/libcore.a -Wl,--no-whole-archive $(CAPSTONE_LIBS)
 
 $(LAB86): $(CLI_OBJ) $(BUILD)/libcore.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(CORE_LINK)

@@ -19,10 +19,31 @@
  *     0x1F0    ATA primary         ctl 0x3F6, IRQ 14: --hda master, --hdb slave
  *     0x170    ATA secondary       ctl 0x376, IRQ 15: --cdrom master
  *
- * Order matters in two places: the PIC comes first because every other
- * device is handed one of its lines; the system ports come before any PCI
- * host bridge will, because 0xCF9 lies inside the bridge's 0xCF8-0xCFF and
- * the bus gives a port to the range registered first.
+ * The "pc" board (EMU_BOARD_PC, for SeaBIOS and BIOS-bochs-latest) adds PCI:
+ *
+ *     0xCF8    PCI configuration mechanism #1, bus 0:
+ *       00:00.0  i440FX host bridge   PAM 0x59-0x5F -> the shadow of 0xC0000-0xFFFFF
+ *       00:01.0  PIIX3 ISA bridge     PIRQ routes 0x60-0x63 (remembered only)
+ *       00:01.1  PIIX3 IDE            configuration only: the ATA ports above
+ *       00:02.0  VGA 1234:1111        BAR0 = the VBE framebuffer, ROM BAR = VGA BIOS
+ *
+ * Shadow RAM (pc board). The RAM array keeps the shadow copy of
+ * 0xC0000-0xFFFFF, and shadow_rom the ROM side (the BIOS's last 128 KiB,
+ * all ones below it: no ISA option ROM). Each 16 KiB segment's PAM bits say
+ * where its reads come from and whether writes reach the RAM. The TLB
+ * caches host pointers to RAM, so every segment that is not plain RAM must
+ * be hidden from bus_ram_ptr(): the board stretches the RAM hole of the VGA
+ * window up to the end of the last such segment and serves the whole area
+ * through one MMIO range (shadow_read/shadow_write) that looks at the
+ * segment's bits; segments below that end which are plain RAM merely take
+ * the slower path. Every PAM change flushes the TLB. Firmware that locks
+ * its F segment read-only (both BIOSes do) thus runs its services through
+ * the bus, slower but exact.
+ *
+ * Order matters in three places: the PIC comes first because every other
+ * device is handed one of its lines; the system ports come before the PCI
+ * bus, because 0xCF9 lies inside its 0xCF8-0xCFF and the bus gives a port
+ * to the range registered first; the VGA comes before its PCI face.
  *
  * Reset. A guest resets the machine through the 8042 (command 0xFE pulses
  * the CPU's RESET), port 0x92 bit 0, port 0xCF9, or, with firmware
@@ -39,12 +60,16 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "devices/ata.h"
 #include "devices/cmos.h"
 #include "devices/debugport.h"
 #include "devices/dma.h"
+#include "devices/i440fx.h"
 #include "devices/kbc.h"
+#include "devices/pci.h"
+#include "devices/pci_vga.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/port61.h"
@@ -54,9 +79,12 @@
 #include "mmu/mmu.h"
 
 /* PCI configuration mechanism 1 (CONFIG_ADDRESS 0xCF8, CONFIG_DATA 0xCFC):
- * not on this board yet, but its range is claimed empty (see wire_devices()). */
-#define BOARD_PCI_CONF_PORT 0xcf8
+ * on the ISA board its range is claimed empty (see wire_pci_host()). */
+#define BOARD_PCI_CONF_PORT PCI_PORT_ADDRESS
 #define BOARD_PCI_CONF_LEN  8
+
+/* A segment that is plain RAM. */
+#define BOARD_PAM_RAM (BOARD_PAM_READ_RAM | BOARD_PAM_WRITE_RAM)
 
 /* The RAM the VGA's memory window hides. */
 #define BOARD_HOLE_START VGA_WINDOW_BASE
@@ -156,12 +184,120 @@ static void debugexit_request(void *opaque, uint32_t value)
     m->cpu.stop_request = true;
 }
 
+/* --- the PCI side's wires --- */
+
+/* The segment of the shadow area that holds offset off. */
+static uint8_t pam_of(const struct emu *m, uint32_t off)
+{
+    return m->pam[off / BOARD_SHADOW_SEG];
+}
+
+/* A read in 0xC0000-0xFFFFF that the RAM hole sent here: the shadow RAM or
+ * the ROM side, as the segment's PAM bits say. An access never crosses a
+ * 4 KiB page, so it stays inside one segment. */
+static uint32_t shadow_read(void *opaque, uint32_t off, int size)
+{
+    struct emu *m = opaque;
+    if (pam_of(m, off) & BOARD_PAM_READ_RAM)
+        return ld_le(m->bus.ram + BOARD_SHADOW_BASE + off, size);
+    return ld_le(m->shadow_rom + off, size);
+}
+
+/* A write there reaches the shadow RAM only if the segment lets it; the
+ * watch check keeps the threaded core's cached blocks honest. */
+static void shadow_write(void *opaque, uint32_t off, uint32_t value, int size)
+{
+    struct emu *m = opaque;
+    if (!(pam_of(m, off) & BOARD_PAM_WRITE_RAM))
+        return;
+    st_le(m->bus.ram + BOARD_SHADOW_BASE + off, value, size);
+    bus_watch_check(&m->bus, BOARD_SHADOW_BASE + off, size);
+}
+
+/* Hide from bus_ram_ptr() every segment that is not plain RAM: the hole of
+ * the VGA window, stretched to the end of the last such segment (see the
+ * top of the file). The TLB may hold pointers into what is now hidden. */
+static void update_shadow(struct emu *m)
+{
+    uint64_t end = BOARD_HOLE_END;
+    for (uint32_t k = 0; k < BOARD_SHADOW_NSEG; k++)
+        if (m->pam[k] != BOARD_PAM_RAM)
+            end = BOARD_SHADOW_BASE + (k + 1) * BOARD_SHADOW_SEG;
+    bus_set_ram_hole(&m->bus, BOARD_HOLE_START, end);
+    mmu_flush(&m->cpu, true);
+}
+
+/* The i440FX's PAM field for [base, base + size) changed. */
+static void i440fx_pam(void *opaque, uint32_t base, uint32_t size, bool read_ram, bool write_ram)
+{
+    struct emu *m = opaque;
+    uint8_t bits = (read_ram ? BOARD_PAM_READ_RAM : 0) | (write_ram ? BOARD_PAM_WRITE_RAM : 0);
+    for (uint32_t a = base; a < base + size; a += BOARD_SHADOW_SEG)
+        m->pam[(a - BOARD_SHADOW_BASE) / BOARD_SHADOW_SEG] = bits;
+    update_shadow(m);
+}
+
+/* The PIIX3 routed PIRQ pirq to ISA IRQ isa_irq (or nowhere). No device
+ * raises PCI INTx yet, so the route is only remembered. */
+static void piix3_pirq(void *opaque, int pirq, int isa_irq)
+{
+    struct emu *m = opaque;
+    m->pirq[pirq] = isa_irq;
+}
+
+/* The VGA's BAR0 moved: its framebuffer range follows. */
+static void vga_lfb_moved(void *opaque, uint64_t old_base, uint64_t new_base)
+{
+    struct emu *m = opaque;
+    bus_move_mmio(&m->bus, old_base, m->vga, new_base);
+}
+
 /* --- the schematic --- */
 
 static bool all_wired(const struct emu *m)
 {
+    bool pci = m->cfg.board != EMU_BOARD_PC || (m->pci && m->i440fx && m->piix3 && m->pci_vga);
     return m->pic && m->pit && m->port61 && m->cmos && m->dma && m->sysctl && m->kbc && m->com1 &&
-           m->debugcon && m->debugexit && m->vga && m->ata[0] && m->ata[1];
+           m->debugcon && m->debugexit && m->vga && m->ata[0] && m->ata[1] && pci;
+}
+
+/* The ISA board: PCI's ports claimed empty (reads all ones, writes
+ * dropped), as a bridge with no devices answers. Unclaimed, a dword write
+ * to CONFIG_ADDRESS would be split into bytes, and the one for 0xCF9 would
+ * reset the machine. The pc board: the PCI bus, the host bridge (its PAM
+ * registers switch the shadow area, served by one MMIO range) and the
+ * PIIX3. sysctl keeps the byte at 0xCF9 either way: it came first. */
+static void wire_pci_host(struct emu *m)
+{
+    struct bus *b = &m->bus;
+    for (uint32_t k = 0; k < BOARD_SHADOW_NSEG; k++)
+        m->pam[k] = m->cfg.board == EMU_BOARD_PC ? 0 : BOARD_PAM_RAM; /* 0: the ROM side */
+    for (int k = 0; k < PIIX3_NPIRQ; k++)
+        m->pirq[k] = PIIX3_NO_IRQ;
+    if (m->cfg.board != EMU_BOARD_PC) {
+        bus_map_io(b, BOARD_PCI_CONF_PORT, BOARD_PCI_CONF_LEN, NULL, NULL, NULL);
+        return;
+    }
+    m->shadow_rom = malloc(BOARD_SHADOW_SIZE);
+    m->vga_rom = malloc(FW_VGA_BIOS_MAX);
+    if (!m->shadow_rom || !m->vga_rom ||
+        bus_map_mmio(b, BOARD_SHADOW_BASE, BOARD_SHADOW_SIZE, shadow_read, shadow_write, m) != 0)
+        return;
+    memset(m->shadow_rom, 0xff, BOARD_SHADOW_SIZE);
+    memset(m->vga_rom, 0xff, FW_VGA_BIOS_MAX);
+    m->pci = pci_create(b);
+    m->i440fx = m->pci ? i440fx_create(m->pci, i440fx_pam, m) : NULL;
+    m->piix3 = m->pci ? piix3_create(m->pci, PIIX3_DEV, piix3_pirq, m) : NULL;
+}
+
+/* The VGA's PCI face (pc board): BAR0 moves the framebuffer, the ROM BAR
+ * shows the VGA BIOS (board_load_firmware() fills vga_rom). */
+static void wire_pci_vga(struct emu *m)
+{
+    const struct pci_vga_host host = {vga_lfb_moved, m, VBE_LFB_DEFAULT_BASE};
+    if (m->pci && m->vga)
+        m->pci_vga =
+            pci_vga_create(m->pci, &m->bus, PCI_VGA_DEV, m->vga_rom, FW_VGA_BIOS_MAX, &host);
 }
 
 /* The devices, one a line: ports, IRQ, backend. */
@@ -180,12 +316,7 @@ static int wire_devices(struct emu *m)
     m->cmos = cmos_create(b, CMOS_PORT, k, isa_irq(m, CMOS_IRQ), CMOS_DEFAULT_EPOCH);
     m->dma = dma_create(b);
     m->sysctl = sysctl_create(b, &sys);
-    /* No PCI host bridge yet: its ports are claimed empty (reads all ones,
-     * writes dropped), as a bridge with no devices answers. Unclaimed, a
-     * dword write to CONFIG_ADDRESS would be split into bytes, and the one
-     * for 0xCF9 would reset the machine. sysctl keeps the byte at 0xCF9: it
-     * was registered first. */
-    bus_map_io(b, BOARD_PCI_CONF_PORT, BOARD_PCI_CONF_LEN, NULL, NULL, NULL);
+    wire_pci_host(m);
     m->kbc = kbc_create(b, k, isa_irq(m, KBC_KBD_IRQ), isa_irq(m, KBC_AUX_IRQ), kbc_a20,
                         kbc_reset_request, m);
     m->com1_irq = isa_irq(m, UART_COM1_IRQ);
@@ -196,6 +327,7 @@ static int wire_devices(struct emu *m)
     m->ata[0] = ata_create(b, ATA_PRIMARY_CMD, ATA_PRIMARY_CTL, isa_irq(m, ATA_PRIMARY_IRQ), 0);
     m->ata[1] =
         ata_create(b, ATA_SECONDARY_CMD, ATA_SECONDARY_CTL, isa_irq(m, ATA_SECONDARY_IRQ), 1);
+    wire_pci_vga(m);
     return all_wired(m) ? 0 : -1;
 }
 
@@ -252,6 +384,12 @@ static void register_devices(struct emu *m)
     n += vga_devinfo(m->vga, d + n, max - n);
     n += ata_devinfo(m->ata[0], d + n, max - n);
     n += ata_devinfo(m->ata[1], d + n, max - n);
+    if (m->pci) {
+        n += pci_devinfo(m->pci, d + n, max - n);
+        n += i440fx_devinfo(m->i440fx, d + n, max - n);
+        n += piix3_devinfo(m->piix3, d + n, max - n);
+        n += pci_vga_devinfo(m->pci_vga, d + n, max - n);
+    }
     m->n_devinfo = n;
 }
 
@@ -261,14 +399,35 @@ int board_wire(struct emu *m)
         return -1;
     m->cpu.intr_ack = cpu_intr_ack;
     m->cpu.intr_opaque = m->pic;
-    bus_set_ram_hole(&m->bus, BOARD_HOLE_START, BOARD_HOLE_END);
+    update_shadow(m); /* the RAM hole: the VGA window (and on the pc board the ROM side) */
     setup_cmos(m);
     register_devices(m);
     return 0;
 }
 
+int board_load_firmware(struct emu *m, const uint8_t *bios, size_t len, const uint8_t *vga,
+                        size_t vga_len, char *err, size_t errlen)
+{
+    if (m->cfg.board != EMU_BOARD_PC)
+        return firmware_load(&m->fw, &m->bus, bios, len, vga, vga_len, err, errlen);
+    if ((vga && firmware_check_vga_bios(vga, vga_len, err, errlen) != 0) ||
+        firmware_load(&m->fw, &m->bus, bios, len, NULL, 0, err, errlen) != 0)
+        return -1;
+    size_t low = len < FW_LOW_BIOS_MAX ? len : FW_LOW_BIOS_MAX;
+    memcpy(m->shadow_rom + BOARD_SHADOW_SIZE - low, bios + len - low, low);
+    if (vga)
+        memcpy(m->vga_rom, vga, vga_len);
+    return 0;
+}
+
 void board_destroy(struct emu *m)
 {
+    pci_vga_destroy(m->pci_vga);
+    piix3_destroy(m->piix3);
+    i440fx_destroy(m->i440fx);
+    pci_destroy(m->pci);
+    free(m->vga_rom);
+    free(m->shadow_rom);
     for (int k = 1; k >= 0; k--)
         ata_destroy(m->ata[k]);
     vga_destroy(m->vga);
@@ -301,6 +460,8 @@ void board_reset(struct emu *m)
     vga_reset(m->vga);
     ata_reset(m->ata[0]);
     ata_reset(m->ata[1]);
+    if (m->pci)
+        pci_reset(m->pci); /* PAM back to the ROM side: the BIOS boots from ROM again */
     m->cpu.intr_line = m->intr_level;
     apply_a20(m);
 }

@@ -17,10 +17,20 @@
 #include "emu.h"
 #include "interp/cpu.h"
 #include "irq.h"
+#include "devices/piix3.h"
 #include "loader/firmware.h"
 
 /* Entries of the machine's device registry (emu_devices()). */
 #define BOARD_MAX_DEVINFO 48
+
+/* The BIOS areas the i440FX's PAM registers switch between ROM and RAM:
+ * 0xC0000-0xFFFFF in 16 KiB segments (the F segment's 64 KiB move as one). */
+#define BOARD_SHADOW_BASE 0xc0000u
+#define BOARD_SHADOW_SIZE 0x40000u
+#define BOARD_SHADOW_SEG  0x4000u
+#define BOARD_SHADOW_NSEG (BOARD_SHADOW_SIZE / BOARD_SHADOW_SEG)
+#define BOARD_PAM_READ_RAM  0x1 /* a segment's reads come from RAM (else from the ROM side) */
+#define BOARD_PAM_WRITE_RAM 0x2 /* its writes go to RAM (else they are dropped) */
 
 struct emu {
     struct cpu cpu;        /* the processor (with its TLB) */
@@ -42,6 +52,17 @@ struct emu {
     struct debugexit *debugexit; /* 0xF4-0xF7 */
     struct vga *vga;             /* VGA ports, A0000-BFFFF, the VBE framebuffer */
     struct ata_channel *ata[2];  /* primary 0x1F0, secondary 0x170 */
+    /* The PCI side: EMU_BOARD_PC only (all NULL on the ISA board). */
+    struct pci_bus *pci;         /* configuration mechanism #1: 0xCF8, 0xCFC */
+    struct i440fx *i440fx;       /* host bridge 00:00.0: the PAM registers */
+    struct piix3 *piix3;         /* ISA bridge 00:01.0 (PIRQ routes), IDE 00:01.1 */
+    struct pci_vga *pci_vga;     /* the VGA's PCI face 00:02.0: LFB BAR, ROM BAR */
+    uint8_t *shadow_rom;         /* what 0xC0000-0xFFFFF reads on the ROM side: the
+                                    BIOS's last 128 KiB at the top, all ones below */
+    uint8_t *vga_rom;            /* the VGA BIOS behind the ROM BAR, FW_VGA_BIOS_MAX bytes */
+    uint8_t pam[BOARD_SHADOW_NSEG]; /* each segment's BOARD_PAM_* bits (ISA: all RAM) */
+    int pirq[PIIX3_NPIRQ];       /* PIRQA#-D# -> ISA IRQ, or PIIX3_NO_IRQ (nothing
+                                    raises PCI INTx yet: only remembered) */
     /* Signals between devices and the CPU. */
     bool intr_level; /* the PIC's INT output as last driven */
     bool a20_kbc;    /* the 8042's A20 output */
@@ -61,6 +82,13 @@ struct emu {
  * set, RAM and the CPU exist). Returns 0, or -1 when out of memory or a
  * table is full (board_destroy() then frees what was made). */
 int board_wire(struct emu *m);
+
+/* Put the firmware's images in place (emu_load_firmware()): on the ISA
+ * board as firmware_load() does; on the PC board the BIOS's low copy also
+ * becomes the ROM side of the PAM segments and the VGA BIOS goes behind the
+ * PCI VGA's ROM BAR. Returns 0, or -1 with a reason in err. */
+int board_load_firmware(struct emu *m, const uint8_t *bios, size_t len, const uint8_t *vga,
+                        size_t vga_len, char *err, size_t errlen);
 
 /* Free every device. The clock must not dispatch afterwards: devices'
  * timers cannot be unregistered, so they go together with the machine. */

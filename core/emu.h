@@ -74,6 +74,14 @@ enum emu_boot {
     EMU_BOOT_CDROM,    /* the CD-ROM drive (El Torito) */
 };
 
+/* The motherboard: which chips sit on it besides the CPU and RAM. The
+ * firmware chooses it: the Bochs legacy BIOS runs on an ISA board, SeaBIOS
+ * and BIOS-bochs-latest need PCI (board.c). */
+enum emu_board {
+    EMU_BOARD_ISA = 0, /* the ISA devices only; ROMs in writable shadow RAM */
+    EMU_BOARD_PC,      /* the same plus PCI: i440FX (PAM shadowing), PIIX3, PCI VGA */
+};
+
 struct emu_config {
     uint64_t ram_size;             /* bytes of RAM from physical address 0 */
     enum emu_core core;            /* which interpreter runs the CPU */
@@ -87,11 +95,13 @@ struct emu_config {
                                       NULL: no drive */
     enum emu_boot boot;            /* the first boot device */
     bool no_reboot;                /* a triple fault stops the run even with firmware */
+    enum emu_board board;          /* ISA only, or with PCI */
 };
 
 /* Why emu_run() returned. */
 enum emu_stop {
-    EMU_STOP_BUDGET,       /* the cycle budget is used up; the guest can go on */
+    EMU_STOP_BUDGET,       /* the cycle budget is used up, or the debugger core stopped
+                              the run (it says why): the guest can go on */
     EMU_STOP_EXIT,         /* the guest wrote to the exit device: see emu_exit_code() */
     EMU_STOP_TRIPLE_FAULT, /* an exception during double-fault delivery: shutdown (with
                               firmware, unless no_reboot, the machine resets instead) */
@@ -125,7 +135,8 @@ struct emu_stats {
 /* Build a machine: RAM of cfg->ram_size bytes, the CPU in its reset state
  * (at the reset vector FFFF:FFF0), and the ISA PC board (board.c: PICs,
  * PIT, port 0x61, CMOS, DMA, system ports, 8042, COM1, debug ports, VGA,
- * two ATA channels) with cfg's drives plugged in. The chardevs and
+ * two ATA channels; cfg->board EMU_BOARD_PC adds the PCI host bridge, the
+ * PIIX3 and the VGA's PCI face) with cfg's drives plugged in. The chardevs and
  * blockdevs must outlive the machine. Returns NULL with a reason in err
  * when the size or the CPU clock is out of range or memory runs out. */
 struct emu *emu_create(const struct emu_config *cfg, char *err, size_t errlen);
@@ -143,7 +154,8 @@ int emu_load_multiboot(struct emu *m, const uint8_t *image, size_t len, const ch
 
 /* The firmware: a system BIOS image bios[0..len) (64 KiB to 256 KiB, a
  * multiple of 64 KiB) and, when vga_bios is not NULL, a VGA BIOS (an
- * option ROM, 512 bytes to 64 KiB, placed at 0xC0000); both are copied
+ * option ROM, 512 bytes to 64 KiB, placed at 0xC0000 on the ISA board,
+ * behind the PCI VGA's expansion ROM BAR on the PC board); both are copied
  * (loader/firmware.c). The CPU is already at the reset vector, in the
  * BIOS. Call once, before the first emu_run(), instead of
  * emu_load_multiboot(). Returns 0, or -1 with a one-phrase reason in err

@@ -114,7 +114,7 @@ int emu_load_multiboot(struct emu *m, const uint8_t *image, size_t len, const ch
 int emu_load_firmware(struct emu *m, const uint8_t *bios, size_t len, const uint8_t *vga_bios,
                       size_t vga_len, char *err, size_t errlen)
 {
-    return firmware_load(&m->fw, &m->bus, bios, len, vga_bios, vga_len, err, errlen);
+    return board_load_firmware(m, bios, len, vga_bios, vga_len, err, errlen);
 }
 
 int emu_check_bios(size_t len, char *err, size_t errlen)
@@ -200,6 +200,8 @@ enum emu_stop emu_run(struct emu *m, uint64_t cycle_budget)
             return EMU_STOP_EXIT;
         if (m->powered_off)
             return EMU_STOP_POWER_OFF;
+        if (c->dbg_break)
+            return EMU_STOP_BUDGET; /* the debugger stopped it and knows why (core/debug) */
         c->stop_request = false;
         serve_reset(m);
         if (c->stop == CPU_SHUTDOWN)

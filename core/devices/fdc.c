@@ -104,11 +104,11 @@ static const struct {
     uint64_t bytes;          /* image size */
     struct fdc_geometry geo; /* its format */
 } formats[] = {
-    {368640, {40, 2, 9, FDC_DRATE_250K, 1}},
-    {737280, {80, 2, 9, FDC_DRATE_250K, 3}},
-    {1228800, {80, 2, 15, FDC_DRATE_500K, 2}},
-    {1474560, {80, 2, 18, FDC_DRATE_500K, 4}},
-    {2949120, {80, 2, 36, FDC_DRATE_1M, 5}},
+    {368640, {40, 2, 9, FDC_DRATE_250K, 1}},   /* 360 KB, 5.25-inch double density */
+    {737280, {80, 2, 9, FDC_DRATE_250K, 3}},   /* 720 KB, 3.5-inch double density */
+    {1228800, {80, 2, 15, FDC_DRATE_500K, 2}}, /* 1.2 MB, 5.25-inch high density */
+    {1474560, {80, 2, 18, FDC_DRATE_500K, 4}}, /* 1.44 MB, 3.5-inch high density */
+    {2949120, {80, 2, 36, FDC_DRATE_1M, 5}},   /* 2.88 MB, 3.5-inch extra density */
 };
 
 int fdc_geometry_for_size(uint64_t bytes, struct fdc_geometry *out)
@@ -334,12 +334,18 @@ static void cmd_sense_interrupt(struct fdc *f)
     invalid(f); /* no interrupt pending: the data sheet's rule */
 }
 
+/* DUMPREG: the PCN of drives 0-3, SPECIFY's two bytes, the last SC/EOT,
+ * LOCK with perpendicular mode, CONFIGURE's two bytes. */
 static void cmd_dumpreg(struct fdc *f)
 {
-    uint8_t res[10] = {f->pcn[0],  f->pcn[1], f->pcn[2],
-                       f->pcn[3],  f->srt_hut, f->hlt_nd,
-                       f->eot,     (uint8_t)((f->lock ? FDC_DUMP_LOCK : 0) | f->perp),
-                       f->config,  f->pretrk};
+    uint8_t res[10];
+    memcpy(res, f->pcn, FDC_UNITS);
+    res[4] = f->srt_hut;
+    res[5] = f->hlt_nd;
+    res[6] = f->eot;
+    res[7] = (uint8_t)((f->lock ? FDC_DUMP_LOCK : 0) | f->perp);
+    res[8] = f->config;
+    res[9] = f->pretrk;
     fdc_result(f, res, 10, false);
 }
 
@@ -591,7 +597,9 @@ static void fdc_dir_io_write(void *opaque, uint32_t offset, uint32_t value, int 
 /* --- field tables --- */
 
 #define F(member, type, doc) DEVFIELD(struct fdc, member, type, doc)
-#define X(member, doc)       {"x_" #member, DF_U8, offsetof(struct fdc, x.member), 1, doc}
+/* clang-format off */
+#define X(m, type, doc) {"x_" #m, type, offsetof(struct fdc, x.m), 1, doc} /* struct fdc_xfer */
+/* clang-format on */
 static const struct devfield fdc_fields[] = {
     F(dor, DF_U8, "DOR: DSEL 0x03, nRESET 0x04, DMAGATE 0x08, MOTEN0-3 0x10-0x80"),
     F(tdr, DF_U8, "TDR: tape drive select"),
@@ -622,22 +630,22 @@ static const struct devfield fdc_fields[] = {
     DEVFIELD_ARRAY(struct fdc, sense_pending, DF_BOOL, FDC_UNITS, "status for SENSE INTERRUPT"),
     DEVFIELD_ARRAY(struct fdc, sense_st0, DF_U8, FDC_UNITS, "its ST0"),
     F(exec_due, DF_U64, "cycle the execution phase ends"),
-    X(op, "data command in execution"),
-    X(unit, "its drive"),
-    X(head, "its physical head"),
-    X(c, "next sector ID: C"),
-    X(h, "next sector ID: H"),
-    X(r, "next sector ID: R"),
-    X(n, "next sector ID: N"),
-    X(eot, "its EOT"),
-    X(left, "FORMAT: sectors left"),
-    X(fill, "FORMAT: filler byte"),
-    {"x_mt", DF_BOOL, offsetof(struct fdc, x.mt), 1, "multi-track"},
-    {"x_se", DF_BOOL, offsetof(struct fdc, x.se), 1, "implied seek moved the head"},
-    {"x_pio", DF_BOOL, offsetof(struct fdc, x.pio), 1, "non-DMA data through the FIFO"},
-    {"x_ready", DF_BOOL, offsetof(struct fdc, x.ready), 1, "non-DMA: FIFO ready (RQM)"},
-    {"x_pos", DF_U16, offsetof(struct fdc, x.pos), 1, "non-DMA: next byte of buf"},
-    {"x_len", DF_U16, offsetof(struct fdc, x.len), 1, "non-DMA: bytes in this unit of buf"},
+    X(op, DF_U8, "data command in execution"),
+    X(unit, DF_U8, "its drive"),
+    X(head, DF_U8, "its physical head"),
+    X(c, DF_U8, "next sector ID: C"),
+    X(h, DF_U8, "next sector ID: H"),
+    X(r, DF_U8, "next sector ID: R"),
+    X(n, DF_U8, "next sector ID: N"),
+    X(eot, DF_U8, "its EOT"),
+    X(left, DF_U8, "FORMAT: sectors left"),
+    X(fill, DF_U8, "FORMAT: filler byte"),
+    X(mt, DF_BOOL, "multi-track"),
+    X(se, DF_BOOL, "implied seek moved the head"),
+    X(pio, DF_BOOL, "non-DMA data through the FIFO"),
+    X(ready, DF_BOOL, "non-DMA: FIFO ready (RQM)"),
+    X(pos, DF_U16, "non-DMA: next byte of buf"),
+    X(len, DF_U16, "non-DMA: bytes in this unit of buf"),
     DEVFIELD_ARRAY(struct fdc, buf, DF_BYTES, FDC_SECTOR, "sector buffer"),
 };
 #undef X
@@ -702,7 +710,6 @@ void fdc_reset(struct fdc *f)
 {
     f->lock = false;
     f->perp = 0;
-    f->in_reset = false;
     enter_reset(f); /* the core, INT, CONFIGURE */
     f->dor = 0;
     f->tdr = 0;

@@ -17,13 +17,13 @@
 
 /* The AT's wiring: registers at 0x3F0-0x3F5 and 0x3F7 (0x3F6 is the ATA
  * channel's device control port), IRQ 6, DMA channel 2. */
-#define FDC_PORT_BASE  0x3f0
-#define FDC_NPORTS     6     /* 0x3F0-0x3F5 */
-#define FDC_PORT_DIR   0x3f7 /* digital input (read) / configuration control (write) */
-#define FDC_IRQ        6
-#define FDC_DMA        DMA_CH_FLOPPY
-#define FDC_DRIVES     2 /* drives this model connects: 0 (A:) and 1 (B:) */
-#define FDC_SECTOR     512
+#define FDC_PORT_BASE 0x3f0
+#define FDC_NPORTS    6     /* 0x3F0-0x3F5 */
+#define FDC_PORT_DIR  0x3f7 /* digital input (read) / configuration control (write) */
+#define FDC_IRQ       6
+#define FDC_DMA       DMA_CH_FLOPPY
+#define FDC_DRIVES    2 /* drives this model connects: 0 (A:) and 1 (B:) */
+#define FDC_SECTOR    512
 
 /* Data rates (DSR/CCR bits 1-0). */
 #define FDC_DRATE_500K 0 /* 500 Kb/s: 1.2 MB and 1.44 MB media */

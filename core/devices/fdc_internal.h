@@ -47,19 +47,19 @@
 #define FDC_SRB_MOTEN0 0x01 /* DOR motor enable 0 */
 
 /* DOR, digital output register. */
-#define FDC_DOR_DSEL      0x03 /* drive select */
-#define FDC_DOR_NRESET    0x04 /* 0: hold the controller in reset */
-#define FDC_DOR_DMAGATE   0x08 /* AT mode: enable the INT and DRQ outputs */
-#define FDC_DOR_MOTEN(n)  (0x10 << (n)) /* motor enable of drive n (0-3) */
+#define FDC_DOR_DSEL     0x03          /* drive select */
+#define FDC_DOR_NRESET   0x04          /* 0: hold the controller in reset */
+#define FDC_DOR_DMAGATE  0x08          /* AT mode: enable the INT and DRQ outputs */
+#define FDC_DOR_MOTEN(n) (0x10 << (n)) /* motor enable of drive n (0-3) */
 
 /* TDR, tape drive register. */
 #define FDC_TDR_TAPESEL 0x03 /* which drive is a tape drive (stored only) */
 
 /* MSR, main status register. */
-#define FDC_MSR_RQM       0x80 /* request for master: the FIFO is ready for a transfer */
-#define FDC_MSR_DIO       0x40 /* direction: 1 controller to host, 0 host to controller */
-#define FDC_MSR_NDMA      0x20 /* execution phase in non-DMA mode */
-#define FDC_MSR_CB        0x10 /* command busy: a command is in progress */
+#define FDC_MSR_RQM        0x80       /* request for master: the FIFO is ready for a transfer */
+#define FDC_MSR_DIO        0x40       /* direction: 1 controller to host, 0 host to controller */
+#define FDC_MSR_NDMA       0x20       /* execution phase in non-DMA mode */
+#define FDC_MSR_CB         0x10       /* command busy: a command is in progress */
 #define FDC_MSR_DRVBUSY(n) (1 << (n)) /* drive n is seeking */
 
 /* DSR, data rate select register. */
@@ -69,19 +69,19 @@
 #define FDC_DSR_DRATE   0x03 /* data rate (FDC_DRATE_*) */
 
 /* DIR, digital input register; CCR, configuration control register. */
-#define FDC_DIR_DSKCHG  0x80 /* the selected drive's disk change line */
-#define FDC_DIR_UNUSED  0x7f /* not driven in AT mode: float high */
-#define FDC_CCR_DRATE   0x03 /* data rate, as DSR bits 1-0 */
+#define FDC_DIR_DSKCHG 0x80 /* the selected drive's disk change line */
+#define FDC_DIR_UNUSED 0x7f /* not driven in AT mode: float high */
+#define FDC_CCR_DRATE  0x03 /* data rate, as DSR bits 1-0 */
 
 /* --- commands: the first byte --- */
 
-#define FDC_CMD_MT     0x80 /* multi-track: continue on head 1 after EOT on head 0 */
-#define FDC_CMD_MFM    0x40 /* MFM (double density) recording */
-#define FDC_CMD_SK     0x20 /* skip sectors with a deleted data mark */
+#define FDC_CMD_MT      0x80 /* multi-track: continue on head 1 after EOT on head 0 */
+#define FDC_CMD_MFM     0x40 /* MFM (double density) recording */
+#define FDC_CMD_SK      0x20 /* skip sectors with a deleted data mark */
 #define FDC_CMD_LOCKBIT 0x80 /* LOCK: 1 lock, 0 unlock */
-#define FDC_CMD_RS     0x80 /* SEEK: relative seek */
-#define FDC_CMD_DIR    0x40 /* relative SEEK: 1 step in (higher cylinders), 0 out */
-#define FDC_CMD_OPCODE 0x1f /* the command proper */
+#define FDC_CMD_RS      0x80 /* SEEK: relative seek */
+#define FDC_CMD_DIR     0x40 /* relative SEEK: 1 step in (higher cylinders), 0 out */
+#define FDC_CMD_OPCODE  0x1f /* the command proper */
 
 #define FDC_CMD_SPECIFY            0x03 /* SRT|HUT, HLT|ND; no result */
 #define FDC_CMD_SENSE_DRIVE_STATUS 0x04 /* HDS|DS; result ST3 */
@@ -100,22 +100,22 @@
 #define FDC_CMD_PART_ID            0x18 /* the 82078's; the 82077AA rejects it */
 
 #define FDC_VERSION_82077 0x90 /* VERSION's answer on an 82077AA */
-#define FDC_CMD_HDS 0x04      /* parameter byte 1: head select */
-#define FDC_CMD_DS  0x03      /* parameter byte 1: drive select */
-#define FDC_CMD_MAX 9         /* the longest command (READ/WRITE DATA) */
-#define FDC_RES_MAX 10        /* the longest result (DUMPREG) */
+#define FDC_CMD_HDS       0x04 /* parameter byte 1: head select */
+#define FDC_CMD_DS        0x03 /* parameter byte 1: drive select */
+#define FDC_CMD_MAX       9    /* the longest command (READ/WRITE DATA) */
+#define FDC_RES_MAX       10   /* the longest result (DUMPREG) */
 
 /* SPECIFY's second byte, CONFIGURE's, PERPENDICULAR MODE's. */
-#define FDC_SPEC_ND       0x01 /* non-DMA mode */
-#define FDC_CONF_EIS      0x40 /* enable implied seek */
-#define FDC_CONF_EFIFO    0x20 /* 1: FIFO disabled */
-#define FDC_CONF_POLL     0x10 /* 1: drive polling disabled */
-#define FDC_CONF_FIFOTHR  0x0f /* FIFO threshold - 1 */
-#define FDC_CONF_DEFAULT  FDC_CONF_EFIFO /* after a reset: FIFO off, polling on */
-#define FDC_PERP_OW       0x80 /* overwrite: D3-D0 take effect */
-#define FDC_PERP_D        0x3c /* perpendicular mode per drive */
-#define FDC_PERP_GAP_WGATE 0x03 /* GAP, WGATE: perpendicular mode for all drives */
-#define FDC_DUMP_LOCK     0x80 /* DUMPREG byte 7: LOCK */
+#define FDC_SPEC_ND        0x01           /* non-DMA mode */
+#define FDC_CONF_EIS       0x40           /* enable implied seek */
+#define FDC_CONF_EFIFO     0x20           /* 1: FIFO disabled */
+#define FDC_CONF_POLL      0x10           /* 1: drive polling disabled */
+#define FDC_CONF_FIFOTHR   0x0f           /* FIFO threshold - 1 */
+#define FDC_CONF_DEFAULT   FDC_CONF_EFIFO /* after a reset: FIFO off, polling on */
+#define FDC_PERP_OW        0x80           /* overwrite: D3-D0 take effect */
+#define FDC_PERP_D         0x3c           /* perpendicular mode per drive */
+#define FDC_PERP_GAP_WGATE 0x03           /* GAP, WGATE: perpendicular mode for all drives */
+#define FDC_DUMP_LOCK      0x80           /* DUMPREG byte 7: LOCK */
 
 /* --- status bytes --- */
 
@@ -179,62 +179,62 @@ struct fdc_drive {
 
 /* The data command in its execution phase (fdc_xfer.c). */
 struct fdc_xfer {
-    uint8_t op;     /* FDC_CMD_READ_DATA, _WRITE_DATA, _FORMAT_TRACK or _READ_ID */
-    uint8_t unit;   /* drive select */
-    uint8_t head;   /* physical head (HDS) */
-    uint8_t c;      /* ID of the next sector: cylinder */
-    uint8_t h;      /*   head */
-    uint8_t r;      /*   record (sector number) */
-    uint8_t n;      /*   size code (2: 512 bytes) */
-    uint8_t eot;    /* last sector number of a track */
-    uint8_t left;   /* FORMAT: sectors still to format */
-    uint8_t fill;   /* FORMAT: the filler byte */
-    bool mt;        /* multi-track */
-    bool se;        /* an implied seek moved the head (ST0 SE) */
-    bool pio;       /* non-DMA mode: the data goes through the FIFO */
-    bool ready;     /* non-DMA mode: the FIFO has (or wants) data: RQM */
-    uint16_t pos;   /* non-DMA mode: next byte of buf */
-    uint16_t len;   /* non-DMA mode: bytes of buf in this unit (a sector, or an ID) */
+    uint8_t op;   /* FDC_CMD_READ_DATA, _WRITE_DATA, _FORMAT_TRACK or _READ_ID */
+    uint8_t unit; /* drive select */
+    uint8_t head; /* physical head (HDS) */
+    uint8_t c;    /* ID of the next sector: cylinder */
+    uint8_t h;    /*   head */
+    uint8_t r;    /*   record (sector number) */
+    uint8_t n;    /*   size code (2: 512 bytes) */
+    uint8_t eot;  /* last sector number of a track */
+    uint8_t left; /* FORMAT: sectors still to format */
+    uint8_t fill; /* FORMAT: the filler byte */
+    bool mt;      /* multi-track */
+    bool se;      /* an implied seek moved the head (ST0 SE) */
+    bool pio;     /* non-DMA mode: the data goes through the FIFO */
+    bool ready;   /* non-DMA mode: the FIFO has (or wants) data: RQM */
+    uint16_t pos; /* non-DMA mode: next byte of buf */
+    uint16_t len; /* non-DMA mode: bytes of buf in this unit (a sector, or an ID) */
 };
 
 struct fdc {
-    struct clock *clock;               /* virtual time */
-    struct dma *dma;                   /* the 8237 pair (channel 2), or NULL */
-    struct irq_line irq;               /* INT: IRQ 6 */
-    struct clock_timer exec_timer;     /* a data command's execution phase ends */
-    struct clock_timer event_timer;    /* the earliest ev_due[] */
+    struct clock *clock;                /* virtual time */
+    struct dma *dma;                    /* the 8237 pair (channel 2), or NULL */
+    struct irq_line irq;                /* INT: IRQ 6 */
+    struct clock_timer exec_timer;      /* a data command's execution phase ends */
+    struct clock_timer event_timer;     /* the earliest ev_due[] */
     struct fdc_drive drive[FDC_DRIVES]; /* A: and B: */
-    uint8_t dor;                       /* digital output register */
-    uint8_t tdr;                       /* tape drive register */
-    uint8_t rate;                      /* data rate (DSR/CCR bits 1-0) */
-    uint8_t precomp;                   /* DSR precompensation bits */
-    uint8_t srt_hut;                   /* SPECIFY: step rate and head unload times */
-    uint8_t hlt_nd;                    /* SPECIFY: head load time, non-DMA bit */
-    uint8_t config;                    /* CONFIGURE: EIS EFIFO POLL FIFOTHR */
-    uint8_t pretrk;                    /* CONFIGURE: precompensation start track */
-    uint8_t perp;                      /* PERPENDICULAR MODE: D3-D0, GAP, WGATE */
-    uint8_t eot;                       /* last EOT or SC given (DUMPREG) */
-    bool lock;                         /* LOCK: CONFIGURE survives a software reset */
-    bool in_reset;                     /* DOR nRESET is 0 */
-    uint8_t phase;                     /* enum fdc_phase */
-    uint8_t cmd[FDC_CMD_MAX];          /* the command's bytes */
-    uint8_t cmd_len;                   /* bytes of it received */
-    uint8_t res[FDC_RES_MAX];          /* the result bytes */
-    uint8_t res_len;                   /* how many */
-    uint8_t res_pos;                   /* the next one the host reads */
-    bool res_int;                      /* the result came with INT: its first read clears it */
-    bool int_pending;                  /* the INT output (before the DOR gate) */
-    bool irq_level;                    /* level last driven on the line */
-    uint8_t pcn[FDC_UNITS];            /* present cylinder numbers: where the heads are */
-    uint8_t ev_kind[FDC_UNITS];        /* enum fdc_event pending per unit */
-    uint8_t ev_target[FDC_UNITS];      /* SEEK: the new cylinder */
-    uint8_t ev_head[FDC_UNITS];        /* SEEK: the head its ST0 names */
-    uint64_t ev_due[FDC_UNITS];        /* cycle the event comes at (CLOCK_NEVER: none) */
-    bool sense_pending[FDC_UNITS];     /* an interrupt status waits for SENSE INTERRUPT */
-    uint8_t sense_st0[FDC_UNITS];      /* its ST0 */
-    uint64_t exec_due;                 /* cycle exec_timer fires at (CLOCK_NEVER: idle) */
-    struct fdc_xfer x;                 /* the data command in execution */
-    uint8_t buf[FDC_SECTOR];           /* one sector (or FORMAT's ID bytes) */
+    uint8_t dor;                        /* digital output register */
+    uint8_t tdr;                        /* tape drive register */
+    uint8_t rate;                       /* data rate (DSR/CCR bits 1-0) */
+    uint8_t precomp;                    /* DSR precompensation bits */
+    uint8_t srt_hut;                    /* SPECIFY: step rate and head unload times */
+    uint8_t hlt_nd;                     /* SPECIFY: head load time, non-DMA bit */
+    uint8_t config;                     /* CONFIGURE: EIS EFIFO POLL FIFOTHR */
+    uint8_t pretrk;                     /* CONFIGURE: precompensation start track */
+    uint8_t perp;                       /* PERPENDICULAR MODE: D3-D0, GAP, WGATE */
+    uint8_t eot;                        /* last EOT or SC given (DUMPREG) */
+    bool lock;                          /* LOCK: CONFIGURE survives a software reset */
+    bool in_reset;                      /* DOR nRESET is 0 */
+    uint8_t phase;                      /* enum fdc_phase */
+    uint8_t cmd[FDC_CMD_MAX];           /* the command's bytes */
+    uint8_t cmd_len;                    /* bytes of it received */
+    uint8_t res[FDC_RES_MAX];           /* the result bytes */
+    uint8_t res_len;                    /* how many */
+    uint8_t res_pos;                    /* the next one the host reads */
+    bool res_int;                       /* the result came with INT: its first read clears it */
+    bool int_pending;                   /* the INT output (before the DOR gate) */
+    bool irq_level;                     /* level last driven on the line */
+    uint8_t pcn[FDC_UNITS];             /* present cylinder numbers: where the heads are */
+    uint8_t ev_kind[FDC_UNITS];         /* enum fdc_event pending per unit */
+    uint8_t ev_target[FDC_UNITS];       /* SEEK: the new cylinder */
+    uint8_t ev_head[FDC_UNITS];         /* SEEK: the head its ST0 names */
+    uint64_t ev_due[FDC_UNITS];         /* cycle the event comes at (CLOCK_NEVER: none) */
+    bool sense_pending[FDC_UNITS];      /* an interrupt status waits for SENSE INTERRUPT */
+    uint8_t sense_st0[FDC_UNITS];       /* its ST0 */
+    uint64_t exec_due;                  /* cycle exec_timer fires at (CLOCK_NEVER: idle) */
+    struct fdc_xfer x;                  /* the data command in execution */
+    uint8_t buf[FDC_SECTOR];            /* one sector (or FORMAT's ID bytes) */
 };
 
 /* --- fdc.c's services to fdc_xfer.c --- */

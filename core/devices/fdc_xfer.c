@@ -36,7 +36,9 @@
  * MSR = RQM | NDMA | CB (| DIO for a read) and raises INT; the host moves
  * the bytes through port 0x3F5, a sector (or a FORMAT ID) at a time, with
  * no pause between sectors. When the last byte has moved INT drops, and the
- * result phase raises it again: a new edge on IRQ 6.
+ * result phase raises it again: a new edge on IRQ 6. The FIFO waits for the
+ * host as long as it takes, so non-DMA mode never overruns (the chip would
+ * end with OR after a byte time).
  *
  * FORMAT TRACK takes 4 bytes (C, H, R, N) per sector, SC sectors, from DMA
  * or the FIFO, and fills each sector with the filler byte D. The image
@@ -77,8 +79,7 @@ static uint8_t locate(struct fdc *f, uint64_t *lba)
     uint8_t cyl = f->pcn[x->unit];
     if (!d || !d->inserted || cyl >= d->cylinders || x->head >= d->heads)
         return FDC_ST1_MA;
-    if (x->c != cyl || x->h != x->head || x->n != FDC_SIZE_CODE || x->r == 0 ||
-        x->r > d->sectors)
+    if (x->c != cyl || x->h != x->head || x->n != FDC_SIZE_CODE || x->r == 0 || x->r > d->sectors)
         return FDC_ST1_ND;
     *lba = ((uint64_t)cyl * d->heads + x->head) * d->sectors + x->r - 1u;
     return 0;

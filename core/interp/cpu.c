@@ -32,6 +32,9 @@ void cpu_reset(struct cpu *c)
     void *ack_opaque = c->intr_opaque;
     struct tcache *tcache = c->tcache;
     bool single_step_only = c->single_step_only;
+    bool attention = c->attention, dbg_break = c->dbg_break;
+    const struct cpu_dbg_hooks *dbg = c->dbg;
+    void *dbg_opaque = c->dbg_opaque;
     uint64_t cycles = c->cycles, instructions = c->instructions;
     struct cpu_stats stats = c->stats;
     uint64_t walks = c->tlb.misses;
@@ -42,6 +45,10 @@ void cpu_reset(struct cpu *c)
     c->intr_opaque = ack_opaque;
     c->tcache = tcache; /* decoded code stays valid: it is keyed by physical address */
     c->single_step_only = single_step_only;
+    c->attention = attention; /* the debugger stays attached across a reset */
+    c->dbg_break = dbg_break;
+    c->dbg = dbg;
+    c->dbg_opaque = dbg_opaque;
     c->cycles = cycles;             /* the clock keeps running across a reset */
     c->instructions = instructions;
     c->stats = stats;               /* so are the counters of --stats */

@@ -164,6 +164,17 @@ struct cpu_stats {
     uint64_t interrupts;    /* external interrupts accepted: INTR and NMI */
 };
 
+/* What the debugger core (core/debug) is told while c->attention is set. */
+struct cpu_dbg_hooks {
+    /* At an instruction boundary, before an interrupt is taken or the
+     * instruction at CS:EIP runs: true stops there (cpu_step does nothing). */
+    bool (*boundary)(void *opaque);
+    /* A data access through mmu_read()/mmu_write() completed. */
+    void (*access)(void *opaque, uint64_t lin, int size, bool write);
+    /* An interrupt or exception is about to be delivered through vector. */
+    void (*vector)(void *opaque, int vector);
+};
+
 /* The TLB lives in core/mmu/tlb.h; the CPU owns one. */
 #include "mmu/tlb.h"
 
@@ -205,6 +216,12 @@ struct cpu {
     struct tcache *tcache;  /* the threaded core's block cache (tcache.h); NULL until it runs */
     bool single_step_only;  /* something watches every instruction (the debugger): the
                                threaded core steps aside to cpu_step() */
+    /* The debugger's hooks (core/debug), called only while attention is set:
+     * with no debugger listening the interpreter pays one flag test. */
+    bool attention;         /* the debugger listens (it sets single_step_only too) */
+    const struct cpu_dbg_hooks *dbg; /* its hooks, given dbg_opaque */
+    void *dbg_opaque;       /* the debugger's state */
+    bool dbg_break;         /* the debugger stopped the run: emu_run() returns */
 };
 
 #define CPU_FAULT 1

@@ -181,6 +181,16 @@ uint32_t cycles_insn(const struct cpu *c, const struct insn *i)
     return k == CLASS_PLAIN ? n : class_cost(c, i, k, n);
 }
 
+uint16_t cycles_insn_fixed(const struct insn *i)
+{
+    int k = op_class[i->op];
+    bool by_mode = k == CLASS_SEG || k == CLASS_IN || k == CLASS_OUT ||
+                   ((k == CLASS_INS || k == CLASS_OUTS) && i->rep == REP_NONE);
+    /* Every other class reads only i, so no CPU is needed (class_cost and
+     * string_cost look at c for exactly the cases excluded above). */
+    return by_mode ? CYCLES_DYNAMIC : (uint16_t)cycles_insn(NULL, i);
+}
+
 /* --- what handlers report --- */
 
 #define TAKEN_JCC    2 /* Jcc: 3 taken, 1 not (the table's) */

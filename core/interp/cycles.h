@@ -75,6 +75,15 @@ enum cycles_path {
  * whole cost (cycles_rep_element(), cycles_rep_end()). */
 uint32_t cycles_insn(const struct cpu *c, const struct insn *i);
 
+/* Marks a cost that cycles_insn_fixed() cannot give: it depends on the mode. */
+#define CYCLES_DYNAMIC 0xffffu
+
+/* The static cost of i when it depends on i alone, as cycles_insn() would
+ * return it on any CPU; CYCLES_DYNAMIC when it depends on the mode or CPL
+ * (segment loads, port I/O, single INS/OUTS). The threaded core asks once
+ * per decoded instruction instead of once per instruction run. */
+uint16_t cycles_insn_fixed(const struct insn *i);
+
 /* A conditional branch (Jcc, LOOP/LOOPcc, JCXZ) was taken: add the taken
  * cost over the not-taken one in the table. Call after the jump succeeded. */
 void cycles_taken(struct cpu *c, const struct insn *i);
@@ -103,6 +112,15 @@ uint32_t cycles_task_switch(bool tss32, bool v86);
 static inline void cycles_retire(struct cpu *c, const struct insn *i)
 {
     c->cycles += cycles_insn(c, i) + c->cycle_extra;
+    c->cycle_extra = 0;
+}
+
+/* cycles_retire() for an instruction whose cycles_insn_fixed() was taken
+ * earlier: fixed is that value. The same sum, without the table lookups
+ * (the threaded core's hot path). */
+static inline void cycles_retire_fixed(struct cpu *c, const struct insn *i, uint32_t fixed)
+{
+    c->cycles += (fixed != CYCLES_DYNAMIC ? fixed : cycles_insn(c, i)) + c->cycle_extra;
     c->cycle_extra = 0;
 }
 

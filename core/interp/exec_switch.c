@@ -84,6 +84,10 @@ void cpu_step(struct cpu *c)
 
     if (c->stop == CPU_SHUTDOWN)
         return;
+    /* The debugger decides here whether the machine stops at this boundary;
+     * the threaded core defers to cpu_step() while it listens. */
+    if (c->attention && c->dbg->boundary(c->dbg_opaque))
+        return;
     /* Debug traps left by an event delivery (a task gate into a task with
      * the T bit) come first at an instruction boundary (SDM 6.9). */
     if (c->dr6_pending) {

@@ -69,6 +69,7 @@ struct fetch {
     const struct tlb_entry *te; /* the TLB slot that maps the block's page */
     uint32_t lpage;             /* the linear page the block was entered through */
     uint64_t ppage;             /* the physical page it mapped to */
+    uint32_t need;              /* the TLB_* rights a fetch needs at the block's CPL */
     uint32_t mask;              /* EIP mask: 16- or 32-bit code */
 };
 
@@ -99,10 +100,10 @@ static inline bool interrupt_pending(const struct cpu *c)
  * of the block: its slot still maps the same page to the same frame with
  * the rights a fetch needs. A data access may have evicted it, or INVLPG,
  * a CR3 write or the A20 gate flushed it. */
-static inline bool fetch_holds(const struct cpu *c, const struct fetch *f)
+static inline bool fetch_holds(const struct fetch *f)
 {
-    uint32_t need = tlb_need(c->cpl == 3, false, false);
-    return f->te->lpage == f->lpage && (f->te->flags & need) == need && f->te->ppage == f->ppage;
+    return f->te->lpage == f->lpage && (f->te->flags & f->need) == f->need &&
+           f->te->ppage == f->ppage;
 }
 
 /* May the next instruction of block b, at next_eip, run here? The checks of
@@ -116,7 +117,7 @@ static inline bool may_continue(struct cpu *c, const struct block *b, const stru
         return false;
     if (c->cycles >= c->deadline || c->stop != CPU_RUNNING || c->stop_request)
         return false;
-    if (!fetch_holds(c, f))
+    if (!fetch_holds(f))
         return false;
     if (c->intr_shadow) {
         c->intr_shadow = false; /* cpu_step(): no interrupt before this instruction */
@@ -138,9 +139,9 @@ static inline uint64_t insn_begin(struct cpu *c, const struct insn *i, uint32_t 
 
 /* After a handler that succeeded. False when a debug trap was delivered
  * (or the CPU shut down with one pending): the block ends. */
-static inline bool insn_retire(struct cpu *c, const struct insn *i)
+static inline bool insn_retire(struct cpu *c, const struct entry *e)
 {
-    cycles_retire(c, i);
+    cycles_retire_fixed(c, &e->insn, e->cost); /* cycles_retire() with the cost precomputed */
     c->instructions++;
     if (!c->dr6_pending)
         return true;
@@ -172,7 +173,7 @@ static bool run_block(struct cpu *c, const struct block *b, const struct fetch *
             insn_fault(c);
             return false;
         }
-        if (!insn_retire(c, &e->insn))
+        if (!insn_retire(c, e))
             return false;
         if (e == last)
             return true;
@@ -209,7 +210,7 @@ done:
         insn_fault(c);
         return false;
     }
-    if (!insn_retire(c, &e->insn))
+    if (!insn_retire(c, e))
         return false;
     if (e == last)
         return true;
@@ -249,7 +250,8 @@ static struct block *enter(struct tcache *tc, struct cpu *c, struct chain *ch, s
     if (eip > cs->limit)
         return NULL;
     uint32_t lin = (uint32_t)(cs->base + eip);
-    struct tlb_entry *te = tlb_hit(&c->tlb, lin, tlb_need(c->cpl == 3, false, false));
+    uint32_t need = tlb_need(c->cpl == 3, false, false);
+    struct tlb_entry *te = tlb_hit(&c->tlb, lin, need);
     if (!te || !te->host)
         return NULL;
     uint64_t phys = te->ppage | (lin & PAGE_OFFSET);
@@ -264,7 +266,11 @@ static struct block *enter(struct tcache *tc, struct cpu *c, struct chain *ch, s
     if (!b || (uint64_t)eip + b->bytes - 1 > cs->limit ||
         (uint64_t)eip + b->bytes > (uint64_t)mask + 1)
         return NULL;
-    *f = (struct fetch){.te = te, .lpage = lin >> 12, .ppage = te->ppage, .mask = mask};
+    /* The rights are taken once per block: every instruction that can
+     * change CPL (far transfers, INT, IRET, SYSENTER/SYSEXIT, MOV CR0) is a
+     * jump in opcodes.def and ends its block, and so does any exception. */
+    *f = (struct fetch){.te = te, .lpage = lin >> 12, .ppage = te->ppage, .need = need,
+                        .mask = mask};
     ch->fallthrough = (eip + b->bytes) & mask;
     return b;
 }

@@ -471,6 +471,8 @@ static int deliver(struct cpu *c, struct delivery *dv)
 
 int cpu_interrupt(struct cpu *c, int vector, int kind, bool has_err, uint32_t err)
 {
+    if (c->attention) /* the debugger's vector stops (core/debug) */
+        c->dbg->vector(c->dbg_opaque, vector & 0xff);
     struct delivery dv = {
         .vector = vector & 0xff, .kind = kind, .has_err = has_err, .err = err, .eflags = c->eflags};
     return deliver(c, &dv);

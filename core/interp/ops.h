@@ -26,9 +26,30 @@
 /* Offset of the memory operand: base + index*scale + disp, masked to the
  * address size. */
 uint32_t ea_offset(const struct cpu *c, const struct insn *i);
-/* The r/m operand of size bytes: a register (mod = 3) or memory at i->seg:ea. */
-int WUR rm_read(struct cpu *c, const struct insn *i, int size, uint32_t *v);
-int WUR rm_write(struct cpu *c, const struct insn *i, int size, uint32_t v);
+/* The memory form of rm_read()/rm_write() below: i->seg:ea (mod != 3). */
+int WUR rm_read_mem(struct cpu *c, const struct insn *i, int size, uint32_t *v);
+int WUR rm_write_mem(struct cpu *c, const struct insn *i, int size, uint32_t v);
+
+/* The r/m operand of size bytes: a register (mod = 3) or memory at i->seg:ea.
+ * Inline so that the register form, most r/m operands a kernel uses, costs
+ * no call (the two calls were 5% of bench's run time in the threaded core). */
+static inline int WUR rm_read(struct cpu *c, const struct insn *i, int size, uint32_t *v)
+{
+    if (i->modrm.mod == 3) {
+        *v = reg_get(c, i->modrm.rm, size);
+        return 0;
+    }
+    return rm_read_mem(c, i, size, v);
+}
+
+static inline int WUR rm_write(struct cpu *c, const struct insn *i, int size, uint32_t v)
+{
+    if (i->modrm.mod == 3) {
+        reg_set(c, i->modrm.rm, size, v);
+        return 0;
+    }
+    return rm_write_mem(c, i, size, v);
+}
 /* Check that the r/m operand is writable (no-op for registers); used by
  * read-modify-write instructions before they change any register. */
 int WUR rm_check_write(struct cpu *c, const struct insn *i, int size);

@@ -33,6 +33,15 @@
  */
 #include "ops.h"
 
+/* GCC and clang otherwise keep alu_op() out of line (it is long, and
+ * specialised by size it looks dearer than a call); forced, the handlers
+ * below run with no call at all. */
+#ifdef __GNUC__
+#define ALU_INLINE inline __attribute__((always_inline))
+#else
+#define ALU_INLINE inline
+#endif
+
 /* The operation numbers of opcode bits 5:3 and of the 80-83 ModR/M reg. */
 enum { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP };
 
@@ -41,14 +50,16 @@ enum { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP };
 /* True when the low byte of v has an even number of 1 bits. The constant
  * 0x6996 is a 16-entry table of the parities of 0-15, one bit each: fold the
  * byte to a nibble (xor keeps parity), then look the nibble up. */
-static bool parity_even(uint32_t v)
+static inline bool parity_even(uint32_t v)
 {
     v = (v ^ (v >> 4)) & 0xf;
     return !((0x6996u >> v) & 1);
 }
 
-/* SF, ZF and PF of a size-byte result. */
-static uint32_t flags_szp(int size, uint32_t res)
+/* SF, ZF and PF of a size-byte result. Inline, as are add_flags and
+ * sub_flags below: every ALU instruction runs one, and the calls cost as
+ * much as the arithmetic (flags_szp alone was 4% of bench's run time). */
+static inline uint32_t flags_szp(int size, uint32_t res)
 {
     uint32_t f = 0;
     res &= size_mask(size);
@@ -63,7 +74,7 @@ static uint32_t flags_szp(int size, uint32_t res)
 
 /* a + b + carry_in: the result, and its six flags in *f. The sum is formed
  * in 64 bits so that the carry out of a 32-bit addition is bit 32. */
-static uint32_t add_flags(int size, uint32_t a, uint32_t b, uint32_t carry_in, uint32_t *f)
+static inline uint32_t add_flags(int size, uint32_t a, uint32_t b, uint32_t carry_in, uint32_t *f)
 {
     uint64_t wide = (uint64_t)a + b + carry_in;
     uint32_t res = (uint32_t)wide & size_mask(size);
@@ -80,7 +91,7 @@ static uint32_t add_flags(int size, uint32_t a, uint32_t b, uint32_t carry_in, u
 }
 
 /* a - b - borrow_in: the result, and its six flags in *f. */
-static uint32_t sub_flags(int size, uint32_t a, uint32_t b, uint32_t borrow_in, uint32_t *f)
+static inline uint32_t sub_flags(int size, uint32_t a, uint32_t b, uint32_t borrow_in, uint32_t *f)
 {
     uint32_t res = (a - b - borrow_in) & size_mask(size);
     uint32_t sign = size_sign(size);
@@ -103,7 +114,12 @@ static uint32_t logic_flags(int size, uint32_t res, uint32_t *f)
     return res;
 }
 
-uint32_t alu(struct cpu *c, int k, int size, uint32_t a, uint32_t b)
+/* alu(), inline for the handlers of this file: ADD..CMP, INC, DEC and NEG
+ * are a third of the instructions a typical kernel runs, and the call and
+ * its register saves cost as much as the switch and the flags (alu was 15%
+ * of bench's run time out of line; INC, DEC and NEG pass a constant k and
+ * lose the switch altogether). Other families call alu(). */
+static ALU_INLINE uint32_t alu_op(struct cpu *c, int k, int size, uint32_t a, uint32_t b)
 {
     uint32_t m = size_mask(size), carry = (c->eflags & FL_CF) ? 1 : 0;
     uint32_t res, f;
@@ -122,6 +138,11 @@ uint32_t alu(struct cpu *c, int k, int size, uint32_t a, uint32_t b)
     }
     c->eflags = (c->eflags & ~FL_ARITH) | f;
     return res;
+}
+
+uint32_t alu(struct cpu *c, int k, int size, uint32_t a, uint32_t b)
+{
+    return alu_op(c, k, size, a, b);
 }
 
 void flags_logic(struct cpu *c, int size, uint32_t res)
@@ -148,7 +169,7 @@ static int alu_into_rm(struct cpu *c, const struct insn *i, int k, uint32_t b)
 {
     uint32_t a, saved = c->eflags;
     TRY(rm_read(c, i, i->opsize, &a));
-    uint32_t res = alu(c, k, i->opsize, a, b);
+    uint32_t res = alu_op(c, k, i->opsize, a, b);
     if (k == ALU_CMP)
         return 0;
     return store_rm(c, i, i->opsize, res, saved);
@@ -157,7 +178,7 @@ static int alu_into_rm(struct cpu *c, const struct insn *i, int k, uint32_t b)
 /* Register n = register n op b (CMP only compares). */
 static void alu_into_reg(struct cpu *c, int n, int size, int k, uint32_t b)
 {
-    uint32_t res = alu(c, k, size, reg_get(c, n, size), b);
+    uint32_t res = alu_op(c, k, size, reg_get(c, n, size), b);
     if (k != ALU_CMP)
         reg_set(c, n, size, res);
 }
@@ -224,7 +245,7 @@ int op_alu_E_I(struct cpu *c, const struct insn *i)
 static uint32_t inc_dec(struct cpu *c, int size, uint32_t a, bool inc)
 {
     uint32_t cf = c->eflags & FL_CF;
-    uint32_t res = alu(c, inc ? ALU_ADD : ALU_SUB, size, a, 1);
+    uint32_t res = alu_op(c, inc ? ALU_ADD : ALU_SUB, size, a, 1);
     c->eflags = (c->eflags & ~FL_CF) | cf;
     return res;
 }
@@ -271,7 +292,7 @@ int op_neg_E(struct cpu *c, const struct insn *i)
 {
     uint32_t a, saved = c->eflags;
     TRY(rm_read(c, i, i->opsize, &a));
-    uint32_t res = alu(c, ALU_SUB, i->opsize, 0, a);
+    uint32_t res = alu_op(c, ALU_SUB, i->opsize, 0, a);
     return store_rm(c, i, i->opsize, res, saved);
 }
 

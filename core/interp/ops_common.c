@@ -14,21 +14,13 @@ uint32_t ea_offset(const struct cpu *c, const struct insn *i)
     return i->addrsize == 2 ? (uint16_t)off : off;
 }
 
-int rm_read(struct cpu *c, const struct insn *i, int size, uint32_t *v)
+int rm_read_mem(struct cpu *c, const struct insn *i, int size, uint32_t *v)
 {
-    if (i->modrm.mod == 3) {
-        *v = reg_get(c, i->modrm.rm, size);
-        return 0;
-    }
     return mmu_read(c, i->seg, ea_offset(c, i), size, v);
 }
 
-int rm_write(struct cpu *c, const struct insn *i, int size, uint32_t v)
+int rm_write_mem(struct cpu *c, const struct insn *i, int size, uint32_t v)
 {
-    if (i->modrm.mod == 3) {
-        reg_set(c, i->modrm.rm, size, v);
-        return 0;
-    }
     return mmu_write(c, i->seg, ea_offset(c, i), size, v);
 }
 

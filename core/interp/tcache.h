@@ -56,6 +56,7 @@ typedef int op_fn(struct cpu *c, const struct insn *i);
 /* One decoded instruction of a block. */
 struct entry {
     op_fn *fn;        /* its handler, from the table generated from opcodes.def */
+    uint16_t cost;    /* cycles_insn_fixed(): its static cost, or CYCLES_DYNAMIC */
     struct insn insn; /* the decoded instruction */
 };
 

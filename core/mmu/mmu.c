@@ -268,6 +268,8 @@ static inline void data_breakpoints(struct cpu *c, uint32_t lin, int size, bool 
 {
     if (c->dr[7] & DR7_ENABLE_MASK)
         dr_check_data(c, lin, size, write);
+    if (c->attention) /* the debugger's watchpoints (core/debug) */
+        c->dbg->access(c->dbg_opaque, lin, size, write);
 }
 
 int mmu_read(struct cpu *c, int sreg, uint32_t off, int size, uint32_t *val)

@@ -196,10 +196,6 @@ expect_error cdrom_odd_size "$work/odd.img: disk image size 1000 is not a whole 
     run --cdrom "$work/odd.img"
 expect_error firmware_bad "--firmware coreboot: not a firmware (legacy, bochs, seabios or none)" \
     run --firmware coreboot --hda "$work/bios64k.rom"
-expect_error firmware_seabios_needs_pci "--firmware seabios: SeaBIOS needs a PCI board" \
-    run --firmware seabios --hda "$work/bios64k.rom"
-expect_error firmware_bochs_needs_pci "--firmware bochs: BIOS-bochs-latest needs a PCI board" \
-    run --firmware bochs --hda "$work/bios64k.rom"
 expect_error firmware_none_no_kernel "--firmware none: nothing to boot without a BIOS" \
     run --firmware none --hda "$work/bios64k.rom"
 expect_error kernel_with_firmware "--kernel: a kernel is booted without firmware" \

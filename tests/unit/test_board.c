@@ -1,8 +1,9 @@
 /*
  * test_board.c - the PC board as a whole (core/board.c, core/machine.c,
  * loader/firmware.c): the RAM hole of the VGA window, where the ROMs land,
- * the device registry, and the machine's reset and A20 wiring, driven
- * through emu.h and tiny hand-assembled BIOS images.
+ * the device registry, the machine's reset and A20 wiring, and the PC
+ * board's PAM shadow RAM, driven through emu.h (board.h for the bus) and
+ * tiny hand-assembled BIOS images.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -10,8 +11,10 @@
 
 #include "unit_util.h"
 
+#include "board.h"
 #include "bus.h"
 #include "devfield.h"
+#include "devices/pci.h"
 #include "emu.h"
 #include "loader/firmware.h"
 
@@ -112,6 +115,74 @@ START_TEST(test_bios_placement)
 }
 END_TEST
 
+/* The PC board, and PAM register reg of the host bridge (00:00.0) set to v
+ * through configuration mechanism #1, as firmware does. */
+#define PAM0_ADDRESS 0x80000058u /* enable, bus 0, 00:00.0, the dword holding 0x59 */
+#define PAM0_DATA    0xcfdu      /* 0x59 is byte 1 of that dword */
+#define PAM_RO       0x10u       /* PAM0 HIENABLE: read RAM, writes dropped */
+#define PAM_WO       0x20u       /* write RAM, read ROM */
+#define PAM_RW       0x30u       /* plain RAM */
+
+static struct emu *pc_machine(void)
+{
+    struct emu_config cfg = {.ram_size = 32u << 20, .core = EMU_CORE_SWITCH,
+                             .board = EMU_BOARD_PC};
+    char err[128];
+    struct emu *m = emu_create(&cfg, err, sizeof err);
+    ck_assert_msg(m != NULL, "%s", err);
+    uint8_t *bios = malloc(128 * KIB);
+    ck_assert_ptr_nonnull(bios);
+    memset(bios, 0xb1, 128 * KIB);
+    load_bios(m, bios, 128 * KIB);
+    free(bios);
+    return m;
+}
+
+static void set_pam0(struct emu *m, uint32_t v)
+{
+    bus_out(&m->bus, PCI_PORT_ADDRESS, PAM0_ADDRESS, 4);
+    bus_out(&m->bus, PAM0_DATA, v, 1);
+}
+
+/* At power-on the F segment is the ROM: it reads the image and ignores
+ * writes, and bus_ram_ptr() (what the TLB caches) must not see RAM there. */
+START_TEST(test_pam_rom_view)
+{
+    struct emu *m = pc_machine();
+    ck_assert_ptr_null(bus_ram_ptr(&m->bus, 0xf0000, 4096));
+    bus_mem_write(&m->bus, 0xf1234, 0x55, 1);
+    ck_assert_uint_eq(bus_mem_read(&m->bus, 0xf1234, 1), 0xb1);
+    ck_assert_uint_eq(bus_mem_read(&m->bus, 0xc0000, 2), 0xffff); /* no ISA option ROM */
+    ck_assert_ptr_nonnull(bus_ram_ptr(&m->bus, 0x100000, 4096));
+    emu_destroy(m);
+}
+END_TEST
+
+/* Write-only shadow (copy the ROM into RAM), then read-write, then
+ * read-only: each view reads and writes what PAM says; a reset goes back
+ * to the ROM. */
+START_TEST(test_pam_shadow)
+{
+    struct emu *m = pc_machine();
+    set_pam0(m, PAM_WO);
+    bus_mem_write(&m->bus, 0xf1234, 0x55, 1); /* reaches RAM ... */
+    ck_assert_uint_eq(bus_mem_read(&m->bus, 0xf1234, 1), 0xb1); /* ... reads the ROM */
+    ck_assert_ptr_null(bus_ram_ptr(&m->bus, 0xf0000, 4096));
+    set_pam0(m, PAM_RW);
+    ck_assert_uint_eq(bus_mem_read(&m->bus, 0xf1234, 1), 0x55);
+    ck_assert_ptr_nonnull(bus_ram_ptr(&m->bus, 0xf0000, 4096)); /* plain RAM again */
+    ck_assert_ptr_null(bus_ram_ptr(&m->bus, 0xe0000, 4096));    /* E: still the ROM */
+    set_pam0(m, PAM_RO);
+    ck_assert_ptr_null(bus_ram_ptr(&m->bus, 0xf0000, 4096)); /* no host pointer to write */
+    bus_mem_write(&m->bus, 0xf1234, 0x66, 1);
+    ck_assert_uint_eq(bus_mem_read(&m->bus, 0xf1234, 1), 0x55);
+    bus_out(&m->bus, 0x92, 0x01, 1); /* fast reset: PCIRST# puts PAM back */
+    ck_assert_int_eq(emu_run(m, 0), EMU_STOP_BUDGET);
+    ck_assert_uint_eq(bus_mem_read(&m->bus, 0xf1234, 1), 0xb1);
+    emu_destroy(m);
+}
+END_TEST
+
 START_TEST(test_registry)
 {
     struct emu *m = machine();
@@ -207,6 +278,8 @@ static Suite *board_suite(void)
     tcase_add_test(t, test_ram_hole);
     tcase_add_test(t, test_bios_sizes);
     tcase_add_test(t, test_bios_placement);
+    tcase_add_test(t, test_pam_rom_view);
+    tcase_add_test(t, test_pam_shadow);
     tcase_add_test(t, test_registry);
     tcase_add_test(t, test_port92_reset_keeps_ram);
     tcase_add_test(t, test_triple_fault_reboots);

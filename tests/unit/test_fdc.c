@@ -78,14 +78,14 @@
 #define C_UNLOCK    0x14
 
 struct rig {
-    struct bus bus;        /* 1 MiB of RAM and the ports */
-    uint64_t now;          /* the cycle counter */
-    struct clock clock;    /* virtual time on now */
-    struct dma *dma;       /* the 8237 pair */
-    struct fdc *fdc;       /* the controller under test */
-    struct blockdev disk;  /* drive 0's diskette */
-    int level;             /* IRQ 6 as last driven */
-    int edges;             /* its rising edges */
+    struct bus bus;       /* 1 MiB of RAM and the ports */
+    uint64_t now;         /* the cycle counter */
+    struct clock clock;   /* virtual time on now */
+    struct dma *dma;      /* the 8237 pair */
+    struct fdc *fdc;      /* the controller under test */
+    struct blockdev disk; /* drive 0's diskette */
+    int level;            /* IRQ 6 as last driven */
+    int edges;            /* its rising edges */
 };
 
 static void rig_irq(void *opaque, int n, int level)
@@ -255,8 +255,8 @@ static void dma_setup(struct rig *r, uint8_t mode, uint32_t addr, uint32_t bytes
  * cylinder c; the execution phase run to its interrupt; the 7 results. */
 static void rw(struct rig *r, uint8_t op, int c, int h, int s, int eot, uint8_t *res)
 {
-    uint8_t cmd[9] = {op, (uint8_t)(h << 2), (uint8_t)c, (uint8_t)h, (uint8_t)s, 2,
-                      (uint8_t)eot, 0x1b, 0xff};
+    uint8_t cmd[9] = {op, (uint8_t)(h << 2), (uint8_t)c, (uint8_t)h, (uint8_t)s,
+                      2,  (uint8_t)eot,      0x1b,       0xff};
     command(r, cmd, 9);
     ck_assert_uint_eq(in8(r, P_MSR) & (MSR_RQM | MSR_CB), MSR_CB); /* executing */
     ck_assert_int_eq(r->level, 0);
@@ -371,7 +371,7 @@ START_TEST(test_specify_configure_lock)
     bring_up(r);
     uint8_t spec[3] = {C_SPECIFY, 0xaf, 0x02}; /* SRT 10, HUT 15, HLT 1, DMA */
     command(r, spec, 3);
-    ck_assert_uint_eq(in8(r, P_MSR), MSR_RQM); /* no result phase */
+    ck_assert_uint_eq(in8(r, P_MSR), MSR_RQM);      /* no result phase */
     uint8_t conf[4] = {C_CONFIGURE, 0, 0x57, 0x05}; /* EIS, FIFO on, no polling, thr 8 */
     command(r, conf, 4);
     uint8_t perp[2] = {C_PERP, 0x80 | 0x04 | 0x03}; /* OW, drive 0, GAP, WGATE */
@@ -449,7 +449,7 @@ START_TEST(test_seek)
     seek_to(r, 0, 1, 40);
     uint8_t sd[2] = {C_SENSE_DRV, 0x00};
     command(r, sd, 2);
-    ck_assert_uint_eq(result1(r), 0x28); /* not on track 0, not protected */
+    ck_assert_uint_eq(result1(r), 0x28);        /* not on track 0, not protected */
     uint8_t rel[3] = {0xcf, 0x00, 5}, st0, pcn; /* relative seek in by 5 */
     command(r, rel, 3);
     ck_assert(wait_irq(r));
@@ -661,7 +661,7 @@ START_TEST(test_read_id)
     ck_assert(wait_irq(r));
     result(r, res, 7);
     check_res(res, 0x04, 0, 0, 12, 1, 6); /* the sector after the last one read */
-    uint8_t id_b[2] = {C_READID, 0x01}; /* drive 1: not connected */
+    uint8_t id_b[2] = {C_READID, 0x01};   /* drive 1: not connected */
     command(r, id_b, 2);
     ck_assert(wait_irq(r));
     result(r, res, 7);
@@ -722,7 +722,7 @@ START_TEST(test_disk_change)
     ck_assert_uint_eq(fdc_attach(r->fdc, 0, &r->disk), 0);
     seek_to(r, 0, 0, 2);
     ck_assert_uint_eq(in8(r, P_DIR), 0x7f); /* bits 6-0 float */
-    out8(r, P_DOR, DOR_ON | 1); /* select drive 1: none */
+    out8(r, P_DOR, DOR_ON | 1);             /* select drive 1: none */
     ck_assert_uint_eq(in8(r, P_DIR), 0x7f);
     rig_free(r);
 }

@@ -36,16 +36,18 @@ const char run_help_text[] =
     "                     secondary channel master\n"
     "  --boot c|d         what the BIOS boots first: c the hard disk (the default),\n"
     "                     d the CD-ROM; the other one second\n"
-    "  --firmware NAME    legacy: the Bochs legacy BIOS and the LGPL VGA BIOS from\n"
-    "                     the bochsbios and vgabios packages (the default without\n"
-    "                     --kernel); none: no BIOS, boot --kernel directly (the\n"
-    "                     default with --kernel); bochs (BIOS-bochs-latest) and\n"
-    "                     seabios need a PCI board, which lab86 has not yet\n"
+    "  --firmware NAME    seabios: SeaBIOS and its stdvga VGA BIOS (the seabios\n"
+    "                     package) on the PCI board (the default without --kernel);\n"
+    "                     bochs: BIOS-bochs-latest (bochsbios) and the LGPL VGA BIOS\n"
+    "                     on the PCI board; legacy: the Bochs legacy BIOS and the\n"
+    "                     LGPL VGA BIOS on the ISA board (no PCI); none: no BIOS,\n"
+    "                     boot --kernel directly (the default with --kernel)\n"
     "  --bios FILE        another system BIOS image for the board: 64, 128, 192 or\n"
     "                     256 KiB, mapped below 4 GiB and (its last 128 KiB at most)\n"
     "                     below 1 MiB\n"
     "  --vga-bios FILE    another VGA BIOS: an option ROM (55 AA) of 512 bytes to\n"
-    "                     64 KiB in 512-byte blocks, placed at 0xC0000\n"
+    "                     64 KiB in 512-byte blocks, placed at 0xC0000 (legacy) or\n"
+    "                     behind the PCI VGA's ROM BAR (seabios, bochs)\n"
     "  --firmware-log FILE  write the BIOS's log (ports 0x400-0x403) to FILE\n"
     "                     (default: discarded)\n"
     "  --no-reboot        a triple fault stops the run (status 4) instead of\n"
@@ -96,24 +98,22 @@ const char run_help_text[] =
     "with status 6, or, with no limit, waits, as a PC would, until it is\n"
     "interrupted.\n";
 
-/* The firmware choices: the installed Debian images, and what the board
- * still lacks for the ones that need PCI (NULL: nothing). */
+/* The firmware choices: the installed Debian images, and the board each
+ * needs. */
 static const struct firmware_choice {
     const char *name;        /* as typed after --firmware */
     enum run_firmware which; /* its code */
     const char *bios;        /* the system BIOS image, NULL: none */
     const char *vga_bios;    /* the VGA BIOS image, NULL: none */
-    const char *needs;       /* what is missing for it, NULL: it runs */
+    enum emu_board board;    /* ISA only, or with PCI */
 } firmwares[] = {
     {"legacy", RUN_FW_LEGACY, "/usr/share/bochs/BIOS-bochs-legacy",
-     "/usr/share/vgabios/vgabios.bin", NULL},
+     "/usr/share/vgabios/vgabios.bin", EMU_BOARD_ISA},
     {"bochs", RUN_FW_BOCHS, "/usr/share/bochs/BIOS-bochs-latest", "/usr/share/vgabios/vgabios.bin",
-     "BIOS-bochs-latest needs a PCI board (an i440FX host bridge with PAM registers, a "
-     "PIIX3 ISA bridge), which lab86 does not wire yet; use --firmware legacy"},
-    {"seabios", RUN_FW_SEABIOS, "/usr/share/seabios/bios.bin", NULL,
-     "SeaBIOS needs a PCI board (an i440FX host bridge with PAM registers, a PCI VGA "
-     "with a ROM BAR), which lab86 does not wire yet; use --firmware legacy"},
-    {"none", RUN_FW_NONE, NULL, NULL, NULL},
+     EMU_BOARD_PC},
+    {"seabios", RUN_FW_SEABIOS, "/usr/share/seabios/bios.bin",
+     "/usr/share/seabios/vgabios-stdvga.bin", EMU_BOARD_PC},
+    {"none", RUN_FW_NONE, NULL, NULL, EMU_BOARD_ISA},
 };
 
 static const struct firmware_choice *firmware_named(enum run_firmware which)
@@ -401,21 +401,16 @@ static int check_direct_boot(const struct run_args *a)
     return 0;
 }
 
-/* Which firmware boots the machine, and its images: --firmware (or the
- * default: none for --kernel, legacy otherwise), unless --bios and
- * --vga-bios name others. */
+/* Which firmware boots the machine, its images and its board: --firmware
+ * (or the default: none for --kernel, seabios otherwise), unless --bios and
+ * --vga-bios name other images. */
 static int resolve_firmware(struct run_args *a)
 {
     bool own_bios = a->bios != NULL;
     if (a->firmware == RUN_FW_DEFAULT)
-        a->firmware = a->kernel && !a->bios && !a->vga_bios ? RUN_FW_NONE : RUN_FW_LEGACY;
+        a->firmware = a->kernel && !a->bios && !a->vga_bios ? RUN_FW_NONE : RUN_FW_SEABIOS;
     const struct firmware_choice *f = firmware_named(a->firmware);
-    if (f->needs) {
-        char what[64];
-        snprintf(what, sizeof what, "--firmware %s", f->name);
-        cli_error(what, "%s", f->needs);
-        return -1;
-    }
+    a->board = f->board;
     if (a->firmware == RUN_FW_NONE)
         return check_direct_boot(a);
     if (a->kernel) {

@@ -34,10 +34,10 @@
 
 /* What boots the machine (--firmware). */
 enum run_firmware {
-    RUN_FW_DEFAULT = 0, /* not given: NONE with --kernel, LEGACY otherwise */
+    RUN_FW_DEFAULT = 0, /* not given: NONE with --kernel, SEABIOS otherwise */
     RUN_FW_LEGACY,      /* the Bochs legacy BIOS and the LGPL VGA BIOS: the ISA board */
-    RUN_FW_BOCHS,       /* BIOS-bochs-latest: needs PCI */
-    RUN_FW_SEABIOS,     /* SeaBIOS: needs PCI */
+    RUN_FW_BOCHS,       /* BIOS-bochs-latest and the LGPL VGA BIOS: the PC board (PCI) */
+    RUN_FW_SEABIOS,     /* SeaBIOS and its stdvga VGA BIOS: the PC board (PCI) */
     RUN_FW_NONE,        /* no BIOS: --kernel is loaded directly */
 };
 
@@ -49,6 +49,7 @@ struct run_args {
     enum run_firmware firmware;    /* --firmware NAME (resolved: never DEFAULT after parsing) */
     const char *bios;              /* --bios FILE, or the firmware's installed image; NULL: none */
     const char *vga_bios;          /* --vga-bios FILE, or the firmware's; NULL: none */
+    enum emu_board board;          /* the board the firmware needs (resolved with it) */
     const char *fwlog;             /* --firmware-log FILE; NULL: the log is discarded */
     const char *hda;               /* --hda IMG: primary master disk */
     const char *hdb;               /* --hdb IMG: primary slave disk */

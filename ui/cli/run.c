@@ -64,7 +64,8 @@ static struct emu_config boot_config(const struct run_args *a, enum emu_core cor
                                .hdb = md->hdb,
                                .cdrom = md->cdrom,
                                .boot = a->boot,
-                               .no_reboot = a->no_reboot};
+                               .no_reboot = a->no_reboot,
+                               .board = a->board};
 }
 
 /* Load the kernel (direct boot) or the firmware into m; 0, or -1 after one

@@ -1,0 +1,288 @@
+/*
+ * debug.c - the debugger core's run control: the hooks the interpreter
+ * calls while it listens, and continue, stepi, next, finish and until.
+ *
+ * How a stop happens. While anything is set (a breakpoint, a watchpoint, a
+ * step goal, a vector or mode stop), the debugger sets c->attention and
+ * c->single_step_only before it calls emu_run(): the threaded core then
+ * defers to cpu_step(), which calls on_boundary() at every instruction
+ * boundary, and the memory path and the interrupt delivery call
+ * on_access() and on_vector(). A hook that decides to stop sets
+ * c->dbg_break and c->stop_request: cpu_run() returns, and emu_run()
+ * returns at once. After the run the hooks are switched off again, so a
+ * machine whose debugger has nothing set runs at full speed.
+ *
+ * A stop at a boundary leaves the instruction there unexecuted. The next
+ * run must not stop at the same boundary again (it would never move): the
+ * first boundary after a resume skips the breakpoints, as EFLAGS.RF does
+ * for the hardware's.
+ *
+ * Stepping counts boundaries where something happened: an instruction
+ * retired or an interrupt or exception was delivered. A step into a fault
+ * therefore lands on the handler's first instruction, as on hardware with
+ * TF set.
+ */
+#include "debug/dbg_impl.h"
+
+#include <stdlib.h>
+
+#include "interp/exec.h"
+#include "interp/insn.h"
+
+/* Stop the run here: emu_run() returns at the next chance. */
+static bool hold(struct dbg *d, enum dbg_stop reason, bool at_boundary)
+{
+    d->stop.reason = reason;
+    d->stopped_at_boundary = at_boundary;
+    d->c->dbg_break = true;
+    d->c->stop_request = true;
+    return true;
+}
+
+/* Decode the instruction at CS:EIP without side effects; false if unreadable. */
+static bool peek_insn(struct dbg *d, struct insn *i)
+{
+    uint8_t buf[16];
+    uint64_t lin = d->c->seg[SEG_CS].base + (d->c->eip & cpu_ip_mask(d->c));
+    size_t n = dbg_read_linear(d, lin, buf, 15, NULL);
+    return n > 0 && x86_decode(i, buf, (int)n, d->c->code32 ? 4 : 2) == DECODE_OK;
+}
+
+/* A mode switch or a new CR3 since the last boundary, when asked for. */
+static bool mode_changed(struct dbg *d)
+{
+    int mode = dbg_cpu_mode(d->c);
+    bool cr3 = d->c->cr3 != d->last_cr3;
+    d->stop.old_mode = d->last_mode;
+    d->stop.new_mode = mode;
+    d->last_mode = mode;
+    d->last_cr3 = d->c->cr3;
+    if (d->stop_mode && mode != d->stop.old_mode)
+        return hold(d, DBG_STOP_MODE_SWITCH, true);
+    return d->stop_cr3 && cr3 && hold(d, DBG_STOP_CR3_WRITE, true);
+}
+
+/* GOAL_FINISH: spot the frame's return, then stop after it. */
+static bool finish_reached(struct dbg *d, bool moved)
+{
+    struct insn i;
+    if (d->finish_ret)
+        return moved && hold(d, DBG_STOP_STEP, true);
+    if (!peek_insn(d, &i))
+        return false;
+    bool ret = i.op == OP_RET || i.op == OP_RET_Iw || i.op == OP_RETF || i.op == OP_RETF_Iw;
+    if (ret && cpu_sp(d->c) >= d->finish_sp)
+        d->finish_ret = true;
+    return false;
+}
+
+/* The boundary hook: the debugger's every stop decision before an
+ * instruction. A halted CPU is not at an instruction: no stop there. */
+static bool on_boundary(void *opaque)
+{
+    struct dbg *d = opaque;
+    struct cpu *c = d->c;
+    if (c->stop == CPU_HALTED)
+        return false;
+    bool moved = c->instructions != d->seen_insns || d->delivered;
+    bool skip = d->skip_bp;
+    d->seen_insns = c->instructions;
+    d->delivered = false;
+    d->skip_bp = false;
+    if (mode_changed(d))
+        return true;
+    if (d->goal == GOAL_STEP && moved && --d->step_left == 0)
+        return hold(d, DBG_STOP_STEP, true);
+    if (d->goal == GOAL_FINISH && finish_reached(d, moved))
+        return true;
+    if (skip || !dbg_check_breakpoints(d))
+        return false;
+    /* The goal's own breakpoint (next, until) is a step done, not a breakpoint. */
+    return hold(d, d->stop.id == d->goal_bp ? DBG_STOP_STEP : DBG_STOP_BREAKPOINT, true);
+}
+
+/* The access hook: watchpoints. The instruction completes; the run stops
+ * after it. */
+static void on_access(void *opaque, uint64_t lin, int size, bool write)
+{
+    struct dbg *d = opaque;
+    if (!d->c->dbg_break && dbg_check_watch(d, lin, size, write))
+        hold(d, DBG_STOP_WATCHPOINT, false);
+}
+
+/* The delivery hook: counts as a step, and stops on a chosen vector. */
+static void on_vector(void *opaque, int vector)
+{
+    struct dbg *d = opaque;
+    d->delivered = true;
+    if (!d->c->dbg_break && (d->vectors[vector >> 5] >> (vector & 31)) & 1) {
+        d->stop.vector = vector;
+        hold(d, DBG_STOP_VECTOR, false);
+    }
+}
+
+static const struct cpu_dbg_hooks hooks = {on_boundary, on_access, on_vector};
+
+struct dbg *dbg_create(struct emu *m)
+{
+    struct dbg *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->m = m;
+    d->c = emu_cpu(m);
+    d->next_id = 1;
+    d->c->dbg = &hooks;
+    d->c->dbg_opaque = d;
+    return d;
+}
+
+void dbg_destroy(struct dbg *d)
+{
+    if (!d)
+        return;
+    d->c->attention = false;
+    d->c->single_step_only = false;
+    d->c->dbg_break = false;
+    d->c->dbg = NULL;
+    dbg_free_tables(d);
+    dbg_disasm_close(d);
+    free(d);
+}
+
+struct emu *dbg_emu(struct dbg *d)
+{
+    return d->m;
+}
+
+/* Switch the hooks on when something needs them, from a clean slate. */
+static void arm(struct dbg *d)
+{
+    struct cpu *c = d->c;
+    bool on = d->goal != GOAL_NONE || dbg_tables_active(d);
+    c->attention = on;
+    c->single_step_only = on;
+    c->dbg_break = false;
+    d->stop = (struct dbg_stop_info){.reason = DBG_STOP_BUDGET};
+    d->seen_insns = c->instructions;
+    d->delivered = false;
+    d->skip_bp = d->stopped_at_boundary;
+    d->stopped_at_boundary = false;
+    d->last_mode = dbg_cpu_mode(c);
+    d->last_cr3 = c->cr3;
+}
+
+/* Map the machine's own stops; a debugger stop is already in d->stop. */
+static enum dbg_stop machine_stop(struct dbg *d, enum emu_stop why)
+{
+    switch (why) {
+    case EMU_STOP_EXIT: d->stop.exit_code = emu_exit_code(d->m); return DBG_STOP_EXIT;
+    case EMU_STOP_TRIPLE_FAULT: return DBG_STOP_TRIPLE_FAULT;
+    case EMU_STOP_HALT_IF0:
+    case EMU_STOP_IDLE: return DBG_STOP_HALT;
+    case EMU_STOP_POWER_OFF: return DBG_STOP_POWER_OFF;
+    case EMU_STOP_BUDGET: break;
+    }
+    return DBG_STOP_BUDGET;
+}
+
+/* Drop the goal and its temporary breakpoint. */
+static void end_goal(struct dbg *d)
+{
+    if (d->goal_bp)
+        dbg_delete(d, d->goal_bp);
+    d->goal_bp = 0;
+    d->goal = GOAL_NONE;
+    d->finish_ret = false;
+}
+
+/* One run: arm, emu_run(), disarm, say why. A budget stop keeps the goal. */
+static enum dbg_stop run(struct dbg *d, uint64_t max_cycles)
+{
+    struct cpu *c = d->c;
+    arm(d);
+    enum emu_stop why = emu_run(d->m, max_cycles);
+    bool ours = c->dbg_break;
+    c->attention = false;
+    c->single_step_only = false;
+    c->dbg_break = false;
+    if (!ours) {
+        d->stop = (struct dbg_stop_info){.reason = machine_stop(d, why)};
+        d->stop.exit_code = why == EMU_STOP_EXIT ? emu_exit_code(d->m) : 0;
+    }
+    if (d->stop.reason != DBG_STOP_BUDGET)
+        end_goal(d);
+    return d->stop.reason;
+}
+
+enum dbg_stop dbg_continue(struct dbg *d, uint64_t max_cycles)
+{
+    end_goal(d);
+    return run(d, max_cycles);
+}
+
+enum dbg_stop dbg_resume(struct dbg *d, uint64_t max_cycles)
+{
+    return run(d, max_cycles);
+}
+
+enum dbg_stop dbg_stepi(struct dbg *d, int n, uint64_t max_cycles)
+{
+    end_goal(d);
+    d->goal = GOAL_STEP;
+    d->step_left = n < 1 ? 1 : n;
+    return run(d, max_cycles);
+}
+
+/* Does next step over this instruction? Calls, software interrupts and
+ * repeated string instructions return to the instruction after them. */
+static bool steps_over(const struct insn *i)
+{
+    switch (i->op) {
+    case OP_CALL_Jz:
+    case OP_CALL_Ev:
+    case OP_CALL_Ap:
+    case OP_CALL_Mp:
+    case OP_INT_Ib:
+    case OP_INT3:
+    case OP_INTO: return true;
+    default: return i->rep != REP_NONE && (x86_attr(i->op) & A_STR);
+    }
+}
+
+enum dbg_stop dbg_next(struct dbg *d, uint64_t max_cycles)
+{
+    struct insn i;
+    struct cpu *c = d->c;
+    if (!peek_insn(d, &i) || !steps_over(&i))
+        return dbg_stepi(d, 1, max_cycles);
+    end_goal(d);
+    uint32_t after = (uint32_t)(c->eip + i.len) & cpu_ip_mask(c);
+    d->goal_bp = dbg_break_goal(d, c->seg[SEG_CS].sel, after, cpu_sp(c));
+    if (d->goal_bp < 0)
+        return dbg_stepi(d, 1, max_cycles);
+    return run(d, max_cycles);
+}
+
+enum dbg_stop dbg_finish(struct dbg *d, uint64_t max_cycles)
+{
+    end_goal(d);
+    d->goal = GOAL_FINISH;
+    d->finish_sp = cpu_sp(d->c);
+    return run(d, max_cycles);
+}
+
+enum dbg_stop dbg_until(struct dbg *d, uint64_t lin, uint64_t max_cycles)
+{
+    end_goal(d);
+    d->goal_bp = dbg_break_linear(d, lin, true);
+    if (d->goal_bp < 0) {
+        d->goal_bp = 0;
+        return dbg_continue(d, max_cycles);
+    }
+    return run(d, max_cycles);
+}
+
+void dbg_last_stop(const struct dbg *d, struct dbg_stop_info *out)
+{
+    *out = d->stop;
+}
