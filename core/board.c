@@ -18,6 +18,7 @@
  *     0x3C0    VGA (+0x3B4, 0x3D4, VBE 0x1CE), window A0000-BFFFF, LFB 0xE0000000
  *     0x1F0    ATA primary         ctl 0x3F6, IRQ 14: --hda master, --hdb slave
  *     0x170    ATA secondary       ctl 0x376, IRQ 15: --cdrom master
+ *     0x3F0    82077 FDC           0x3F0-0x3F5 and 0x3F7, IRQ 6, DMA 2: --fda A:, --fdb B:
  *
  * The "pc" board (EMU_BOARD_PC, for SeaBIOS and BIOS-bochs-latest) adds PCI:
  *
@@ -66,6 +67,7 @@
 #include "devices/cmos.h"
 #include "devices/debugport.h"
 #include "devices/dma.h"
+#include "devices/fdc.h"
 #include "devices/i440fx.h"
 #include "devices/kbc.h"
 #include "devices/pci.h"
@@ -258,7 +260,7 @@ static bool all_wired(const struct emu *m)
 {
     bool pci = m->cfg.board != EMU_BOARD_PC || (m->pci && m->i440fx && m->piix3 && m->pci_vga);
     return m->pic && m->pit && m->port61 && m->cmos && m->dma && m->sysctl && m->kbc && m->com1 &&
-           m->debugcon && m->debugexit && m->vga && m->ata[0] && m->ata[1] && pci;
+           m->debugcon && m->debugexit && m->vga && m->ata[0] && m->ata[1] && m->fdc && pci;
 }
 
 /* The ISA board: PCI's ports claimed empty (reads all ones, writes
@@ -327,12 +329,14 @@ static int wire_devices(struct emu *m)
     m->ata[0] = ata_create(b, ATA_PRIMARY_CMD, ATA_PRIMARY_CTL, isa_irq(m, ATA_PRIMARY_IRQ), 0);
     m->ata[1] =
         ata_create(b, ATA_SECONDARY_CMD, ATA_SECONDARY_CTL, isa_irq(m, ATA_SECONDARY_IRQ), 1);
+    m->fdc = m->dma ? fdc_create(b, k, isa_irq(m, FDC_IRQ), m->dma) : NULL; /* DMA ch. 2 */
     wire_pci_vga(m);
     return all_wired(m) ? 0 : -1;
 }
 
 /* The drives the configuration plugs in: --hda and --hdb on the primary
- * channel, the CD-ROM drive (with --cdrom's disc) as the secondary master. */
+ * channel, the CD-ROM drive (with --cdrom's disc) as the secondary master,
+ * --fda and --fdb as floppy drives A: and B:. */
 static int plug_drives(struct emu *m)
 {
     const struct emu_config *cfg = &m->cfg;
@@ -341,6 +345,10 @@ static int plug_drives(struct emu *m)
     if (cfg->hdb && ata_attach_disk(m->ata[0], ATA_SLAVE, cfg->hdb) != 0)
         return -1;
     if (cfg->cdrom && ata_attach_cdrom(m->ata[1], ATA_MASTER, cfg->cdrom) != 0)
+        return -1;
+    if (cfg->fda && fdc_attach(m->fdc, 0, cfg->fda) != 0)
+        return -1;
+    if (cfg->fdb && fdc_attach(m->fdc, 1, cfg->fdb) != 0)
         return -1;
     return 0;
 }
@@ -355,6 +363,15 @@ static void cmos_disk(struct cmos *c, int unit, const struct blockdev *bd)
     cmos_set_disk(c, unit, (uint16_t)cyls, BOARD_DISK_HEADS, BOARD_DISK_SPT);
 }
 
+/* A floppy drive's CMOS type: the one made for its diskette's format. */
+static uint8_t floppy_type(const struct blockdev *bd)
+{
+    struct fdc_geometry g;
+    if (!bd || fdc_geometry_for_size(bd->size, &g) != 0)
+        return CMOS_FLOPPY_NONE;
+    return g.cmos_type;
+}
+
 /* What a BIOS setup program would have stored in the CMOS. */
 static void setup_cmos(struct emu *m)
 {
@@ -363,8 +380,11 @@ static void setup_cmos(struct emu *m)
     cmos_set_cpus(m->cmos, 1);
     cmos_disk(m->cmos, 0, cfg->hda);
     cmos_disk(m->cmos, 1, cfg->hdb);
+    cmos_set_floppy(m->cmos, floppy_type(cfg->fda), floppy_type(cfg->fdb));
     if (cfg->boot == EMU_BOOT_CDROM)
         cmos_set_boot_order(m->cmos, CMOS_BOOT_CDROM, CMOS_BOOT_DISK, CMOS_BOOT_FLOPPY);
+    else if (cfg->boot == EMU_BOOT_FLOPPY)
+        cmos_set_boot_order(m->cmos, CMOS_BOOT_FLOPPY, CMOS_BOOT_DISK, CMOS_BOOT_CDROM);
     else
         cmos_set_boot_order(m->cmos, CMOS_BOOT_DISK, CMOS_BOOT_CDROM, CMOS_BOOT_FLOPPY);
 }
@@ -384,6 +404,7 @@ static void register_devices(struct emu *m)
     n += vga_devinfo(m->vga, d + n, max - n);
     n += ata_devinfo(m->ata[0], d + n, max - n);
     n += ata_devinfo(m->ata[1], d + n, max - n);
+    n += fdc_devinfo(m->fdc, d + n, max - n);
     if (m->pci) {
         n += pci_devinfo(m->pci, d + n, max - n);
         n += i440fx_devinfo(m->i440fx, d + n, max - n);
@@ -428,6 +449,7 @@ void board_destroy(struct emu *m)
     pci_destroy(m->pci);
     free(m->vga_rom);
     free(m->shadow_rom);
+    fdc_destroy(m->fdc);
     for (int k = 1; k >= 0; k--)
         ata_destroy(m->ata[k]);
     vga_destroy(m->vga);
@@ -460,6 +482,7 @@ void board_reset(struct emu *m)
     vga_reset(m->vga);
     ata_reset(m->ata[0]);
     ata_reset(m->ata[1]);
+    fdc_reset(m->fdc);
     if (m->pci)
         pci_reset(m->pci); /* PAM back to the ROM side: the BIOS boots from ROM again */
     m->cpu.intr_line = m->intr_level;

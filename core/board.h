@@ -52,6 +52,7 @@ struct emu {
     struct debugexit *debugexit; /* 0xF4-0xF7 */
     struct vga *vga;             /* VGA ports, A0000-BFFFF, the VBE framebuffer */
     struct ata_channel *ata[2];  /* primary 0x1F0, secondary 0x170 */
+    struct fdc *fdc;             /* 82077: 0x3F0-0x3F5, 0x3F7; IRQ 6, DMA channel 2 */
     /* The PCI side: EMU_BOARD_PC only (all NULL on the ISA board). */
     struct pci_bus *pci;         /* configuration mechanism #1: 0xCF8, 0xCFC */
     struct i440fx *i440fx;       /* host bridge 00:00.0: the PAM registers */

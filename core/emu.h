@@ -67,11 +67,12 @@ enum emu_core {
 #define EMU_CPU_MHZ_DEFAULT 100
 #define EMU_CPU_MHZ_MAX     10000
 
-/* The device the firmware tries first (the CMOS boot order); the other
- * comes second, the floppy drive third. */
+/* The device the firmware tries first (the CMOS boot order); the others
+ * follow in the order floppy, hard disk, CD-ROM. */
 enum emu_boot {
     EMU_BOOT_DISK = 0, /* the first hard disk, C: */
     EMU_BOOT_CDROM,    /* the CD-ROM drive (El Torito) */
+    EMU_BOOT_FLOPPY,   /* the first floppy drive, A: */
 };
 
 /* The motherboard: which chips sit on it besides the CPU and RAM. The
@@ -93,6 +94,9 @@ struct emu_config {
     const struct blockdev *hdb;    /* hard disk, primary slave; NULL: none */
     const struct blockdev *cdrom;  /* the disc in a CD-ROM drive at the secondary master;
                                       NULL: no drive */
+    const struct blockdev *fda;    /* diskette in floppy drive A: (a size emu_check_floppy()
+                                      accepts); NULL: no drive */
+    const struct blockdev *fdb;    /* the same for B: */
     enum emu_boot boot;            /* the first boot device */
     bool no_reboot;                /* a triple fault stops the run even with firmware */
     enum emu_board board;          /* ISA only, or with PCI */
@@ -135,7 +139,7 @@ struct emu_stats {
 /* Build a machine: RAM of cfg->ram_size bytes, the CPU in its reset state
  * (at the reset vector FFFF:FFF0), and the ISA PC board (board.c: PICs,
  * PIT, port 0x61, CMOS, DMA, system ports, 8042, COM1, debug ports, VGA,
- * two ATA channels; cfg->board EMU_BOARD_PC adds the PCI host bridge, the
+ * two ATA channels, the floppy controller; cfg->board EMU_BOARD_PC adds the PCI host bridge, the
  * PIIX3 and the VGA's PCI face) with cfg's drives plugged in. The chardevs and
  * blockdevs must outlive the machine. Returns NULL with a reason in err
  * when the size or the CPU clock is out of range or memory runs out. */
@@ -167,6 +171,11 @@ int emu_load_firmware(struct emu *m, const uint8_t *bios, size_t len, const uint
  * name the file at fault: 0, or -1 with a reason in err. */
 int emu_check_bios(size_t len, char *err, size_t errlen);
 int emu_check_vga_bios(const uint8_t *rom, size_t len, char *err, size_t errlen);
+
+/* Whether a diskette image of bytes bytes is a format the floppy drives
+ * know (360 KB, 720 KB, 1.2 MB, 1.44 MB, 2.88 MB): 0, or -1 with a reason
+ * in err. emu_create() refuses cfg->fda or cfg->fdb of any other size. */
+int emu_check_floppy(uint64_t bytes, char *err, size_t errlen);
 
 /* Run the guest for about cycle_budget cycles: until the clock has advanced
  * that far (the last instruction may overshoot it) or the machine stops.

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 
 #include "board.h"
+#include "devices/fdc.h"
 #include "interp/exec.h"
 #include "interp/tcache.h"
 #include "loader/multiboot.h"
@@ -72,6 +73,9 @@ struct emu *emu_create(const struct emu_config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "CPU clock must be 1 to %d MHz", EMU_CPU_MHZ_MAX);
         return NULL;
     }
+    if ((cfg->fda && emu_check_floppy(cfg->fda->size, err, errlen) != 0) ||
+        (cfg->fdb && emu_check_floppy(cfg->fdb->size, err, errlen) != 0))
+        return NULL;
     struct emu *m = calloc(1, sizeof *m);
     if (!m) {
         snprintf(err, errlen, "out of memory");
@@ -125,6 +129,18 @@ int emu_check_bios(size_t len, char *err, size_t errlen)
 int emu_check_vga_bios(const uint8_t *rom, size_t len, char *err, size_t errlen)
 {
     return firmware_check_vga_bios(rom, len, err, errlen);
+}
+
+int emu_check_floppy(uint64_t bytes, char *err, size_t errlen)
+{
+    struct fdc_geometry g;
+    if (fdc_geometry_for_size(bytes, &g) == 0)
+        return 0;
+    snprintf(err, errlen,
+             "not a floppy image size (%llu bytes; a diskette holds 368640, 737280, "
+             "1228800, 1474560 or 2949120)",
+             (unsigned long long)bytes);
+    return -1;
 }
 
 /* Can something wake a halted CPU now? An NMI always can; an interrupt on

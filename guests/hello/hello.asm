@@ -2,12 +2,14 @@
 ;
 ; The BIOS's POST ends with INT 19h, which reads the first sector of the boot disk (the
 ; master boot record, 512 bytes ending in 55 AA) to 0000:7C00 and jumps there in real
-; mode, with DL = the BIOS drive number (0x80, the first hard disk). From there:
+; mode, with DL = the BIOS drive number (0x80, the first hard disk; 0x00, floppy A:). From
+; there:
 ;   1. the boot sector says hello twice: through the BIOS (INT 10h AH=0Eh, teletype output,
 ;      which draws on the VGA text screen) and on COM1 (a 16550 UART at 0x3F8, polled);
 ;   2. it loads the second stage from the next sectors of the disk with INT 13h: the LBA
-;      extensions (AH=42h) when the BIOS has them (AH=41h says so), CHS reads (AH=02h)
-;      otherwise, to 0000:7E00, right after itself;
+;      extensions (AH=42h) when the BIOS has them for the drive (AH=41h says so), CHS reads
+;      (AH=02h) otherwise, as from a floppy, to 0000:7E00, right after itself. The stage
+;      lies in sectors 2-3 of cylinder 0, head 0: on any geometry, even a diskette's 18;
 ;   3. the second stage opens the A20 gate. On an AT, address line 20 is gated so that
 ;      FFFF:0010 wraps to 0 as on an 8086; a kernel above 1 MiB needs it open. Two gates
 ;      are ORed on the board: the 8042 keyboard controller's output port and the "fast
@@ -18,10 +20,13 @@
 ;   5. it writes 0x10 to port 0xF4 (isa-debug-exit): the run ends with status 33.
 ;
 ; The image is one cylinder of the 16-head, 63-sector geometry (1008 sectors, 504 KiB), so
-; that the BIOS's CHS view and the disk's size agree exactly.
+; that the BIOS's CHS view and the disk's size agree exactly; with -DIMAGE_SECTORS=2880 it
+; is a 1.44 MB diskette (80 cylinders, 2 heads, 18 sectors) instead.
 ;
 ; Build: nasm -f bin hello.asm -o hello.img
+;        nasm -f bin -DIMAGE_SECTORS=2880 hello.asm -o hello-floppy.img
 ; Try:   lab86 run --hda hello.img
+;        lab86 run --fda hello-floppy.img --boot a
 ;        qemu-system-i386 -M isapc -hda hello.img -serial stdio \
 ;            -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
@@ -276,4 +281,7 @@ msg_pm:     db "hello: protected mode", 10, 0
 stage2_end:
 STAGE2_SECTORS equ (stage2_end - stage2 + 511) / 512
 
-    times 1008 * 512 - ($ - $$) db 0    ; the rest of the one-cylinder disk
+%ifndef IMAGE_SECTORS
+%define IMAGE_SECTORS 1008              ; one cylinder of the hard disk
+%endif
+    times IMAGE_SECTORS * 512 - ($ - $$) db 0 ; the rest of the disk

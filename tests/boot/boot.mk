@@ -12,12 +12,16 @@ NASM ?= nasm
 
 BOOT_OUT := $(BUILD)/tests/boot
 
+$(BOOT_OUT)/hello-floppy.img: guests/hello/hello.asm
+	@mkdir -p $(@D)
+	$(NASM) -f bin -w+all -DIMAGE_SECTORS=2880 -o $@ $<
+
 $(BOOT_OUT)/reboot.img: tests/boot/reboot.asm
 	@mkdir -p $(@D)
 	$(NASM) -f bin -w+all -o $@ $<
 
 .PHONY: boot-check
-boot-check: $(LAB86) $(HELLO_IMG) $(BOOT_OUT)/reboot.img
+boot-check: $(LAB86) $(HELLO_IMG) $(BOOT_OUT)/hello-floppy.img $(BOOT_OUT)/reboot.img
 	sh tests/boot/run.sh $(LAB86) $(HELLO_IMG) $(BOOT_OUT)
 
 CHECK_TARGETS += boot-check

@@ -12,6 +12,9 @@
 #   hello_switch     the same under the switch core: the same output and cycle count
 #   seabios_*        the same through SeaBIOS (the default; PC board: PCI, PAM shadow
 #                    RAM, the VGA BIOS from the PCI ROM BAR), under both cores
+#   floppy_*         guests/hello as a 1.44 MB diskette (WORKDIR/hello-floppy.img) in A:
+#                    with --boot a, through SeaBIOS and the legacy BIOS, both cores: the
+#                    82077 FDC, DMA channel 2 and IRQ 6, and the boot sector's CHS read
 #   bochs            the same through BIOS-bochs-latest (PC board), but for the screen:
 #                    it reads the VGA's ROM BAR without setting its enable bit, which
 #                    Bochs tolerates and the PCI specification does not, so no VGA BIOS
@@ -61,20 +64,27 @@ for f in /usr/share/bochs/BIOS-bochs-legacy /usr/share/bochs/BIOS-bochs-latest \
     fi
 done
 
+# The image hello() boots: the drive option, the image, the --boot device, and the tag
+# its files in WORKDIR carry.
+drive=--hda
+image=$hello
+bootdev=c
+tag=
+
 # hello FIRMWARE CORE: boot guests/hello through FIRMWARE under CORE; sets status, and
-# leaves the screen, the firmware log and the cycle count in WORKDIR as *-FIRMWARE-CORE.
+# leaves the screen, the firmware log and the cycle count in WORKDIR as *-FIRMWARE$tag-CORE.
 hello() {
-    "$lab86" run --firmware "$1" --hda "$hello" --core "$2" --max-cycles 1000000000 \
-        --report-cycles --vga-text-out "$work/screen-$1-$2" --firmware-log "$work/fwlog-$1-$2" \
-        </dev/null >"$out" 2>"$err"
+    "$lab86" run --firmware "$1" "$drive" "$image" --boot "$bootdev" --core "$2" \
+        --max-cycles 1000000000 --report-cycles --vga-text-out "$work/screen-$1$tag-$2" \
+        --firmware-log "$work/fwlog-$1$tag-$2" </dev/null >"$out" 2>"$err"
     status=$?
-    grep '^cycles:' "$err" >"$work/cycles-$1-$2"
+    grep '^cycles:' "$err" >"$work/cycles-$1$tag-$2"
 }
 
 # check_hello NAME FIRMWARE CORE [noscreen]
 check_hello() {
     name=$1
-    run=$2-$3
+    run=$2$tag-$3
     if [ "$status" -ne 33 ]; then
         bad "$name" "exit status $status, expected 33"
     elif ! grep -qx 'hello from the boot sector' "$out" ||
@@ -91,17 +101,18 @@ check_hello() {
 
 # hello_both PREFIX FIRMWARE: both cores, the same output and cycle count.
 hello_both() {
+    key=$2$tag
     hello "$2" threaded
-    cp "$out" "$work/stdout-$2-threaded"
+    cp "$out" "$work/stdout-$key-threaded"
     check_hello "${1}_threaded" "$2" threaded
     hello "$2" switch
     check_hello "${1}_switch" "$2" switch
-    if cmp -s "$out" "$work/stdout-$2-threaded" && [ -s "$work/cycles-$2-switch" ] &&
-        cmp -s "$work/cycles-$2-threaded" "$work/cycles-$2-switch"; then
+    if cmp -s "$out" "$work/stdout-$key-threaded" && [ -s "$work/cycles-$key-switch" ] &&
+        cmp -s "$work/cycles-$key-threaded" "$work/cycles-$key-switch"; then
         ok "${1}_cores_agree"
     else
         bad "${1}_cores_agree" \
-            "the cores differ: $(cat "$work/cycles-$2-threaded") | $(cat "$work/cycles-$2-switch")"
+            "the cores differ: $(cat "$work/cycles-$key-threaded") | $(cat "$work/cycles-$key-switch")"
     fi
 }
 
@@ -109,6 +120,13 @@ hello_both hello legacy
 hello_both seabios seabios
 hello bochs threaded
 check_hello bochs bochs threaded noscreen
+
+drive=--fda
+image=$work/hello-floppy.img
+bootdev=a
+tag=-floppy
+hello_both floppy_seabios seabios
+hello_both floppy_legacy legacy
 
 reboot_img=$work/reboot.img
 "$lab86" run --firmware legacy --hda "$reboot_img" --max-cycles 3000000000 </dev/null >"$out" 2>"$err"

@@ -212,8 +212,14 @@ expect_error vga_bios_no_signature "$work/nosig.rom: not an option ROM (it does 
     run --bios "$work/bios64k.rom" --vga-bios "$work/nosig.rom"
 expect_error vga_bios_wrong_size "$work/odd.img: a VGA BIOS must be 512 bytes to 64 KiB" \
     run --bios "$work/bios64k.rom" --vga-bios "$work/odd.img"
-expect_error boot_bad "--boot a: not a boot device (c: the hard disk, d: the CD-ROM)" \
-    run --hda "$work/bios64k.rom" --boot a
+expect_error boot_bad "--boot b: not a boot device (a: the floppy, c: the hard disk, d: the" \
+    run --hda "$work/bios64k.rom" --boot b
+expect_error fda_missing "$work/nonexistent.img: No such file or directory" \
+    run --fda "$work/nonexistent.img" --boot a
+expect_error fda_wrong_size "$work/bios64k.rom: not a floppy image size (65536 bytes" \
+    run --fda "$work/bios64k.rom" --boot a
+expect_error fdb_wrong_size "$work/bios64k.rom: not a floppy image size (65536 bytes" \
+    run --fdb "$work/bios64k.rom"
 expect_error firmware_log_unwritable "$work/nonexistent/log: No such file or directory" \
     run --hda "$work/bios64k.rom" --firmware-log "$work/nonexistent/log"
 

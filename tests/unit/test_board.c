@@ -11,9 +11,11 @@
 
 #include "unit_util.h"
 
+#include "blockdev.h"
 #include "board.h"
 #include "bus.h"
 #include "devfield.h"
+#include "devices/cmos.h"
 #include "devices/pci.h"
 #include "emu.h"
 #include "loader/firmware.h"
@@ -188,9 +190,9 @@ START_TEST(test_registry)
     struct emu *m = machine();
     const struct devinfo *d;
     size_t n = emu_devices(m, &d);
-    static const char *const want[] = {"pic.master",  "pit.ch0",   "port61", "cmos",
-                                       "dma",         "sysctl",    "kbc",    "vga",
-                                       "ata0.master", "ata1.slave"};
+    static const char *const want[] = {"pic.master",  "pit.ch0",    "port61", "cmos",
+                                       "dma",         "sysctl",     "kbc",    "vga",
+                                       "ata0.master", "ata1.slave", "fdc",    "fdc.drive0"};
     for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
         bool found = false;
         for (size_t k = 0; k < n; k++)
@@ -198,6 +200,30 @@ START_TEST(test_registry)
         ck_assert_msg(found, "no device %s in the registry", want[w]);
     }
     emu_destroy(m);
+}
+END_TEST
+
+/* A 1.44 MB diskette in A: and the floppy first: the CMOS says so (drive
+ * type 4 in 0x10's high nibble, one drive in the equipment byte, boot
+ * device 1 first), and a diskette of an unknown size is refused. */
+START_TEST(test_floppy_cmos)
+{
+    struct blockdev fda;
+    ck_assert_int_eq(blockdev_mem_init(&fda, 1474560, false), 0);
+    struct emu_config cfg = {.ram_size = 32u << 20, .fda = &fda, .boot = EMU_BOOT_FLOPPY};
+    char err[200];
+    struct emu *m = emu_create(&cfg, err, sizeof err);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_uint_eq(cmos_get_byte(m->cmos, CMOS_FLOPPY_TYPES), CMOS_FLOPPY_1_44M << 4);
+    uint8_t equip = cmos_get_byte(m->cmos, CMOS_EQUIPMENT);
+    ck_assert_uint_eq(equip & (CMOS_EQUIP_FLOPPY | CMOS_EQUIP_NFLOPPY), CMOS_EQUIP_FLOPPY);
+    ck_assert_uint_eq(cmos_get_byte(m->cmos, CMOS_BOOT_ORDER) & 0x0f, CMOS_BOOT_FLOPPY);
+    emu_destroy(m);
+    blockdev_mem_free(&fda);
+    ck_assert_int_eq(blockdev_mem_init(&fda, 1000 * 512, false), 0);
+    ck_assert_ptr_null(emu_create(&cfg, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "not a floppy image size (512000 bytes"));
+    blockdev_mem_free(&fda);
 }
 END_TEST
 
@@ -281,6 +307,7 @@ static Suite *board_suite(void)
     tcase_add_test(t, test_pam_rom_view);
     tcase_add_test(t, test_pam_shadow);
     tcase_add_test(t, test_registry);
+    tcase_add_test(t, test_floppy_cmos);
     tcase_add_test(t, test_port92_reset_keeps_ram);
     tcase_add_test(t, test_triple_fault_reboots);
     tcase_add_test(t, test_a20_or);

@@ -17,7 +17,8 @@
 #include "emu.h"
 
 const char run_help_text[] =
-    "usage: lab86 run [--hda IMG] [--hdb IMG] [--cdrom ISO] [--boot c|d]\n"
+    "usage: lab86 run [--hda IMG] [--hdb IMG] [--cdrom ISO] [--fda IMG] [--fdb IMG]\n"
+    "                 [--boot a|c|d]\n"
     "                 [--firmware NAME] [--bios FILE] [--vga-bios FILE]\n"
     "                 [--firmware-log FILE] [--no-reboot] [--vga-text-out FILE]\n"
     "                 [--kernel FILE [--append CMDLINE]] [-m SIZE] [--max-cycles N]\n"
@@ -34,8 +35,12 @@ const char run_help_text[] =
     "  --hdb IMG          the same, as the primary channel's slave\n"
     "  --cdrom ISO        CD image (read-only, 2048-byte sectors) in a CD-ROM drive,\n"
     "                     secondary channel master\n"
-    "  --boot c|d         what the BIOS boots first: c the hard disk (the default),\n"
-    "                     d the CD-ROM; the other one second\n"
+    "  --fda IMG          floppy image in drive A: (read-write) of a diskette's size:\n"
+    "                     360K, 720K, 1.2M, 1.44M or 2.88M (the CMOS drive type\n"
+    "                     follows it); FDC at 0x3F0, IRQ 6, DMA channel 2\n"
+    "  --fdb IMG          the same, in drive B:\n"
+    "  --boot a|c|d       what the BIOS boots first: a the floppy in A:, c the hard\n"
+    "                     disk (the default), d the CD-ROM\n"
     "  --firmware NAME    seabios: SeaBIOS and its stdvga VGA BIOS (the seabios\n"
     "                     package) on the PCI board (the default without --kernel);\n"
     "                     bochs: BIOS-bochs-latest (bochsbios) and the LGPL VGA BIOS\n"
@@ -265,14 +270,16 @@ static int set_firmware(struct run_args *a, const char *flag, const char *v)
 
 static int set_boot(struct run_args *a, const char *flag, const char *v)
 {
-    if (strcmp(v, "c") == 0) {
+    if (strcmp(v, "a") == 0) {
+        a->boot = EMU_BOOT_FLOPPY;
+    } else if (strcmp(v, "c") == 0) {
         a->boot = EMU_BOOT_DISK;
     } else if (strcmp(v, "d") == 0) {
         a->boot = EMU_BOOT_CDROM;
     } else {
         char what[64];
         snprintf(what, sizeof what, "%s %.40s", flag, v);
-        cli_error(what, "not a boot device (c: the hard disk, d: the CD-ROM)");
+        cli_error(what, "not a boot device (a: the floppy, c: the hard disk, d: the CD-ROM)");
         return -1;
     }
     return 0;
@@ -308,6 +315,16 @@ static int set_cdrom(struct run_args *a, const char *flag, const char *v)
     return set_file(&a->cdrom, flag, v);
 }
 
+static int set_fda(struct run_args *a, const char *flag, const char *v)
+{
+    return set_file(&a->fda, flag, v);
+}
+
+static int set_fdb(struct run_args *a, const char *flag, const char *v)
+{
+    return set_file(&a->fdb, flag, v);
+}
+
 static int set_vga_text_out(struct run_args *a, const char *flag, const char *v)
 {
     return set_file(&a->vga_text_out, flag, v);
@@ -332,7 +349,9 @@ static const struct option {
     {"--hda", "IMG", set_hda},
     {"--hdb", "IMG", set_hdb},
     {"--cdrom", "ISO", set_cdrom},
-    {"--boot", "c|d", set_boot},
+    {"--fda", "IMG", set_fda},
+    {"--fdb", "IMG", set_fdb},
+    {"--boot", "a|c|d", set_boot},
     {"--vga-text-out", "FILE", set_vga_text_out},
 };
 
@@ -418,8 +437,9 @@ static int resolve_firmware(struct run_args *a)
                               "it from a disk image with --hda");
         return -1;
     }
-    if (!own_bios && !a->hda && !a->hdb && !a->cdrom) {
-        cli_error("run", "nothing to boot (give --hda IMG, --cdrom ISO or --kernel FILE)");
+    if (!own_bios && !a->hda && !a->hdb && !a->cdrom && !a->fda && !a->fdb) {
+        cli_error("run",
+                  "nothing to boot (give --hda IMG, --fda IMG, --cdrom ISO or --kernel FILE)");
         return -1;
     }
     a->bios = own_bios ? a->bios : f->bios;

@@ -54,7 +54,9 @@ struct run_args {
     const char *hda;               /* --hda IMG: primary master disk */
     const char *hdb;               /* --hdb IMG: primary slave disk */
     const char *cdrom;             /* --cdrom ISO: the disc in the secondary master drive */
-    enum emu_boot boot;            /* --boot c|d */
+    const char *fda;               /* --fda IMG: the diskette in floppy drive A: */
+    const char *fdb;               /* --fdb IMG: the diskette in floppy drive B: */
+    enum emu_boot boot;            /* --boot a|c|d */
     bool no_reboot;                /* --no-reboot: a triple fault stops the run */
     const char *vga_text_out;      /* --vga-text-out FILE: the text screen, at the end */
     const char *mem_text;          /* -m SIZE as typed, NULL when not given */
@@ -70,21 +72,26 @@ struct run_args {
     const struct run_media *media; /* not an option: the files run_main() opened */
 };
 
+/* The disk images of a run, in their slots of struct run_media. */
+enum run_disk { RUN_HDA, RUN_HDB, RUN_CDROM, RUN_FDA, RUN_FDB, RUN_NDISKS };
+
 /* The host files of a run, opened once for all the machines it builds
  * (lockstep builds two). */
 struct run_media {
-    struct blockdev disk[3];      /* hda, hdb, cdrom */
-    const struct blockdev *hda;   /* &disk[0] when --hda was given, else NULL */
-    const struct blockdev *hdb;   /* &disk[1] or NULL */
-    const struct blockdev *cdrom; /* &disk[2] or NULL */
-    int fd[3];                    /* their descriptors, -1 when not open */
-    uint8_t *bios;                /* the system BIOS image; NULL: none */
-    size_t bios_len;              /* its size */
-    uint8_t *vga_bios;            /* the VGA BIOS image; NULL: none */
-    size_t vga_bios_len;          /* its size */
-    FILE *fwlog_file;             /* --firmware-log; NULL: discarded */
-    struct chardev fwlog;         /* writes to fwlog_file */
-    FILE *vga_text_file;          /* --vga-text-out; NULL: not asked for */
+    struct blockdev disk[RUN_NDISKS]; /* hda, hdb, cdrom, fda, fdb */
+    const struct blockdev *hda;       /* &disk[RUN_HDA] when --hda was given, else NULL */
+    const struct blockdev *hdb;       /* &disk[RUN_HDB] or NULL */
+    const struct blockdev *cdrom;     /* &disk[RUN_CDROM] or NULL */
+    const struct blockdev *fda;       /* &disk[RUN_FDA] or NULL */
+    const struct blockdev *fdb;       /* &disk[RUN_FDB] or NULL */
+    int fd[RUN_NDISKS];               /* their descriptors, -1 when not open */
+    uint8_t *bios;                    /* the system BIOS image; NULL: none */
+    size_t bios_len;                  /* its size */
+    uint8_t *vga_bios;                /* the VGA BIOS image; NULL: none */
+    size_t vga_bios_len;              /* its size */
+    FILE *fwlog_file;                 /* --firmware-log; NULL: discarded */
+    struct chardev fwlog;             /* writes to fwlog_file */
+    FILE *vga_text_file;              /* --vga-text-out; NULL: not asked for */
 };
 
 /* Print "lab86: <what>: <why>" on stderr, as one line. */

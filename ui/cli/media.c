@@ -13,6 +13,8 @@
  *     file) and must be a whole number of 512-byte sectors, not empty;
  *   - a CD image is opened read-only and must be a whole number of
  *     2048-byte sectors, not empty;
+ *   - a floppy image is opened read-write and must have the size of a
+ *     diskette format the drives know (emu_check_floppy());
  *   - a ROM image is read whole; its size is checked by the core's rules
  *     (emu_check_bios(), emu_check_vga_bios());
  *   - the firmware log and the screen dump are created (truncated) up front.
@@ -117,17 +119,37 @@ static int open_disk(struct run_media *md, int slot, const char *path, unsigned 
     return 0;
 }
 
+/* Open the floppy image at path into slot, read-write, and check that its
+ * size is a diskette's. */
+static int open_floppy(struct run_media *md, int slot, const char *path)
+{
+    char err[200];
+    if (open_disk(md, slot, path, 1, false) != 0) /* any size: the check below names it */
+        return -1;
+    if (emu_check_floppy(md->disk[slot].size, err, sizeof err) != 0) {
+        cli_error(path, "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
 static int open_disks(const struct run_args *a, struct run_media *md)
 {
-    if (a->hda && open_disk(md, 0, a->hda, DISK_SECTOR, false) != 0)
+    if (a->hda && open_disk(md, RUN_HDA, a->hda, DISK_SECTOR, false) != 0)
         return -1;
-    if (a->hdb && open_disk(md, 1, a->hdb, DISK_SECTOR, false) != 0)
+    if (a->hdb && open_disk(md, RUN_HDB, a->hdb, DISK_SECTOR, false) != 0)
         return -1;
-    if (a->cdrom && open_disk(md, 2, a->cdrom, CD_SECTOR, true) != 0)
+    if (a->cdrom && open_disk(md, RUN_CDROM, a->cdrom, CD_SECTOR, true) != 0)
         return -1;
-    md->hda = a->hda ? &md->disk[0] : NULL;
-    md->hdb = a->hdb ? &md->disk[1] : NULL;
-    md->cdrom = a->cdrom ? &md->disk[2] : NULL;
+    if (a->fda && open_floppy(md, RUN_FDA, a->fda) != 0)
+        return -1;
+    if (a->fdb && open_floppy(md, RUN_FDB, a->fdb) != 0)
+        return -1;
+    md->hda = a->hda ? &md->disk[RUN_HDA] : NULL;
+    md->hdb = a->hdb ? &md->disk[RUN_HDB] : NULL;
+    md->cdrom = a->cdrom ? &md->disk[RUN_CDROM] : NULL;
+    md->fda = a->fda ? &md->disk[RUN_FDA] : NULL;
+    md->fdb = a->fdb ? &md->disk[RUN_FDB] : NULL;
     return 0;
 }
 
@@ -156,6 +178,14 @@ static int read_roms(const struct run_args *a, struct run_media *md)
     return 0;
 }
 
+/* Nothing open: every descriptor -1. */
+static void media_reset(struct run_media *md)
+{
+    *md = (struct run_media){0};
+    for (int k = 0; k < RUN_NDISKS; k++)
+        md->fd[k] = -1;
+}
+
 static void file_write(void *opaque, const uint8_t *buf, size_t len)
 {
     fwrite(buf, 1, len, opaque);
@@ -172,7 +202,7 @@ static FILE *create_file(const char *path)
 
 int media_open(const struct run_args *a, struct run_media *md)
 {
-    *md = (struct run_media){.fd = {-1, -1, -1}};
+    media_reset(md);
     if (read_roms(a, md) != 0 || open_disks(a, md) != 0)
         goto fail;
     if (a->fwlog && !(md->fwlog_file = create_file(a->fwlog)))
@@ -188,7 +218,7 @@ fail:
 
 void media_close(struct run_media *md)
 {
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < RUN_NDISKS; k++)
         if (md->fd[k] >= 0)
             close(md->fd[k]);
     free(md->bios);
@@ -197,7 +227,7 @@ void media_close(struct run_media *md)
         fclose(md->fwlog_file);
     if (md->vga_text_file)
         fclose(md->vga_text_file);
-    *md = (struct run_media){.fd = {-1, -1, -1}};
+    media_reset(md);
 }
 
 void media_write_screen(struct run_media *md, struct emu *m)

@@ -63,6 +63,8 @@ static struct emu_config boot_config(const struct run_args *a, enum emu_core cor
                                .hda = md->hda,
                                .hdb = md->hdb,
                                .cdrom = md->cdrom,
+                               .fda = md->fda,
+                               .fdb = md->fdb,
                                .boot = a->boot,
                                .no_reboot = a->no_reboot,
                                .board = a->board};
