@@ -8,6 +8,7 @@
  *     struct emu *m = emu_create(&cfg, err, sizeof err);     RAM, CPU, devices, disks
  *     emu_load_firmware(m, bios, len, vga, vlen, err, ...);  a BIOS boots from a disk,
  *       or emu_load_multiboot(m, image, len, cmdline, ...);  or a kernel is loaded directly
+ *       or emu_load_linux(m, kernel, klen, initrd, ilen, cmdline, ...);
  *     for (;;) {
  *         enum emu_stop why = emu_run(m, slice);             runs, then returns
  *         ... flush output, look at the clock, handle why ...
@@ -155,6 +156,19 @@ void emu_destroy(struct emu *m);
  * first 8192 bytes"); the machine is then unchanged. */
 int emu_load_multiboot(struct emu *m, const uint8_t *image, size_t len, const char *cmdline,
                        char *err, size_t errlen);
+
+/* Does image[0..len) look like a Linux kernel (a setup header: "HdrS" at
+ * offset 0x202)? For a front end choosing between the two direct loaders. */
+bool emu_is_linux_kernel(const uint8_t *image, size_t len);
+
+/* Load a Linux bzImage kernel[0..klen) with the Linux/x86 32-bit boot
+ * protocol (loader/linux.c): the initrd initrd[0..ilen) (ilen 0: none) near
+ * the top of RAM, cmdline (NULL: empty) as the command line, the CPU at the
+ * kernel's 32-bit entry. Call once, before the first emu_run(), instead of
+ * emu_load_multiboot(). Returns 0, or -1 with a one-phrase reason in err
+ * that names no file; the machine is then unchanged. */
+int emu_load_linux(struct emu *m, const uint8_t *kernel, size_t klen, const uint8_t *initrd,
+                   size_t ilen, const char *cmdline, char *err, size_t errlen);
 
 /* The firmware: a system BIOS image bios[0..len) (64 KiB to 256 KiB, a
  * multiple of 64 KiB) and, when vga_bios is not NULL, a VGA BIOS (an

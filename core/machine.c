@@ -6,8 +6,8 @@
  * A machine boots one of two ways. With firmware (emu_load_firmware()) the
  * CPU starts where a PC's does, at the reset vector FFFF:FFF0 in the BIOS
  * (loader/firmware.c), and the BIOS's POST finds the devices and boots from
- * a disk. Without (emu_load_multiboot()), the loader puts a multiboot
- * kernel in RAM and the CPU at its entry point, and the devices wait to be
+ * a disk. Without (emu_load_multiboot(), emu_load_linux()), a loader puts a
+ * multiboot or Linux kernel in RAM and the CPU at its entry point, and the devices wait to be
  * programmed.
  *
  * Time. The clock (clock.h) counts the CPU's cycles at a nominal frequency;
@@ -38,6 +38,7 @@
 #include "devices/fdc.h"
 #include "interp/exec.h"
 #include "interp/tcache.h"
+#include "loader/linux.h"
 #include "loader/multiboot.h"
 
 /* The nominal CPU frequency in Hz (emu_config.cpu_mhz, --cpu-mhz): what the
@@ -113,6 +114,17 @@ int emu_load_multiboot(struct emu *m, const uint8_t *image, size_t len, const ch
                        char *err, size_t errlen)
 {
     return multiboot_load(&m->bus, &m->cpu, image, len, cmdline, err, errlen);
+}
+
+bool emu_is_linux_kernel(const uint8_t *image, size_t len)
+{
+    return linux_is_kernel(image, len);
+}
+
+int emu_load_linux(struct emu *m, const uint8_t *kernel, size_t klen, const uint8_t *initrd,
+                   size_t ilen, const char *cmdline, char *err, size_t errlen)
+{
+    return linux_load(&m->bus, &m->cpu, kernel, klen, initrd, ilen, cmdline, err, errlen);
 }
 
 int emu_load_firmware(struct emu *m, const uint8_t *bios, size_t len, const uint8_t *vga_bios,

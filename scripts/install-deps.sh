@@ -9,7 +9,7 @@ set -eu
 
 PACKAGES="build-essential gcc-multilib clang nasm pkg-config check zlib1g-dev
 libncurses-dev libreadline-dev liblua5.4-dev libcapstone-dev
-bochsbios vgabios seabios"
+bochsbios vgabios seabios grub-pc-bin xorriso mtools"
 
 missing=""
 for p in $PACKAGES; do

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh LAB86 HELLO_IMG WORKDIR -- boot disk images through real firmware.
+# run.sh LAB86 HELLO_IMG WORKDIR GRUB_ISO -- boot disk images through real firmware.
 #
 # The firmware comes from Debian's bochsbios, vgabios and seabios packages at their
 # installed paths (never copied into the repository). When they are missing,
@@ -21,16 +21,22 @@
 #   reboot           tests/boot/reboot.asm (legacy BIOS): triple fault, 8042, port 0x92
 #                    and 0xCF9 resets each boot the BIOS again; APM power-off, status 0
 #   no_reboot        with --no-reboot the first triple fault stops the run (status 4)
+#   grub_cd_*        GRUB_ISO (grub-mkrescue, tests/boot/grub.cfg) with --cdrom and
+#                    --boot d through SeaBIOS and the legacy BIOS, both cores: El Torito
+#                    through the ATAPI drive, then GRUB's INT 13h reads of the CD; its
+#                    marker on COM1 and the screen, exit status 33 (its outb to 0xF4)
+#   grub_hdd_seabios_* the same hybrid image as a hard disk (--hda, a copy) with --boot c
 #
 # The last line is always "boot: N passed, N failed".
 
-if [ $# -ne 3 ]; then
-    echo "usage: $0 LAB86 HELLO_IMG WORKDIR" >&2
+if [ $# -ne 4 ]; then
+    echo "usage: $0 LAB86 HELLO_IMG WORKDIR GRUB_ISO" >&2
     exit 2
 fi
 lab86=$1
 hello=$2
 work=$3
+grub_iso=$4
 here=$(dirname "$0")
 passed=0
 failed=0
@@ -149,6 +155,50 @@ if [ "$status" -eq 4 ] && [ "$(cat "$out")" = "reboot: boot 0" ] &&
 else
     bad no_reboot "exit status $status, expected 4 after one boot and a triple-fault line"
 fi
+
+# grub NAME FIRMWARE DRIVE BOOTDEV LOGLINE: boot the GRUB image as DRIVE under both cores;
+# LOGLINE is what the BIOS's log must say when it boots that drive. The hard disk is a
+# copy, since --hda opens its image read-write.
+grub() {
+    if [ "$3" = --hda ]; then
+        cp "$grub_iso" "$work/grub-hdd.iso"
+        img=$work/grub-hdd.iso
+    else
+        img=$grub_iso
+    fi
+    for core in threaded switch; do
+        run=$1-$core
+        "$lab86" run --firmware "$2" "$3" "$img" --boot "$4" --core $core \
+            --max-cycles 1000000000 --report-cycles --vga-text-out "$work/screen-$run" \
+            --firmware-log "$work/fwlog-$run" </dev/null >"$out" 2>"$err"
+        status=$?
+        grep '^cycles:' "$err" >"$work/cycles-$run"
+        cp "$out" "$work/stdout-$run"
+        if [ "$status" -ne 33 ]; then
+            bad "${1}_$core" "exit status $status, expected 33"
+        elif ! grep -q 'GRUB-MARKER: grub.cfg reached' "$out"; then
+            bad "${1}_$core" "GRUB's marker is not on COM1"
+        elif ! grep -q 'GRUB-MARKER: grub.cfg reached' "$work/screen-$run"; then
+            bad "${1}_$core" "the VGA screen does not show GRUB's marker"
+        elif ! grep -qF "$5" "$work/fwlog-$run"; then
+            bad "${1}_$core" "the BIOS's log (--firmware-log) does not say '$5'"
+        else
+            ok "${1}_$core"
+        fi
+    done
+    if cmp -s "$work/stdout-$1-threaded" "$work/stdout-$1-switch" &&
+        [ -s "$work/cycles-$1-switch" ] &&
+        cmp -s "$work/cycles-$1-threaded" "$work/cycles-$1-switch"; then
+        ok "${1}_cores_agree"
+    else
+        bad "${1}_cores_agree" \
+            "the cores differ: $(cat "$work/cycles-$1-threaded") | $(cat "$work/cycles-$1-switch")"
+    fi
+}
+
+grub grub_cd_seabios seabios --cdrom d 'Booting from DVD/CD...'
+grub grub_hdd_seabios seabios --hda c 'Booting from Hard Disk...'
+grub grub_cd_legacy legacy --cdrom d 'Booting from 07c0:0000'
 
 echo "boot: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -120,6 +120,27 @@ cat >"$work/badsum.asm" <<'EOF'
     times 64 db 0x90
 EOF
 "$nasm" -f bin -o "$work/badsum.bin" "$work/badsum.asm" || exit 2
+# Fake Linux bzImages: a setup header (1 setup sector) and 8 KiB of HLT as the kernel.
+cat >"$work/bz.asm" <<'EOF'
+    times 0x1F1 db 0
+    db 1                            ; setup_sects
+    times 0x202 - ($ - $$) db 0
+    db "HdrS"
+    dw VERSION                      ; boot protocol
+    times 0x211 - ($ - $$) db 0
+    db LOADFLAGS                    ; bit 0: LOADED_HIGH
+    dw 0
+    dd 0x100000                     ; code32_start
+    times 1024 - ($ - $$) db 0
+    times 8192 db 0xF4
+EOF
+for v in "bz 0x020F 1" "bz201 0x0201 1" "bzlow 0x020F 0"; do
+    # shellcheck disable=SC2086
+    set -- $v
+    "$nasm" -f bin -DVERSION="$2" -DLOADFLAGS="$3" -o "$work/$1.bin" "$work/bz.asm" || exit 2
+done
+head -c 4096 /dev/zero >"$work/initrd.img"
+head -c 2097152 /dev/zero >"$work/big.initrd"
 long=$(head -c 4000 /dev/zero | tr '\0' 'x')
 # Disk and ROM images for the firmware options: odd sizes, and a plain 64 KiB "BIOS".
 head -c 1000 /dev/zero >"$work/odd.img"
@@ -183,6 +204,21 @@ expect_error cpu_mhz_missing_arg "--cpu-mhz: missing argument" run --kernel "$wo
 expect_error core_bad "--core jit: not an interpreter core (threaded or switch)" \
     run --kernel "$work/ok.bin" --core jit
 expect_error core_missing_arg "--core: missing argument" run --kernel "$work/ok.bin" --core
+
+# Linux kernels and --initrd (lab86 run --help, --kernel and --initrd).
+expect_error initrd_multiboot "--initrd: needs a Linux kernel" \
+    run --kernel "$work/ok.bin" --initrd "$work/initrd.img"
+expect_error initrd_no_kernel "--initrd: needs a Linux kernel (give --kernel FILE)" \
+    run --hda "$work/bios64k.rom" --initrd "$work/initrd.img"
+expect_error initrd_missing "$work/nonexistent.img: No such file or directory" \
+    run --kernel "$work/bz.bin" --initrd "$work/nonexistent.img"
+expect_error bz_too_old "$work/bz201.bin: boot protocol 2.01 is too old" run --kernel "$work/bz201.bin"
+expect_error bz_not_loaded_high "$work/bzlow.bin: not a bzImage: loadflags bit 0 (LOADED_HIGH)" \
+    run --kernel "$work/bzlow.bin"
+expect_error bz_kernel_too_big "$work/bz.bin: the kernel (8192 bytes above 1 MiB) is larger" \
+    run --kernel "$work/bz.bin" -m 1028K
+expect_error bz_initrd_too_big "$work/bz.bin: the initrd (2097152 bytes) does not fit" \
+    run --kernel "$work/bz.bin" -m 2M --initrd "$work/big.initrd"
 
 # The machine's disks and firmware (lab86 run --help, "the machine").
 expect_error hda_missing "$work/nonexistent.img: No such file or directory" \

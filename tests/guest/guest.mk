@@ -3,7 +3,8 @@
 # Inputs from the top Makefile: BUILD (build directory, default build) and LAB86 (the
 # emulator binary, $(BUILD)/lab86).  Each test is a multiboot kernel built with nasm:
 # ELF32 linked at 1 MiB by link.ld, except pm_entry, which is a flat binary carrying the
-# multiboot a.out-kludge address fields so that both of the loader's paths are exercised.
+# multiboot a.out-kludge address fields so that both of the loader's paths are exercised,
+# and linuxboot, a flat fake Linux bzImage for the Linux loader (with linuxboot.initrd).
 #
 #   make guests             build every guest image into $(BUILD)/guests/
 #   make guest-check        run them under lab86 (tests/guest/run.sh)
@@ -18,11 +19,12 @@ GUEST_SRC := tests/guest
 GUEST_OUT := $(BUILD)/guests
 
 GUEST_TESTS := pm_entry exceptions paging privilege v86 task double_fault triple_fault alu \
-               pic_pit smc
-GUEST_FLAT := pm_entry
+               pic_pit smc linuxboot
+GUEST_FLAT := pm_entry linuxboot
 
 guest_image = $(GUEST_OUT)/$(1)$(if $(filter $(GUEST_FLAT),$(1)),.bin,.elf)
-GUEST_IMAGES := $(foreach t,$(GUEST_TESTS),$(call guest_image,$(t))) $(GUEST_OUT)/demo.elf
+GUEST_IMAGES := $(foreach t,$(GUEST_TESTS),$(call guest_image,$(t))) $(GUEST_OUT)/demo.elf \
+                $(GUEST_OUT)/linuxboot.initrd
 
 GUEST_NASMFLAGS := -w+all -w-unknown-warning -I $(GUEST_SRC)/
 
@@ -36,6 +38,11 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.o $(GUEST_SRC)/link.ld
 $(GUEST_OUT)/%.bin: $(GUEST_SRC)/%.asm $(GUEST_SRC)/lib.inc
 	@mkdir -p $(@D)
 	$(NASM) -f bin $(GUEST_NASMFLAGS) -o $@ $<
+
+# linuxboot's initial ramdisk: 4 KiB, "INIT" first and "RDND" last, zeroes between.
+$(GUEST_OUT)/linuxboot.initrd:
+	@mkdir -p $(@D)
+	{ printf INIT; head -c 4088 /dev/zero; printf RDND; } >$@
 
 $(GUEST_OUT)/demo.o: guests/demo/demo.asm
 	@mkdir -p $(@D)

@@ -20,7 +20,8 @@ if [ $# -ne 2 ]; then
 fi
 lab86=$1
 dir=$2/guests
-tests="pm_entry exceptions paging privilege v86 task double_fault triple_fault alu pic_pit smc"
+tests="pm_entry exceptions paging privilege v86 task double_fault triple_fault alu pic_pit smc
+       linuxboot"
 passed=0
 failed=0
 tmp=$(mktemp -d) || exit 2
@@ -34,10 +35,16 @@ run_guest() {
     image=$dir/$t.elf
     [ -f "$image" ] || image=$dir/$t.bin
     append=
+    initrd=
     [ "$t" = pm_entry ] && append="hello world"
+    if [ "$t" = linuxboot ]; then
+        append="console=ttyS0 lab86=linuxboot"
+        initrd=$dir/linuxboot.initrd
+    fi
     # shellcheck disable=SC2086
     "$lab86" run --kernel "$image" -m 32 ${append:+--append "$append"} \
-        --max-cycles 200000000 "$@" $LAB86_FLAGS </dev/null >"$o" 2>&1
+        ${initrd:+--initrd "$initrd"} --max-cycles 200000000 "$@" $LAB86_FLAGS \
+        </dev/null >"$o" 2>&1
 }
 
 # verdict TEST OUTFILE STATUS WANT: does this run pass? Prints why not.

@@ -21,11 +21,12 @@ const char run_help_text[] =
     "                 [--boot a|c|d]\n"
     "                 [--firmware NAME] [--bios FILE] [--vga-bios FILE]\n"
     "                 [--firmware-log FILE] [--no-reboot] [--vga-text-out FILE]\n"
-    "                 [--kernel FILE [--append CMDLINE]] [-m SIZE] [--max-cycles N]\n"
+    "                 [--kernel FILE [--append CMDLINE] [--initrd FILE]] [-m SIZE]\n"
+    "                 [--max-cycles N]\n"
     "                 [--core CORE] [--lockstep] [--report-cycles] [--cpu-mhz N] [--stats]\n"
     "\n"
     "Boot the PC headless: its BIOS from a disk or CD image, or a Multiboot v1\n"
-    "kernel directly (--kernel), with no BIOS. What the guest writes to the 0xE9\n"
+    "or Linux kernel directly (--kernel), with no BIOS. What the guest writes to the 0xE9\n"
     "debug console or to COM1 (port 0x3F8) goes to standard output.\n"
     "\n"
     "the machine:\n"
@@ -59,10 +60,13 @@ const char run_help_text[] =
     "                     resetting the machine; without a BIOS it always stops\n"
     "  --vga-text-out FILE  at the end of the run, write the VGA text screen to\n"
     "                     FILE, one line a row\n"
-    "  --kernel FILE      boot this kernel directly, with no BIOS: an ELF32\n"
+    "  --kernel FILE      boot this kernel directly, with no BIOS: a Linux bzImage\n"
+    "                     (boot protocol 2.02+, 32-bit entry), an ELF32 multiboot\n"
     "                     executable, or a flat binary whose multiboot header sets\n"
     "                     the a.out kludge (flag bit 16)\n"
-    "  --append CMDLINE   the kernel's command line (the multiboot cmdline)\n"
+    "  --append CMDLINE   the kernel's command line (multiboot cmdline, Linux\n"
+    "                     cmd_line_ptr)\n"
+    "  --initrd FILE      a Linux kernel's initial ramdisk, loaded near the top of RAM\n"
     "  -m SIZE            RAM: a number of MiB, or with a K, M or G suffix\n"
     "                     (default 32M; more than 1M, at most 3584M, in steps of 4K)\n"
     "\n"
@@ -214,6 +218,11 @@ static int set_kernel(struct run_args *a, const char *flag, const char *v)
     return set_file(&a->kernel, flag, v);
 }
 
+static int set_initrd(struct run_args *a, const char *flag, const char *v)
+{
+    return set_file(&a->initrd, flag, v);
+}
+
 static int set_append(struct run_args *a, const char *flag, const char *v)
 {
     if (strlen(v) > EMU_CMDLINE_MAX) {
@@ -339,6 +348,7 @@ static const struct option {
     {"--kernel", "FILE", set_kernel},
     {"-m", "SIZE", set_memory},
     {"--append", "CMDLINE", set_append},
+    {"--initrd", "FILE", set_initrd},
     {"--max-cycles", "N", set_max_cycles},
     {"--core", "CORE", set_core},
     {"--cpu-mhz", "N", set_cpu_mhz},
@@ -432,6 +442,10 @@ static int resolve_firmware(struct run_args *a)
     a->board = f->board;
     if (a->firmware == RUN_FW_NONE)
         return check_direct_boot(a);
+    if (a->initrd && !a->kernel) {
+        cli_error("--initrd", "needs a Linux kernel (give --kernel FILE)");
+        return -1;
+    }
     if (a->kernel) {
         cli_error("--kernel", "a kernel is booted without firmware: give --firmware none, or boot "
                               "it from a disk image with --hda");

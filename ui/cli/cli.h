@@ -62,6 +62,7 @@ struct run_args {
     const char *mem_text;          /* -m SIZE as typed, NULL when not given */
     uint64_t ram_size;             /* -m SIZE in bytes */
     const char *append;            /* --append CMDLINE, NULL when not given */
+    const char *initrd;            /* --initrd FILE (a Linux kernel's ramdisk), NULL: none */
     uint64_t max_cycles;           /* --max-cycles N; 0: no limit */
     enum emu_core core;            /* --core CORE */
     bool lockstep;                 /* --lockstep: both cores side by side */

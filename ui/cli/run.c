@@ -70,6 +70,36 @@ static struct emu_config boot_config(const struct run_args *a, enum emu_core cor
                                .board = a->board};
 }
 
+/* A Linux kernel and its --initrd; 0, or -1 after one error line. */
+static int load_linux(const struct run_args *a, struct emu *m, const uint8_t *image, size_t len)
+{
+    char err[256];
+    size_t ilen = 0;
+    uint8_t *initrd = NULL;
+    if (a->initrd && !(initrd = cli_read_file(a->initrd, EMU_RAM_MAX, &ilen)))
+        return -1;
+    int r = emu_load_linux(m, image, len, initrd, ilen, a->append, err, sizeof err);
+    if (r != 0)
+        cli_error(a->kernel, "%s", err);
+    free(initrd);
+    return r;
+}
+
+/* A multiboot kernel (anything without a Linux setup header). */
+static int load_multiboot(const struct run_args *a, struct emu *m, const uint8_t *image,
+                          size_t len)
+{
+    char err[256];
+    if (a->initrd) {
+        cli_error("--initrd", "needs a Linux kernel (%s has no Linux setup header)", a->kernel);
+        return -1;
+    }
+    int r = emu_load_multiboot(m, image, len, a->append, err, sizeof err);
+    if (r != 0)
+        cli_error(a->kernel, "%s", err);
+    return r;
+}
+
 /* Load the kernel (direct boot) or the firmware into m; 0, or -1 after one
  * error line. */
 static int boot_load(const struct run_args *a, struct emu *m)
@@ -86,9 +116,10 @@ static int boot_load(const struct run_args *a, struct emu *m)
     }
     size_t len;
     uint8_t *image = cli_read_file(a->kernel, EMU_RAM_MAX, &len);
-    int r = image ? emu_load_multiboot(m, image, len, a->append, err, sizeof err) : -1;
-    if (image && r != 0)
-        cli_error(a->kernel, "%s", err);
+    if (!image)
+        return -1;
+    int r = emu_is_linux_kernel(image, len) ? load_linux(a, m, image, len)
+                                            : load_multiboot(a, m, image, len);
     free(image);
     return r;
 }
