@@ -260,7 +260,8 @@ static bool all_wired(const struct emu *m)
 {
     bool pci = m->cfg.board != EMU_BOARD_PC || (m->pci && m->i440fx && m->piix3 && m->pci_vga);
     return m->pic && m->pit && m->port61 && m->cmos && m->dma && m->sysctl && m->kbc && m->com1 &&
-           m->debugcon && m->debugexit && m->vga && m->ata[0] && m->ata[1] && m->fdc && pci;
+           m->com2 && m->debugcon && m->debugexit && m->vga && m->ata[0] && m->ata[1] && m->fdc &&
+           pci;
 }
 
 /* The ISA board: PCI's ports claimed empty (reads all ones, writes
@@ -323,6 +324,8 @@ static int wire_devices(struct emu *m)
                         kbc_reset_request, m);
     m->com1_irq = isa_irq(m, UART_COM1_IRQ);
     m->com1 = uart_create(b, UART_COM1_PORT, m->cfg.serial, uart_irq_to_line, &m->com1_irq);
+    m->com2_irq = isa_irq(m, UART_COM2_IRQ);
+    m->com2 = uart_create(b, UART_COM2_PORT, m->cfg.serial2, uart_irq_to_line, &m->com2_irq);
     m->debugcon = debugcon_create(b, DEBUGCON_PORT, m->cfg.console);
     m->debugexit = debugexit_create(b, DEBUGEXIT_PORT, debugexit_request, m);
     m->vga = vga_create(b, k, VBE_LFB_DEFAULT_BASE);
@@ -456,6 +459,7 @@ void board_destroy(struct emu *m)
     debugexit_destroy(m->debugexit);
     debugcon_destroy(m->debugcon);
     uart_destroy(m->com1);
+    uart_destroy(m->com2);
     kbc_destroy(m->kbc);
     sysctl_destroy(m->sysctl);
     dma_destroy(m->dma);
@@ -479,6 +483,7 @@ void board_reset(struct emu *m)
     sysctl_reset(m->sysctl);
     kbc_reset(m->kbc);
     uart_reset(m->com1);
+    uart_reset(m->com2);
     vga_reset(m->vga);
     ata_reset(m->ata[0]);
     ata_reset(m->ata[1]);

@@ -48,6 +48,8 @@ struct emu {
     struct kbc *kbc;             /* 8042: 0x60, 0x64 */
     struct uart *com1;           /* 16550A: 0x3F8-0x3FF */
     struct irq_line com1_irq;    /* COM1's interrupt output: IRQ 4 */
+    struct uart *com2;           /* 16550A: 0x2F8-0x2FF */
+    struct irq_line com2_irq;    /* COM2's interrupt output: IRQ 3 */
     struct debugcon *debugcon;   /* 0xE9 */
     struct debugexit *debugexit; /* 0xF4-0xF7 */
     struct vga *vga;             /* VGA ports, A0000-BFFFF, the VBE framebuffer */

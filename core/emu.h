@@ -90,6 +90,7 @@ struct emu_config {
     uint32_t cpu_mhz;              /* nominal CPU clock, 1..EMU_CPU_MHZ_MAX; 0: the default */
     const struct chardev *console; /* port 0xE9 debug console; NULL: discarded */
     const struct chardev *serial;  /* COM1 at 0x3F8; NULL: nothing plugged in */
+    const struct chardev *serial2; /* COM2 at 0x2F8; NULL: nothing plugged in */
     const struct chardev *fwlog;   /* the Bochs BIOS log ports 0x400-0x403; NULL: discarded */
     const struct blockdev *hda;    /* hard disk, primary master; NULL: none */
     const struct blockdev *hdb;    /* hard disk, primary slave; NULL: none */
@@ -231,6 +232,30 @@ size_t emu_devices(struct emu *m, const struct devinfo **out);
  * length of the whole text, as snprintf does; 0 when the VGA is not in a
  * text mode. */
 size_t emu_screen_text(struct emu *m, char *buf, size_t len);
+
+/* --- host input, given between emu_run() calls, at a cycle the front end
+ * chooses: the same input at the same cycles gives the same run --- */
+
+/* The serial ports, for emu_serial_room() and emu_serial_receive(). */
+enum emu_serial_port { EMU_COM1 = 0, EMU_COM2 = 1 };
+
+/* Bytes port's receiver can take now without losing any (0 when full). */
+int emu_serial_room(const struct emu *m, enum emu_serial_port port);
+
+/* A byte arrives on port's serial line. Returns false when the receiver had
+ * no room: the byte is lost (the guest sees an overrun), as on the chip. */
+bool emu_serial_receive(struct emu *m, enum emu_serial_port port, uint8_t byte);
+
+/* Type one US-ASCII character on the PS/2 keyboard (press and release, with
+ * Shift or Ctrl as needed). Returns 1 when queued, 0 when the keyboard's
+ * buffer lacks room (try again after the guest has read some), -1 when no
+ * key makes the character. */
+int emu_type_char(struct emu *m, char ch);
+
+/* A counter that moves whenever what the VGA shows may have changed: a
+ * front end redraws (emu_screen_text()) only when it differs from the
+ * value it drew last. */
+uint64_t emu_screen_generation(const struct emu *m);
 
 /* Compare two machines' CPUs (every register, the segment caches, control
  * and debug registers, MSRs, cycles, instructions, the TLB) and, when

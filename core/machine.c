@@ -36,6 +36,9 @@
 
 #include "board.h"
 #include "devices/fdc.h"
+#include "devices/kbc.h"
+#include "devices/uart.h"
+#include "devices/vga.h"
 #include "interp/exec.h"
 #include "interp/tcache.h"
 #include "loader/linux.h"
@@ -298,6 +301,39 @@ size_t emu_devices(struct emu *m, const struct devinfo **out)
 {
     *out = m->devinfo;
     return m->n_devinfo;
+}
+
+/* The UART behind a port number. */
+static struct uart *serial_port(const struct emu *m, enum emu_serial_port port)
+{
+    return port == EMU_COM2 ? m->com2 : m->com1;
+}
+
+int emu_serial_room(const struct emu *m, enum emu_serial_port port)
+{
+    return uart_rx_room(serial_port(m, port));
+}
+
+bool emu_serial_receive(struct emu *m, enum emu_serial_port port, uint8_t byte)
+{
+    return uart_receive(serial_port(m, port), byte);
+}
+
+/* The longest sequence ps2kbd_type_ascii() queues: Shift or Ctrl down (1),
+ * the key down (1-2) and up (2-3)... at most 6 bytes with the modifier up. */
+#define TYPE_CHAR_MAX_BYTES 6
+
+int emu_type_char(struct emu *m, char ch)
+{
+    struct ps2kbd *kb = kbc_keyboard(m->kbc);
+    if (ps2kbd_type_ascii(kb, ch))
+        return 1;
+    return ps2kbd_room(kb) >= TYPE_CHAR_MAX_BYTES ? -1 : 0; /* room enough: no key for it */
+}
+
+uint64_t emu_screen_generation(const struct emu *m)
+{
+    return vga_generation(m->vga);
 }
 
 size_t emu_screen_text(struct emu *m, char *buf, size_t len)

@@ -98,7 +98,7 @@ build() {
 
 # --- the test files ---
 
-for k in ok spin halt idle serial tf elf; do
+for k in ok spin halt idle serial tf elf echo screen; do
     build $k
 done
 "$nasm" -f bin -I "$here/" -DLOAD=0x7F000000 -o "$work/outside.bin" "$here/ok.asm" || exit 2
@@ -203,6 +203,12 @@ expect_error cpu_mhz_abc "--cpu-mhz 1.5: not a clock frequency" \
 expect_error cpu_mhz_missing_arg "--cpu-mhz: missing argument" run --kernel "$work/ok.bin" --cpu-mhz
 expect_error core_bad "--core jit: not an interpreter core (threaded or switch)" \
     run --kernel "$work/ok.bin" --core jit
+expect_error serial_bogus "--serial bogus: not a serial destination" \
+    run --kernel "$work/ok.bin" --serial bogus
+expect_error serial_stdio_display "--serial stdio: with --display text, standard output shows" \
+    run --kernel "$work/ok.bin" --serial stdio --display text
+expect_error display_bad "--display vnc: not a display (text or none)" \
+    run --kernel "$work/ok.bin" --display vnc
 expect_error core_missing_arg "--core: missing argument" run --kernel "$work/ok.bin" --core
 
 # Linux kernels and --initrd (lab86 run --help, --kernel and --initrd).
@@ -283,6 +289,39 @@ expect_run lockstep 33 "OK" "lab86: lockstep: no divergence (" run --kernel "$wo
 expect_run kernel_equals_form 33 "OK" "" run --kernel="$work/ok.bin" -m 8M --max-cycles=1000000
 expect_run elf_kernel 33 "ELF" "" run --kernel "$work/elf.bin" --max-cycles 1000000
 expect_run serial_com1 33 "serial ok\n" "" run --kernel "$work/serial.bin" --max-cycles 1000000
+# The console: stdin (a file: read whole, so the run is reproducible) to COM1's receiver,
+# --serial file:, --display text.
+printf 'abc\n' >"$work/echo.in"
+"$lab86" run --kernel "$work/echo.bin" --max-cycles 100000000 <"$work/echo.in" >"$out" 2>"$err"
+status=$?
+if [ "$status" -eq 33 ] && [ "$(cat "$out")" = abc ] && [ ! -s "$err" ]; then
+    ok serial_stdin_echo
+else
+    bad serial_stdin_echo "exit status $status, expected 33 and 'abc' echoed"
+fi
+# A closed standard input is no input, not an error.
+"$lab86" run --kernel "$work/ok.bin" --max-cycles 1000000 <&- >"$out" 2>"$err"
+status=$?
+if [ "$status" -eq 33 ] && [ "$(cat "$out")" = OK ]; then
+    ok stdin_closed
+else
+    bad stdin_closed "exit status $status, expected 33 and OK"
+fi
+rm -f "$work/com1.log"
+expect_run serial_file 33 "" "" run --kernel "$work/serial.bin" --serial "file:$work/com1.log"
+if [ "$(cat "$work/com1.log")" = "serial ok" ]; then
+    ok serial_file_contents
+else
+    bad serial_file_contents "$work/com1.log does not hold 'serial ok'"
+fi
+"$lab86" run --kernel "$work/screen.bin" --display text </dev/null >"$out" 2>"$err"
+status=$?
+if [ "$status" -eq 33 ] && [ "$(head -n 1 "$out")" = "screen ok" ] &&
+    [ "$(tail -n 1 "$out")" = "$(printf '\f')" ]; then
+    ok display_text_dump
+else
+    bad display_text_dump "exit status $status, expected 33 and 'screen ok' then a form feed"
+fi
 expect_run cycle_limit 6 "" "lab86: cycle limit 100000 reached" \
     run --kernel "$work/spin.bin" --max-cycles 100000
 expect_run halt_if0 8 "" "lab86: halted with interrupts disabled at 0008:00100021" \

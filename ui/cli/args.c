@@ -24,10 +24,12 @@ const char run_help_text[] =
     "                 [--kernel FILE [--append CMDLINE] [--initrd FILE]] [-m SIZE]\n"
     "                 [--max-cycles N]\n"
     "                 [--core CORE] [--lockstep] [--report-cycles] [--cpu-mhz N] [--stats]\n"
+    "                 [--serial DEST] [--serial2 DEST] [--keys-from-stdin] [--display text]\n"
     "\n"
     "Boot the PC headless: its BIOS from a disk or CD image, or a Multiboot v1\n"
     "or Linux kernel directly (--kernel), with no BIOS. What the guest writes to the 0xE9\n"
-    "debug console or to COM1 (port 0x3F8) goes to standard output.\n"
+    "debug console or to COM1 (port 0x3F8) goes to standard output, and standard\n"
+    "input goes to COM1 (see 'the console').\n"
     "\n"
     "the machine:\n"
     "  --hda IMG          hard disk image on the primary ATA channel, master: opened\n"
@@ -89,6 +91,28 @@ const char run_help_text[] =
     "                     cycles, CPI, TLB misses, exceptions, interrupts, guest\n"
     "                     seconds, host seconds and host MIPS\n"
     "  -h, --help         print this help\n"
+    "\n"
+    "the console:\n"
+    "  --serial DEST      COM1's host end (0x3F8, IRQ 4): stdio (the default: output\n"
+    "                     to stdout, input from stdin), file:PATH (output appended to\n"
+    "                     PATH, no input), none, pty (a pseudo-terminal; its path is\n"
+    "                     printed on stderr: 'lab86: COM1 on /dev/pts/N'), unix:PATH\n"
+    "                     (a listening Unix socket; the run starts when one client\n"
+    "                     has connected; bytes both ways)\n"
+    "  --serial2 DEST     COM2's (0x2F8, IRQ 3): file:PATH, none (the default), pty\n"
+    "                     or unix:PATH\n"
+    "  --keys-from-stdin  type standard input on the PS/2 keyboard instead of\n"
+    "                     sending it to COM1 (the default when COM1 is not stdio)\n"
+    "  --display text     draw the VGA text screen on stdout whenever it changes: in\n"
+    "                     place on a terminal, else as whole screens each followed\n"
+    "                     by a form-feed line; stdout is then the screen's alone:\n"
+    "                     COM1 defaults to none (give file:, pty or unix:) and the\n"
+    "                     0xE9 console goes to stderr\n"
+    "Standard input that is a file or a pipe is read whole before the run and fed\n"
+    "to the guest at slice boundaries whenever the device has room (the same input\n"
+    "gives the same run). On a terminal it is put in raw mode: every key goes to\n"
+    "the guest, Ctrl-C too; type Ctrl-A x to quit (status 130), Ctrl-A Ctrl-A\n"
+    "to send a Ctrl-A.\n"
     "\n"
     "exit status:\n"
     "  0             the guest powered the machine off (the BIOS's APM power-off,\n"
@@ -339,6 +363,28 @@ static int set_vga_text_out(struct run_args *a, const char *flag, const char *v)
     return set_file(&a->vga_text_out, flag, v);
 }
 
+static int set_serial1(struct run_args *a, const char *flag, const char *v)
+{
+    return host_serial_parse(flag, v, &a->serial[0]);
+}
+
+static int set_serial2(struct run_args *a, const char *flag, const char *v)
+{
+    return host_serial_parse(flag, v, &a->serial[1]);
+}
+
+static int set_display(struct run_args *a, const char *flag, const char *v)
+{
+    if (strcmp(v, "text") == 0 || strcmp(v, "none") == 0) {
+        a->display_text = v[0] == 't';
+        return 0;
+    }
+    char what[64];
+    snprintf(what, sizeof what, "%s %.40s", flag, v);
+    cli_error(what, "not a display (text or none)");
+    return -1;
+}
+
 /* The options that take a value. */
 static const struct option {
     const char *name; /* as typed */
@@ -363,6 +409,9 @@ static const struct option {
     {"--fdb", "IMG", set_fdb},
     {"--boot", "a|c|d", set_boot},
     {"--vga-text-out", "FILE", set_vga_text_out},
+    {"--serial", "DEST", set_serial1},
+    {"--serial2", "DEST", set_serial2},
+    {"--display", "text|none", set_display},
 };
 
 /* The options that take no value; true if arg is one (and it is now set). */
@@ -376,6 +425,8 @@ static bool take_flag(const char *arg, struct run_args *a)
         a->stats = true;
     else if (strcmp(arg, "--no-reboot") == 0)
         a->no_reboot = true;
+    else if (strcmp(arg, "--keys-from-stdin") == 0)
+        a->keys_from_stdin = true;
     else
         return false;
     return true;
@@ -461,6 +512,28 @@ static int resolve_firmware(struct run_args *a)
     return 0;
 }
 
+/* The serial ports' defaults, and the one rule between them and the screen:
+ * with --display text, standard output is the screen's alone. */
+static int resolve_serial(struct run_args *a)
+{
+    if (a->display_text && a->serial[0].kind == RUN_SERIAL_STDIO) {
+        cli_error("--serial stdio", "with --display text, standard output shows the screen "
+                                    "(give --serial file:PATH, pty, unix:PATH or none)");
+        return -1;
+    }
+    if (a->serial[1].kind == RUN_SERIAL_STDIO) {
+        cli_error("--serial2 stdio", "only COM1 can use standard I/O");
+        return -1;
+    }
+    if (a->serial[0].kind == RUN_SERIAL_DEFAULT)
+        a->serial[0].kind = a->display_text ? RUN_SERIAL_NONE : RUN_SERIAL_STDIO;
+    if (a->serial[1].kind == RUN_SERIAL_DEFAULT)
+        a->serial[1].kind = RUN_SERIAL_NONE;
+    if (a->serial[0].kind != RUN_SERIAL_STDIO)
+        a->keys_from_stdin = true;
+    return 0;
+}
+
 int run_parse_args(int argc, char **argv, struct run_args *a)
 {
     *a = (struct run_args){.ram_size = EMU_RAM_DEFAULT};
@@ -472,5 +545,5 @@ int run_parse_args(int argc, char **argv, struct run_args *a)
         if (!take_flag(argv[k], a) && take_option(argc, argv, &k, a) != 0)
             return -1;
     }
-    return resolve_firmware(a);
+    return resolve_serial(a) != 0 ? -1 : resolve_firmware(a);
 }

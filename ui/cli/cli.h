@@ -5,6 +5,10 @@
  *   args.c  the options of `lab86 run`, and sizes like 64M
  *   media.c the host files a run uses: ROM images, disk images, the
  *           firmware log and the screen dump, opened and checked up front
+ *   chardev_host.c  the serial ports' host ends (--serial, --serial2):
+ *           standard I/O, a file, a pseudo-terminal or a Unix socket
+ *   console.c standard input (to COM1 or the keyboard, raw mode on a TTY)
+ *           and --display text, at the boundaries of the run's slices
  *   run.c   the headless runner: build the machine, load the kernel or the
  *           firmware, run it in slices, turn the reason it stopped into an
  *           exit status
@@ -41,6 +45,22 @@ enum run_firmware {
     RUN_FW_NONE,        /* no BIOS: --kernel is loaded directly */
 };
 
+/* Where a serial port's bytes go (--serial DEST, --serial2 DEST). */
+enum run_serial_kind {
+    RUN_SERIAL_DEFAULT = 0, /* not given: stdio for COM1 (none with --display text), none for COM2 */
+    RUN_SERIAL_STDIO,       /* output to stdout, input from stdin */
+    RUN_SERIAL_FILE,        /* file:PATH: output appended to PATH, no input */
+    RUN_SERIAL_NONE,        /* nothing plugged in */
+    RUN_SERIAL_PTY,         /* pty: a pseudo-terminal, both ways */
+    RUN_SERIAL_UNIX,        /* unix:PATH: a listening Unix socket, one client, both ways */
+};
+
+/* One serial port's host end, as given. */
+struct run_serial {
+    enum run_serial_kind kind; /* what it is */
+    const char *path;          /* FILE's or UNIX's path, else NULL */
+};
+
 struct run_media;
 
 /* What `lab86 run` was asked to do. */
@@ -69,8 +89,21 @@ struct run_args {
     bool report_cycles;            /* --report-cycles */
     uint32_t cpu_mhz;              /* --cpu-mhz N; 0: not given (the core's default) */
     bool stats;                    /* --stats: counters and host speed on stderr at the end */
+    struct run_serial serial[2];   /* --serial, --serial2 (resolved: never DEFAULT) */
+    bool keys_from_stdin;          /* --keys-from-stdin (or COM1 not on stdio) */
+    bool display_text;             /* --display text: the VGA text screen on stdout */
     bool help;                     /* -h / --help */
     const struct run_media *media; /* not an option: the files run_main() opened */
+};
+
+/* --- the serial ports' host ends (chardev_host.c) --- */
+
+/* One open host end. */
+struct host_serial {
+    struct chardev out; /* the guest's output goes here */
+    int in_fd;          /* bytes for the guest come from here; -1: none */
+    int out_fd;         /* descriptor out writes to (pty, socket); -1: none */
+    FILE *file;         /* file:PATH, opened for appending; NULL: not a file */
 };
 
 /* The disk images of a run, in their slots of struct run_media. */
@@ -93,6 +126,7 @@ struct run_media {
     FILE *fwlog_file;                 /* --firmware-log; NULL: discarded */
     struct chardev fwlog;             /* writes to fwlog_file */
     FILE *vga_text_file;              /* --vga-text-out; NULL: not asked for */
+    struct host_serial serial[2];     /* COM1's and COM2's host ends */
 };
 
 /* Print "lab86: <what>: <why>" on stderr, as one line. */
@@ -119,6 +153,38 @@ uint8_t *cli_read_file(const char *path, size_t max, size_t *len);
 
 /* --vga-text-out: write the machine's text screen to md's file. */
 void media_write_screen(struct run_media *md, struct emu *m);
+
+/* Parse DEST (stdio, file:PATH, none, pty, unix:PATH); 0, or -1 after one
+ * error line naming flag. */
+int host_serial_parse(const char *flag, const char *dest, struct run_serial *s);
+
+/* Open s for the port named name ("COM1"); stdio uses stdout and no input
+ * here (console.c reads stdin). 0, or -1 after one error line. */
+int host_serial_open(const struct run_serial *s, const char *name, struct host_serial *h);
+void host_serial_close(struct host_serial *h);
+
+/* --- standard input and the screen (console.c) --- */
+
+struct console;
+
+/* Set up what a's options ask of stdin and stdout; the ports' host ends in
+ * ports[0..1]. NULL after one error line. */
+struct console *console_open(const struct run_args *a, struct host_serial *ports);
+void console_close(struct console *c);
+
+/* Before a slice: give the guest the input that is waiting, as much as its
+ * devices have room for. Returns false when the user asked to quit (Ctrl-A x). */
+bool console_feed(struct console *c, struct emu *m);
+
+/* After a slice: redraw the screen (--display text) if it changed. */
+void console_draw(struct console *c, struct emu *m);
+
+/* The guest is idle: wait for interactive input (or a signal); false when
+ * there is no interactive source to wait for. */
+bool console_wait(struct console *c);
+
+/* Ask run_slices() to end the run, as Ctrl-C does (status 130). */
+void run_request_stop(void);
 
 /* --- what run.c shares with lockstep.c --- */
 

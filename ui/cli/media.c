@@ -17,7 +17,9 @@
  *     diskette format the drives know (emu_check_floppy());
  *   - a ROM image is read whole; its size is checked by the core's rules
  *     (emu_check_bios(), emu_check_vga_bios());
- *   - the firmware log and the screen dump are created (truncated) up front.
+ *   - the firmware log and the screen dump are created (truncated) up front;
+ *   - last, the serial ports' host ends (chardev_host.c), since a Unix
+ *     socket waits for its client.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -184,6 +186,8 @@ static void media_reset(struct run_media *md)
     *md = (struct run_media){0};
     for (int k = 0; k < RUN_NDISKS; k++)
         md->fd[k] = -1;
+    for (int k = 0; k < 2; k++)
+        md->serial[k] = (struct host_serial){.in_fd = -1, .out_fd = -1};
 }
 
 static void file_write(void *opaque, const uint8_t *buf, size_t len)
@@ -210,6 +214,9 @@ int media_open(const struct run_args *a, struct run_media *md)
     md->fwlog = (struct chardev){md->fwlog_file ? file_write : NULL, md->fwlog_file};
     if (a->vga_text_out && !(md->vga_text_file = create_file(a->vga_text_out)))
         goto fail;
+    if (host_serial_open(&a->serial[0], "COM1", &md->serial[0]) != 0 ||
+        host_serial_open(&a->serial[1], "COM2", &md->serial[1]) != 0)
+        goto fail;
     return 0;
 fail:
     media_close(md);
@@ -227,6 +234,8 @@ void media_close(struct run_media *md)
         fclose(md->fwlog_file);
     if (md->vga_text_file)
         fclose(md->vga_text_file);
+    host_serial_close(&md->serial[0]);
+    host_serial_close(&md->serial[1]);
     media_reset(md);
 }
 

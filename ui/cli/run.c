@@ -1,10 +1,12 @@
 /*
  * run.c - `lab86 run`: the headless runner.
  *
- * It opens the run's files (media.c: the core does no file I/O), builds the
- * machine with standard output as the host end of both the 0xE9 console and
- * COM1, loads the kernel or the firmware, and then owns the run loop: the core runs a slice of
- * RUN_SLICE virtual cycles and returns, the runner flushes the output, checks
+ * It opens the run's files (media.c: the core does no file I/O) and the
+ * serial ports' host ends (chardev_host.c), builds the machine with standard
+ * output as the host end of the 0xE9 console (stderr with --display text),
+ * loads the kernel or the firmware, and then owns the run loop: the core runs a slice of
+ * RUN_SLICE virtual cycles and returns, the runner gives it the waiting input
+ * and redraws the screen (console.c), flushes the output, checks
  * the cycle limit and Ctrl-C, and goes round again. When the machine stops
  * for good, the reason becomes the exit status (cli.h) and, except for the
  * guest's own exit, one line on stderr. With --stats it then prints the
@@ -25,6 +27,11 @@
 #define RUN_SLICE 1000000u
 
 static volatile sig_atomic_t interrupted;
+
+void run_request_stop(void)
+{
+    interrupted = 1;
+}
 
 static void on_signal(int sig)
 {
@@ -58,7 +65,8 @@ static struct emu_config boot_config(const struct run_args *a, enum emu_core cor
                                .core = core,
                                .cpu_mhz = a->cpu_mhz,
                                .console = out,
-                               .serial = out,
+                               .serial = &md->serial[0].out,
+                               .serial2 = &md->serial[1].out,
                                .fwlog = &md->fwlog,
                                .hda = md->hda,
                                .hdb = md->hdb,
@@ -224,10 +232,25 @@ int run_slices(struct emu *m, uint64_t max_cycles, run_slice_fn *slice, void *ct
     }
 }
 
-/* The plain runner's slice: one machine. */
+/* The plain runner's slice: one machine, with the console's input before
+ * it and the screen after it. */
+struct plain_run {
+    struct emu *m;       /* the machine */
+    struct console *con; /* stdin, the serial ports' input, the screen */
+};
+
 static int plain_slice(void *ctx, uint64_t budget)
 {
-    return emu_run(ctx, budget);
+    struct plain_run *r = ctx;
+    if (!console_feed(r->con, r->m)) {
+        run_request_stop(); /* Ctrl-A x */
+        return EMU_STOP_BUDGET;
+    }
+    enum emu_stop why = emu_run(r->m, budget);
+    console_draw(r->con, r->m);
+    if (why == EMU_STOP_IDLE && console_wait(r->con))
+        return EMU_STOP_BUDGET; /* input may have come: it can wake the guest */
+    return why;
 }
 
 void run_report_cycles(struct emu *m)
@@ -271,8 +294,14 @@ static int run_plain(const struct run_args *a, struct run_media *md, const struc
     struct emu *m = run_boot(a, a->core, out);
     if (!m)
         return EXIT_HOST_ERROR;
+    struct plain_run r = {m, console_open(a, md->serial)};
+    if (!r.con) {
+        emu_destroy(m);
+        return EXIT_HOST_ERROR;
+    }
     double start = a->stats ? host_seconds() : 0;
-    int status = run_slices(m, a->max_cycles, plain_slice, m);
+    int status = run_slices(m, a->max_cycles, plain_slice, &r);
+    console_close(r.con);
     fflush(stdout);
     if (a->report_cycles)
         run_report_cycles(m);
@@ -285,7 +314,8 @@ static int run_plain(const struct run_args *a, struct run_media *md, const struc
 
 int run_main(const struct run_args *a)
 {
-    struct chardev out = {.write = stdout_write, .opaque = stdout};
+    /* The 0xE9 console: stdout, unless --display text has it for the screen. */
+    struct chardev out = {.write = stdout_write, .opaque = a->display_text ? stderr : stdout};
     struct run_media md;
     struct run_args opened = *a;
     catch_signals();
