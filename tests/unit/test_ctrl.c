@@ -40,19 +40,6 @@ static void flat32(struct unit_machine *m, uint32_t cs_limit)
     cpu_update_mode(c);
 }
 
-/* Decode b in the CPU's current mode and run handler h on it directly, as
- * the execution loop would: prev_eip = EIP, EIP advanced past it. */
-static int run_handler(struct unit_machine *m, int (*h)(struct cpu *, const struct insn *),
-                       const uint8_t *b, int n)
-{
-    struct cpu *c = &m->cpu;
-    struct insn i;
-    ck_assert_int_eq(x86_decode(&i, b, n, c->code32 ? 4 : 2), DECODE_OK);
-    c->prev_eip = c->eip;
-    c->eip = (c->eip + i.len) & cpu_ip_mask(c);
-    return h(c, &i);
-}
-
 static uint16_t rd16(struct unit_machine *m, uint32_t pa)
 {
     return (uint16_t)ld_le(m->bus.ram + pa, 2);
@@ -125,7 +112,7 @@ START_TEST(test_jmp_rel32_in_real_mode_checks_limit)
     /* 66 E9 rel32: the operand size is 32, so no 16-bit wrap; the target
      * 0107 + 10000 = 10107 is beyond the 64 KiB CS limit: #GP(0). */
     const uint8_t b[] = {0x66, 0xe9, 0x00, 0x00, 0x01, 0x00};
-    ck_assert_int_eq(run_handler(m, op_jmp_near, b, sizeof b), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_jmp_near, b, sizeof b), CPU_FAULT);
     ck_assert_int_eq(m->cpu.exc.vector, EXC_GP);
     ck_assert_uint_eq(m->cpu.exc.error, 0);
     um_free(m);
@@ -220,7 +207,7 @@ START_TEST(test_call_beyond_limit_leaves_esp)
     memset(m->bus.ram + 0x8ff0, 0x5a, 0x10);
     /* E8 rel32 to 0405 + 00200000 = 00200405 > CS limit FFFFF: #GP(0) */
     const uint8_t rel[] = {0xe8, 0x00, 0x00, 0x20, 0x00};
-    ck_assert_int_eq(run_handler(m, op_call_near, rel, sizeof rel), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_call_near, rel, sizeof rel), CPU_FAULT);
     ck_assert_int_eq(m->cpu.exc.vector, EXC_GP);
     ck_assert_uint_eq(m->cpu.exc.error, 0);
     ck_assert_uint_eq(m->cpu.gpr[R_ESP], 0x9000);
@@ -230,7 +217,7 @@ START_TEST(test_call_beyond_limit_leaves_esp)
     m->cpu.eip = 0x400;
     m->cpu.gpr[R_ECX] = 0x100000;
     const uint8_t ind[] = {0xff, 0xd1};
-    ck_assert_int_eq(run_handler(m, op_call_near, ind, sizeof ind), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_call_near, ind, sizeof ind), CPU_FAULT);
     ck_assert_int_eq(m->cpu.exc.vector, EXC_GP);
     ck_assert_uint_eq(m->cpu.gpr[R_ESP], 0x9000);
     ck_assert_uint_eq(rd32(m, 0x8ffc), 0x5a5a5a5a);
@@ -238,7 +225,7 @@ START_TEST(test_call_beyond_limit_leaves_esp)
     /* ECX = FFFFFh is the last byte inside the segment: allowed. */
     m->cpu.eip = 0x400;
     m->cpu.gpr[R_ECX] = 0xfffff;
-    ck_assert_int_eq(run_handler(m, op_call_near, ind, sizeof ind), 0);
+    ck_assert_int_eq(um_run_handler(m, op_call_near, ind, sizeof ind), 0);
     ck_assert_uint_eq(m->cpu.eip, 0xfffff);
     ck_assert_uint_eq(m->cpu.gpr[R_ESP], 0x8ffc);
     um_free(m);
@@ -254,7 +241,7 @@ START_TEST(test_ret_beyond_limit_leaves_esp)
     um_load(m, 0x9000, (const uint8_t[]){0x00, 0x00, 0x10, 0x00}, 4); /* 100000h */
     /* C2 08 00  ret 8 to 100000h, one past the limit: #GP(0) */
     const uint8_t b[] = {0xc2, 0x08, 0x00};
-    ck_assert_int_eq(run_handler(m, op_ret_near, b, sizeof b), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_ret_near, b, sizeof b), CPU_FAULT);
     ck_assert_int_eq(m->cpu.exc.vector, EXC_GP);
     ck_assert_uint_eq(m->cpu.gpr[R_ESP], 0x9000);
     um_free(m);
@@ -368,7 +355,7 @@ START_TEST(test_loop_fault_keeps_counter)
     m->cpu.eip = 0xff0;
     m->cpu.gpr[R_ECX] = 7;
     const uint8_t b[] = {0xe2, 0x7f};
-    ck_assert_int_eq(run_handler(m, op_loop, b, sizeof b), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_loop, b, sizeof b), CPU_FAULT);
     ck_assert_int_eq(m->cpu.exc.vector, EXC_GP);
     ck_assert_uint_eq(m->cpu.gpr[R_ECX], 7);
     um_free(m);
@@ -399,13 +386,13 @@ START_TEST(test_cli_sti_rules)
     struct cpu *c = &m->cpu;
     const uint8_t cli[] = {0xfa}, sti[] = {0xfb};
     /* Real mode: always allowed. STI from IF = 0 opens the shadow. */
-    ck_assert_int_eq(run_handler(m, op_sti, sti, 1), 0);
+    ck_assert_int_eq(um_run_handler(m, op_sti, sti, 1), 0);
     ck_assert(c->eflags & FL_IF);
     ck_assert(c->intr_shadow);
     c->intr_shadow = false;
-    ck_assert_int_eq(run_handler(m, op_sti, sti, 1), 0); /* IF already 1 */
+    ck_assert_int_eq(um_run_handler(m, op_sti, sti, 1), 0); /* IF already 1 */
     ck_assert(!c->intr_shadow);
-    ck_assert_int_eq(run_handler(m, op_cli, cli, 1), 0);
+    ck_assert_int_eq(um_run_handler(m, op_cli, cli, 1), 0);
     ck_assert(!(c->eflags & FL_IF));
 
     /* CPL 3 with IOPL 0: #GP(0), IF unchanged. */
@@ -413,20 +400,20 @@ START_TEST(test_cli_sti_rules)
     c->seg[SEG_CS].sel = 0x1b;
     cpu_update_mode(c);
     ck_assert_int_eq(c->cpl, 3);
-    ck_assert_int_eq(run_handler(m, op_sti, sti, 1), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_sti, sti, 1), CPU_FAULT);
     ck_assert_int_eq(c->exc.vector, EXC_GP);
     ck_assert(!(c->eflags & FL_IF));
     /* IOPL 3: allowed. */
     c->eflags |= FL_IOPL;
-    ck_assert_int_eq(run_handler(m, op_sti, sti, 1), 0);
+    ck_assert_int_eq(um_run_handler(m, op_sti, sti, 1), 0);
     ck_assert(c->eflags & FL_IF);
     /* v86 mode with IOPL 2: #GP; with IOPL 3: allowed. */
     c->eflags = (c->eflags & ~FL_IOPL) | (2u << FL_IOPL_SHIFT) | FL_VM;
     cpu_update_mode(c);
-    ck_assert_int_eq(run_handler(m, op_cli, cli, 1), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_cli, cli, 1), CPU_FAULT);
     ck_assert(c->eflags & FL_IF);
     c->eflags |= FL_IOPL;
-    ck_assert_int_eq(run_handler(m, op_cli, cli, 1), 0);
+    ck_assert_int_eq(um_run_handler(m, op_cli, cli, 1), 0);
     ck_assert(!(c->eflags & FL_IF));
     um_free(m);
 }
@@ -445,7 +432,7 @@ START_TEST(test_hlt)
     flat32(m, 0xffffffffu);
     m->cpu.seg[SEG_CS].sel = 0x1b;
     cpu_update_mode(&m->cpu);
-    ck_assert_int_eq(run_handler(m, op_hlt, (const uint8_t[]){0xf4}, 1), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_hlt, (const uint8_t[]){0xf4}, 1), CPU_FAULT);
     ck_assert_int_eq(m->cpu.exc.vector, EXC_GP);
     ck_assert_int_eq(m->cpu.stop, CPU_RUNNING);
     um_free(m);

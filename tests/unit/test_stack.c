@@ -40,19 +40,6 @@ static void flat32(struct unit_machine *m, unsigned cpl, uint32_t ss_limit)
     cpu_update_mode(c);
 }
 
-/* Decode b in the current mode and run handler h directly, as the
- * execution loop would. */
-static int run_handler(struct unit_machine *m, int (*h)(struct cpu *, const struct insn *),
-                       const uint8_t *b, int n)
-{
-    struct cpu *c = &m->cpu;
-    struct insn i;
-    ck_assert_int_eq(x86_decode(&i, b, n, c->code32 ? 4 : 2), DECODE_OK);
-    c->prev_eip = c->eip;
-    c->eip = (c->eip + i.len) & cpu_ip_mask(c);
-    return h(c, &i);
-}
-
 /* Load code at CODE and run n instructions from there. */
 static void run(struct unit_machine *m, const uint8_t *b, size_t len, int n)
 {
@@ -173,7 +160,7 @@ START_TEST(test_pop_memory_fault_restores_esp)
     /* 8F 05 00 00 01 00  pop [10000h]: beyond DS limit FFFF -> #GP(0),
      * and ESP is back at 9000. */
     const uint8_t b[] = {0x8f, 0x05, 0x00, 0x00, 0x01, 0x00};
-    ck_assert_int_eq(run_handler(m, op_pop_Ev, b, sizeof b), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_pop_Ev, b, sizeof b), CPU_FAULT);
     ck_assert_int_eq(m->cpu.exc.vector, EXC_GP);
     ck_assert_uint_eq(m->cpu.gpr[R_ESP], 0x9000);
     um_free(m);
@@ -232,7 +219,7 @@ START_TEST(test_pushad_32_and_fault)
     c->seg[SEG_SS].limit = 0xfffff;
     c->gpr[R_ESP] = 0xc;
     memset(m->bus.ram, 0x5a, 0x10);
-    ck_assert_int_eq(run_handler(m, op_pusha, (const uint8_t[]){0x60}, 1), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_pusha, (const uint8_t[]){0x60}, 1), CPU_FAULT);
     ck_assert_int_eq(c->exc.vector, EXC_SS);
     ck_assert_uint_eq(c->exc.error, 0);
     ck_assert_uint_eq(c->gpr[R_ESP], 0xc);
@@ -251,11 +238,11 @@ START_TEST(test_pushf_image)
     c->eflags = FL_FIXED1 | FL_VM | FL_RF | FL_IOPL | FL_IF | FL_CF;
     cpu_update_mode(c);
     c->gpr[R_ESP] = 0x8000;
-    ck_assert_int_eq(run_handler(m, op_pushf, (const uint8_t[]){0x66, 0x9c}, 2), 0);
+    ck_assert_int_eq(um_run_handler(m, op_pushf, (const uint8_t[]){0x66, 0x9c}, 2), 0);
     ck_assert_uint_eq(rd32(m, 0x7ffc), FL_FIXED1 | FL_IOPL | FL_IF | FL_CF);
     /* IOPL 2 in v86 mode: #GP(0), nothing pushed. */
     c->eflags &= ~(1u << FL_IOPL_SHIFT);
-    ck_assert_int_eq(run_handler(m, op_pushf, (const uint8_t[]){0x9c}, 1), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_pushf, (const uint8_t[]){0x9c}, 1), CPU_FAULT);
     ck_assert_int_eq(c->exc.vector, EXC_GP);
     ck_assert_uint_eq(c->gpr[R_ESP], 0x7ffc);
     um_free(m);
@@ -284,7 +271,7 @@ static uint32_t popfd_at(unsigned cpl, unsigned iopl, uint32_t start, uint32_t v
     m->cpu.eflags = start | (iopl << FL_IOPL_SHIFT);
     m->cpu.gpr[R_ESP] = 0x9000;
     wr32(m, 0x9000, value);
-    ck_assert_int_eq(run_handler(m, op_popf, (const uint8_t[]){0x9d}, 1), 0);
+    ck_assert_int_eq(um_run_handler(m, op_popf, (const uint8_t[]){0x9d}, 1), 0);
     ck_assert_uint_eq(m->cpu.gpr[R_ESP], 0x9004);
     uint32_t f = m->cpu.eflags;
     um_free(m);
@@ -318,13 +305,13 @@ START_TEST(test_popf_16bit_keeps_upper)
     m->cpu.eflags = FL_FIXED1 | FL_AC | FL_ID | FL_CF;
     m->cpu.gpr[R_ESP] = 0x9000;
     wr32(m, 0x9000, 0);
-    ck_assert_int_eq(run_handler(m, op_popf, (const uint8_t[]){0x66, 0x9d}, 2), 0);
+    ck_assert_int_eq(um_run_handler(m, op_popf, (const uint8_t[]){0x66, 0x9d}, 2), 0);
     ck_assert_uint_eq(m->cpu.eflags, FL_FIXED1 | FL_AC | FL_ID);
     ck_assert_uint_eq(m->cpu.gpr[R_ESP], 0x9002);
     /* v86 mode with IOPL 0: #GP(0). */
     m->cpu.eflags = FL_FIXED1 | FL_VM;
     cpu_update_mode(&m->cpu);
-    ck_assert_int_eq(run_handler(m, op_popf, (const uint8_t[]){0x9d}, 1), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_popf, (const uint8_t[]){0x9d}, 1), CPU_FAULT);
     ck_assert_int_eq(m->cpu.exc.vector, EXC_GP);
     um_free(m);
 }
@@ -418,7 +405,7 @@ START_TEST(test_enter_fault_changes_nothing)
     c->gpr[R_ESP] = 0x8;
     memset(m->bus.ram, 0x5a, 8);
     const uint8_t b[] = {0xc8, 0x00, 0x00, 0x03};
-    ck_assert_int_eq(run_handler(m, op_enter, b, sizeof b), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_enter, b, sizeof b), CPU_FAULT);
     ck_assert_int_eq(c->exc.vector, EXC_SS);
     ck_assert_uint_eq(c->gpr[R_ESP], 0x8);
     ck_assert_uint_eq(c->gpr[R_EBP], 0x9000);
@@ -428,7 +415,7 @@ START_TEST(test_enter_fault_changes_nothing)
      * 18 - 20 wraps to FFFFFFF8, outside the segment: #SS(0) too. */
     c->gpr[R_ESP] = 0x1c;
     const uint8_t b2[] = {0xc8, 0x20, 0x00, 0x00};
-    ck_assert_int_eq(run_handler(m, op_enter, b2, sizeof b2), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_enter, b2, sizeof b2), CPU_FAULT);
     ck_assert_int_eq(c->exc.vector, EXC_SS);
     ck_assert_uint_eq(c->gpr[R_ESP], 0x1c);
     um_free(m);

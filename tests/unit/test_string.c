@@ -64,17 +64,6 @@ static void flat32(struct unit_machine *m, unsigned cpl)
     cpu_update_mode(c);
 }
 
-static int run_handler(struct unit_machine *m, int (*h)(struct cpu *, const struct insn *),
-                       const uint8_t *b, int n)
-{
-    struct cpu *c = &m->cpu;
-    struct insn i;
-    ck_assert_int_eq(x86_decode(&i, b, n, c->code32 ? 4 : 2), DECODE_OK);
-    c->prev_eip = c->eip;
-    c->eip = (c->eip + i.len) & cpu_ip_mask(c);
-    return h(c, &i);
-}
-
 static void run(struct unit_machine *m, const uint8_t *b, size_t len, int n)
 {
     um_load(m, CODE, b, len);
@@ -279,7 +268,7 @@ START_TEST(test_rep_single_steps_with_tf)
     c->gpr[R_ESI] = 0x1000;
     c->gpr[R_EDI] = 0x2000;
     c->gpr[R_ECX] = 3;
-    ck_assert_int_eq(run_handler(m, op_movs, (const uint8_t[]){0xf3, 0xa4}, 2), 0);
+    ck_assert_int_eq(um_run_handler(m, op_movs, (const uint8_t[]){0xf3, 0xa4}, 2), 0);
     ck_assert_uint_eq(c->gpr[R_ECX], 2);
     ck_assert_uint_eq(c->gpr[R_ESI], 0x1001);
     ck_assert_uint_eq(c->eip, CODE);
@@ -300,7 +289,7 @@ START_TEST(test_rep_fault_midway_is_restartable)
     c->gpr[R_ESI] = 0x3000;
     c->gpr[R_EDI] = 0x1000;
     c->gpr[R_ECX] = 5;
-    ck_assert_int_eq(run_handler(m, op_movs, (const uint8_t[]){0xf3, 0xa4}, 2), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_movs, (const uint8_t[]){0xf3, 0xa4}, 2), CPU_FAULT);
     ck_assert_int_eq(c->exc.vector, EXC_GP);
     ck_assert_mem_eq(m->bus.ram + 0x1000, "ABC\0", 4);
     ck_assert_uint_eq(c->gpr[R_ESI], 0x3003);
@@ -375,7 +364,7 @@ START_TEST(test_ins_checks_destination_before_reading)
     c->seg[SEG_ES].limit = 0xfff;
     c->gpr[R_EDX] = 0x3f8;
     c->gpr[R_EDI] = 0x2000;
-    ck_assert_int_eq(run_handler(m, op_ins, (const uint8_t[]){0x6c}, 1), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_ins, (const uint8_t[]){0x6c}, 1), CPU_FAULT);
     ck_assert_int_eq(c->exc.vector, EXC_GP);
     ck_assert_int_eq(r.n_in, 0);
     ck_assert_uint_eq(c->gpr[R_EDI], 0x2000);
@@ -453,16 +442,16 @@ START_TEST(test_denied_port_reaches_no_device)
     ck_assert_int_eq(bus_map_io(&m->bus, 0x60, 16, rec_read, rec_write, &r), 0);
     c->eip = CODE;
     /* E6 61  out 61h, al: denied, nothing written */
-    ck_assert_int_eq(run_handler(m, op_out_port, (const uint8_t[]){0xe6, 0x61}, 2), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_out_port, (const uint8_t[]){0xe6, 0x61}, 2), CPU_FAULT);
     ck_assert_int_eq(r.n_out, 0);
     /* E4 60  in al, 60h: allowed */
-    ck_assert_int_eq(run_handler(m, op_in_port, (const uint8_t[]){0xe4, 0x60}, 2), 0);
+    ck_assert_int_eq(um_run_handler(m, op_in_port, (const uint8_t[]){0xe4, 0x60}, 2), 0);
     ck_assert_uint_eq(c->gpr[R_EAX] & 0xff, 0x41);
     /* F3 6E  rep outsb to DX = 61: the first element is denied */
     c->gpr[R_EDX] = 0x61;
     c->gpr[R_ECX] = 2;
     c->gpr[R_ESI] = 0x1000;
-    ck_assert_int_eq(run_handler(m, op_outs, (const uint8_t[]){0xf3, 0x6e}, 2), CPU_FAULT);
+    ck_assert_int_eq(um_run_handler(m, op_outs, (const uint8_t[]){0xf3, 0x6e}, 2), CPU_FAULT);
     ck_assert_int_eq(r.n_out, 0);
     ck_assert_uint_eq(c->gpr[R_ECX], 2);
     um_free(m);

@@ -12,6 +12,7 @@
 #include "bus.h"
 #include "interp/cpu.h"
 #include "interp/exec.h"
+#include "interp/insn.h"
 
 /* A CPU and 1 MiB (or more) of RAM, in real mode at 0000:0000 unless moved. */
 struct unit_machine {
@@ -48,6 +49,22 @@ static inline void um_step(struct unit_machine *m, int n)
 {
     for (int k = 0; k < n && m->cpu.stop == CPU_RUNNING; k++)
         cpu_step(&m->cpu);
+}
+
+/* Decode b in the CPU's current mode and run handler h on it directly, as
+ * the execution loop would (EIP advanced first, prev_eip at the start);
+ * returns the handler's 0 or CPU_FAULT. For checking a fault's exception
+ * and error code without going through exception delivery. */
+static inline int um_run_handler(struct unit_machine *m,
+                                 int (*h)(struct cpu *, const struct insn *), const uint8_t *b,
+                                 int n)
+{
+    struct cpu *c = &m->cpu;
+    struct insn i;
+    ck_assert_int_eq(x86_decode(&i, b, n, c->code32 ? 4 : 2), DECODE_OK);
+    c->prev_eip = c->eip;
+    c->eip = (c->eip + i.len) & cpu_ip_mask(c);
+    return h(c, &i);
 }
 
 /* Run one suite and return the process exit status. */
