@@ -35,7 +35,10 @@ LDFLAGS += $(SANFLAGS)
 LAB86 := $(BUILD)/lab86
 
 CORE_SRC := $(sort $(wildcard core/*.c core/*/*.c))
-CLI_SRC := $(sort $(wildcard ui/cli/*.c))
+# The front ends: the headless runner and argument parsing (ui/cli), the
+# command interpreter and the ncurses TUI (ui/tui), the GDB stub (ui/gdb), the
+# Lua binding and grader (scripts/lua). All are linked into the one binary.
+CLI_SRC := $(sort $(wildcard ui/cli/*.c ui/tui/*.c ui/gdb/*.c scripts/lua/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 
@@ -46,6 +49,14 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+$(BUILD)/obj/ui/%.o: ui/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(UI_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/scripts/%.o: scripts/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(UI_CFLAGS) -c $< -o $@
+
 $(BUILD)/libcore.a: $(CORE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -54,11 +65,27 @@ $(BUILD)/libcore.a: $(CORE_OBJ)
 # weak default must never win over a strong definition that sits in a member
 # nothing else happens to pull in.
 # Capstone spells instructions for the debugger's disassembly (core/debug/disasm.c).
+# libdw/libelf read a guest kernel's symbols and DWARF line table (core/debug).
 CAPSTONE_LIBS := $(shell pkg-config --libs capstone 2>/dev/null || echo -lcapstone)
-CORE_LINK = -Wl,--whole-archive $(BUILD)/libcore.a -Wl,--no-whole-archive $(CAPSTONE_LIBS)
+DW_LIBS := $(shell pkg-config --libs libdw libelf 2>/dev/null || echo -ldw -lelf)
+CORE_LINK = -Wl,--whole-archive $(BUILD)/libcore.a -Wl,--no-whole-archive $(CAPSTONE_LIBS) $(DW_LIBS)
+# The front ends' libraries: ncurses and readline (TUI), Lua 5.4 (scripts).
+UI_CFLAGS := $(shell pkg-config --cflags ncursesw lua5.4 2>/dev/null) -Iui -Iscripts/lua
+UI_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo) -lreadline \
+           $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4) -lm
+
+# Every front-end object but main() also forms libui.a, so that a unit test
+# can link the command interpreter, the GDB stub or the Lua binding:
+#     $(CC) ... test.c $(UI_LINK) $(CORE_LINK) ...
+UI_OBJ := $(filter-out $(BUILD)/obj/ui/cli/main.o,$(CLI_OBJ))
+UI_LINK = $(BUILD)/libui.a $(UI_LIBS)
+
+$(BUILD)/libui.a: $(UI_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
 
 $(LAB86): $(CLI_OBJ) $(BUILD)/libcore.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(CORE_LINK)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(CORE_LINK) $(UI_LIBS)
 
 # Install missing Debian packages first when a tool or library is absent.
 DEPS_STAMP := $(BUILD)/.deps-ok

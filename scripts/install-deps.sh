@@ -8,7 +8,8 @@
 set -eu
 
 PACKAGES="build-essential gcc-multilib clang nasm pkg-config check zlib1g-dev
-libncurses-dev libreadline-dev liblua5.4-dev libcapstone-dev
+libncurses-dev libreadline-dev liblua5.4-dev libcapstone-dev libelf-dev libdw-dev
+gdb tmux
 bochsbios vgabios seabios grub-pc-bin xorriso mtools"
 
 missing=""

@@ -8,9 +8,11 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 # Capstone serves the decoder tests as an independent oracle of lengths.
 CHECK_LIBS += $(shell pkg-config --libs capstone 2>/dev/null || echo -lcapstone)
 
-$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libcore.a
+# Suites link the front ends' library too (the command interpreter, the GDB
+# stub and the Lua binding have suites of their own).
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libcore.a $(BUILD)/libui.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $< $(CORE_LINK) $(CHECK_LIBS) $(LDFLAGS) -lm
+	$(CC) $(ALL_CFLAGS) $(UI_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $< $(UI_LINK) $(CORE_LINK) $(CHECK_LIBS) $(LDFLAGS) -lm
 
 # Each suite prints Check's own summary line; the group fails on any failure.
 unit-check: $(UNIT_BIN)
