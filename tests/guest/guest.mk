@@ -19,12 +19,12 @@ GUEST_SRC := tests/guest
 GUEST_OUT := $(BUILD)/guests
 
 GUEST_TESTS := pm_entry exceptions paging privilege v86 task double_fault triple_fault alu \
-               pic_pit smc linuxboot
+               pic_pit smc linuxboot uart ata kbd
 GUEST_FLAT := pm_entry linuxboot
 
 guest_image = $(GUEST_OUT)/$(1)$(if $(filter $(GUEST_FLAT),$(1)),.bin,.elf)
 GUEST_IMAGES := $(foreach t,$(GUEST_TESTS),$(call guest_image,$(t))) $(GUEST_OUT)/demo.elf \
-                $(GUEST_OUT)/linuxboot.initrd
+                $(GUEST_OUT)/linuxboot.initrd $(GUEST_OUT)/ata.img
 
 GUEST_NASMFLAGS := -w+all -w-unknown-warning -I $(GUEST_SRC)/
 
@@ -38,6 +38,12 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.o $(GUEST_SRC)/link.ld
 $(GUEST_OUT)/%.bin: $(GUEST_SRC)/%.asm $(GUEST_SRC)/lib.inc
 	@mkdir -p $(@D)
 	$(NASM) -f bin $(GUEST_NASMFLAGS) -o $@ $<
+
+# ata's disk: 64 sectors of known words (ata_disk.asm). run.sh copies it for each run,
+# because the test writes to it.
+$(GUEST_OUT)/ata.img: $(GUEST_SRC)/ata_disk.asm
+	@mkdir -p $(@D)
+	$(NASM) -f bin -o $@ $<
 
 # linuxboot's initial ramdisk: 4 KiB, "INIT" first and "RDND" last, zeroes between.
 $(GUEST_OUT)/linuxboot.initrd:

@@ -21,7 +21,7 @@ fi
 lab86=$1
 dir=$2/guests
 tests="pm_entry exceptions paging privilege v86 task double_fault triple_fault alu pic_pit smc
-       linuxboot"
+       linuxboot uart ata kbd"
 passed=0
 failed=0
 tmp=$(mktemp -d) || exit 2
@@ -36,14 +36,19 @@ run_guest() {
     [ -f "$image" ] || image=$dir/$t.bin
     append=
     initrd=
+    hda=
     [ "$t" = pm_entry ] && append="hello world"
+    if [ "$t" = ata ]; then
+        hda=$o.img                      # a fresh copy: the test writes to its disk
+        cp "$dir/ata.img" "$hda" || return 2
+    fi
     if [ "$t" = linuxboot ]; then
         append="console=ttyS0 lab86=linuxboot"
         initrd=$dir/linuxboot.initrd
     fi
     # shellcheck disable=SC2086
     "$lab86" run --kernel "$image" -m 32 ${append:+--append "$append"} \
-        ${initrd:+--initrd "$initrd"} --max-cycles 200000000 "$@" $LAB86_FLAGS \
+        ${initrd:+--initrd "$initrd"} ${hda:+--hda "$hda"} --max-cycles 200000000 "$@" $LAB86_FLAGS \
         </dev/null >"$o" 2>&1
 }
 
