@@ -5,7 +5,7 @@
 #   make SANITIZE=1 check   the same under AddressSanitizer and UndefinedBehaviorSanitizer
 #   make THREADED_GOTO=0    the threaded core without computed goto (portable C; use its own BUILD)
 #   make conformance        the sst286 real-mode vectors alone
-#   make run        build and boot the default demo guest, headless
+#   make run        build and boot the default demo guest: in the TUI on a terminal, else headless
 #   make deps       install the Debian packages the build and the tests need
 #
 # Each directory with tests or guests contributes a .mk fragment included below.
@@ -101,9 +101,21 @@ deps:
 -include tests/guest/guest.mk
 -include tests/fuzz/fuzz.mk
 -include tests/cli/cli.mk
+-include tests/snapshot/snapshot.mk
+-include tests/cli/smp.mk
+-include tests/cli/host.mk
+-include tests/tui/tui.mk
+-include tests/gdb/gdb.mk
+-include scripts/lua/lua.mk
+-include tests/lua/lua.mk
 -include guests/hello/hello.mk
 -include tests/boot/boot.mk
 -include bench/bench.mk
+-include bench/start.mk
+-include bench/linux.mk
+-include tests/debugcli/debugcli.mk
+-include tests/labs/labs.mk
+-include tests/linux/linux.mk
 
 check: $(DEPS_STAMP)
 	$(MAKE) all
@@ -112,9 +124,19 @@ check: $(DEPS_STAMP)
 
 # The demo ends by writing 0x10 to the exit device, which lab86 reports as
 # status 33 ((0x10 << 1) | 1): that is the demo's success, not make's error.
+# On a terminal, `make run` opens the debugger's TUI on the demo, stopped at
+# its first instruction (quitting before the end is status 0); without one
+# (CI, a pipe) it runs headless.
+DEMO_ARGS = --kernel $(BUILD)/guests/demo.elf -m 32 --append "from make run"
 run: $(DEPS_STAMP) $(LAB86) $(BUILD)/guests/demo.elf
-	@$(LAB86) run --kernel $(BUILD)/guests/demo.elf -m 32 --append "from make run"; \
-	status=$$?; if [ $$status -ne 33 ]; then echo "make run: lab86 exited with $$status" >&2; exit 1; fi
+	@if [ -t 0 ] && [ -t 1 ]; then \
+	    $(LAB86) debug $(DEMO_ARGS); status=$$?; \
+	    if [ $$status -ne 0 ] && [ $$status -ne 33 ]; then \
+	        echo "make run: lab86 exited with $$status" >&2; exit 1; fi; \
+	else \
+	    $(LAB86) run $(DEMO_ARGS); status=$$?; \
+	    if [ $$status -ne 33 ]; then echo "make run: lab86 exited with $$status" >&2; exit 1; fi; \
+	fi
 
 format:
 	clang-format -i $(CORE_SRC) $(CLI_SRC) $(wildcard core/*.h core/*/*.h ui/*/*.h)

@@ -28,7 +28,8 @@
  * struct blockdev whose opaque holds the base blockdev and a table of
  * written sectors; its read returns a written sector from memory and every
  * other sector from the base; its write fills the table. The controller
- * cannot tell the difference, and nothing in devices/ changes.
+ * cannot tell the difference, and nothing in devices/ changes. That backend
+ * is blockdev_cow.h (it copies clusters of 64 KiB rather than sectors).
  *
  * A read-only medium (a CD image, or a disk opened read-only) has write ==
  * NULL; blockdev_write() then fails with BLOCKDEV_EROFS and the controller

@@ -15,6 +15,7 @@
  *     0x60     8042 + PS/2 kbd/mouse  IRQ 1, IRQ 12; A20 and reset outputs
  *     0x3F8    COM1 16550A         IRQ 4
  *     0xE9     debug console; 0xF4 isa-debug-exit
+ *     0xF0     x87 FERR# latch     IRQ 13 (errors with CR0.NE = 0); a write clears it
  *     0x3C0    VGA (+0x3B4, 0x3D4, VBE 0x1CE), window A0000-BFFFF, LFB 0xE0000000
  *     0x1F0    ATA primary         ctl 0x3F6, IRQ 14: --hda master, --hdb slave
  *     0x170    ATA secondary       ctl 0x376, IRQ 15: --cdrom master
@@ -27,6 +28,12 @@
  *       00:01.0  PIIX3 ISA bridge     PIRQ routes 0x60-0x63 (remembered only)
  *       00:01.1  PIIX3 IDE            configuration only: the ATA ports above
  *       00:02.0  VGA 1234:1111        BAR0 = the VBE framebuffer, ROM BAR = VGA BIOS
+ *
+ * and the APICs (devices/lapic.c, ioapic.c), for --smp N CPUs:
+ *
+ *     0xFEE00000  each CPU's local APIC (the page shows the executing CPU's);
+ *                 the PIC's INT drives the BSP's LINT0 (ExtINT: virtual wire)
+ *     0xFEC00000  I/O APIC, ID N: ISA IRQ n on pin n, but IRQ 0 on pin 2
  *
  * Shadow RAM (pc board). The RAM array keeps the shadow copy of
  * 0xC0000-0xFFFFF, and shadow_rom the ROM side (the BIOS's last 128 KiB,
@@ -69,6 +76,7 @@
 #include "devices/dma.h"
 #include "devices/fdc.h"
 #include "devices/i440fx.h"
+#include "devices/ioapic.h"
 #include "devices/kbc.h"
 #include "devices/pci.h"
 #include "devices/pci_vga.h"
@@ -79,6 +87,7 @@
 #include "devices/uart.h"
 #include "devices/vga.h"
 #include "mmu/mmu.h"
+#include "snapshot.h"
 
 /* PCI configuration mechanism 1 (CONFIG_ADDRESS 0xCF8, CONFIG_DATA 0xCFC):
  * on the ISA board its range is claimed empty (see wire_pci_host()). */
@@ -108,7 +117,10 @@ static void cpu_intr_set(void *opaque, int n, int level)
     struct emu *m = opaque;
     (void)n;
     m->intr_level = level != 0;
-    m->cpu.intr_line = m->intr_level;
+    if (m->lapic[0])
+        lapic_set_lint(m->lapic[0], 0, m->intr_level); /* LINT0, ExtINT: virtual wire */
+    else
+        m->cpu.intr_line = m->intr_level;
 }
 
 /* The CPU's INTA cycle goes to the PIC. */
@@ -117,9 +129,32 @@ static int cpu_intr_ack(void *opaque)
     return pic_ack(opaque);
 }
 
-/* ISA IRQ n: an input of the PIC pair. */
+/* The I/O APIC pin ISA IRQ n arrives on: n, but the PIT's IRQ 0 on pin 2
+ * (pin 0 is the 8259's output on a PC) and IRQ 2 on 9, where the AT's bus
+ * rewired it. */
+static int ioapic_pin(int n)
+{
+    return n == 0 ? 2 : n == PIC_CASCADE_IRQ ? 9 : n;
+}
+
+/* ISA IRQ n on the pc board: both the PIC's input and the I/O APIC's pin,
+ * wired in parallel, so that the guest may use either. */
+static void isa_irq_both(void *opaque, int n, int level)
+{
+    struct emu *m = opaque;
+    struct irq_line pic = pic_irq(m->pic, n);
+    irq_set(&pic, level);
+    if (m->ioapic) {
+        struct irq_line pin = ioapic_irq(m->ioapic, ioapic_pin(n));
+        irq_set(&pin, level);
+    }
+}
+
+/* ISA IRQ n: an input of the PIC pair (and of the I/O APIC, pc board). */
 static struct irq_line isa_irq(struct emu *m, int n)
 {
+    if (m->cfg.board == EMU_BOARD_PC)
+        return (struct irq_line){isa_irq_both, m, n};
     return pic_irq(m->pic, n);
 }
 
@@ -133,7 +168,8 @@ static void uart_irq_to_line(void *opaque, bool level)
  * bit 1 or port 0x92 bit 1), as the two are ORed on the board. */
 static void apply_a20(struct emu *m)
 {
-    mmu_set_a20(&m->cpu, m->a20_kbc || m->a20_port92);
+    for (uint32_t k = 0; k < m->n_cpus; k++)
+        mmu_set_a20(board_cpu(m, k), m->a20_kbc || m->a20_port92);
 }
 
 static void kbc_a20(void *opaque, bool enabled)
@@ -150,12 +186,18 @@ static void port92_a20(void *opaque, bool enabled)
     apply_a20(m);
 }
 
+void board_stop_cpus(struct emu *m)
+{
+    for (uint32_t k = 0; k < m->n_cpus; k++)
+        board_cpu(m, k)->stop_request = true;
+}
+
 /* A reset request from the 8042, port 0x92 or 0xCF9: served by the run loop
  * at the next instruction boundary. */
 static void request_reset(struct emu *m)
 {
     m->reset_pending = true;
-    m->cpu.stop_request = true;
+    board_stop_cpus(m);
 }
 
 static void kbc_reset_request(void *opaque)
@@ -174,7 +216,7 @@ static void sysctl_shutdown(void *opaque)
 {
     struct emu *m = opaque;
     m->powered_off = true;
-    m->cpu.stop_request = true;
+    board_stop_cpus(m);
 }
 
 /* The exit device's request: remember the value and hold the CPU. */
@@ -183,7 +225,7 @@ static void debugexit_request(void *opaque, uint32_t value)
     struct emu *m = opaque;
     m->exited = true;
     m->exit_code = value;
-    m->cpu.stop_request = true;
+    board_stop_cpus(m);
 }
 
 /* --- the PCI side's wires --- */
@@ -226,7 +268,8 @@ static void update_shadow(struct emu *m)
         if (m->pam[k] != BOARD_PAM_RAM)
             end = BOARD_SHADOW_BASE + (k + 1) * BOARD_SHADOW_SEG;
     bus_set_ram_hole(&m->bus, BOARD_HOLE_START, end);
-    mmu_flush(&m->cpu, true);
+    for (uint32_t k = 0; k < m->n_cpus; k++)
+        mmu_flush(board_cpu(m, k), true);
 }
 
 /* The i440FX's PAM field for [base, base + size) changed. */
@@ -303,6 +346,74 @@ static void wire_pci_vga(struct emu *m)
             pci_vga_create(m->pci, &m->bus, PCI_VGA_DEV, m->vga_rom, FW_VGA_BIOS_MAX, &host);
 }
 
+/* The local APIC page: every CPU sees its own APIC there, so an access
+ * goes to the executing CPU's. */
+static uint32_t lapic_page_read(void *opaque, uint32_t off, int size)
+{
+    struct emu *m = opaque;
+    return lapic_mmio_read(m->apic_bus.running->apic, off, size);
+}
+
+static void lapic_page_write(void *opaque, uint32_t off, uint32_t value, int size)
+{
+    struct emu *m = opaque;
+    lapic_mmio_write(m->apic_bus.running->apic, off, value, size);
+}
+
+/* The pc board's APICs: a local APIC per CPU (ID = CPU number; ExtINT
+ * requests go to the PIC's INTA) and the I/O APIC with the next ID. They
+ * take over the CPUs' interrupt pins, so this comes after cpu_intr_ack. */
+static int wire_apics(struct emu *m)
+{
+    m->apic_bus.running = &m->cpu;
+    if (m->cfg.board != EMU_BOARD_PC)
+        return 0;
+    for (uint32_t k = 0; k < m->n_cpus; k++) {
+        m->lapic[k] = lapic_create(&m->apic_bus, &m->clock, board_cpu(m, k), (uint8_t)k, k == 0,
+                                   cpu_intr_ack, m->pic);
+        if (!m->lapic[k])
+            return -1;
+        m->apic_bus.apic[k] = m->lapic[k];
+    }
+    m->ioapic = ioapic_create(&m->bus, IOAPIC_BASE, &m->apic_bus, (uint8_t)m->n_cpus);
+    if (!m->ioapic ||
+        bus_map_mmio(&m->bus, LAPIC_BASE, LAPIC_MMIO_SIZE, lapic_page_read, lapic_page_write,
+                     m) != 0)
+        return -1;
+    return 0;
+}
+
+/* The x87's FERR# output, the PC/AT way of reporting its errors (used when
+ * CR0.NE = 0): the board latches it onto IRQ 13, and a write to port 0xF0
+ * clears the latch (on the AT it also asserts IGNNE#; interp/ops_fpu.c says
+ * what lab86 makes of that). Every CPU's FERR# reaches the one latch. */
+#define FERR_IRQ  13
+#define FERR_PORT 0xf0
+
+static void ferr_set(void *opaque, int n, int level)
+{
+    struct emu *m = opaque;
+    struct irq_line l = isa_irq(m, FERR_IRQ);
+    (void)n;
+    if (level) /* FERR# going inactive does not clear the latch: port 0xF0 does */
+        irq_raise(&l);
+}
+
+static void ferr_port_write(void *opaque, uint32_t offset, uint32_t value, int size)
+{
+    struct emu *m = opaque;
+    struct irq_line l = isa_irq(m, FERR_IRQ);
+    (void)offset, (void)value, (void)size;
+    irq_lower(&l);
+}
+
+static int wire_ferr(struct emu *m)
+{
+    for (uint32_t k = 0; k < m->n_cpus; k++)
+        board_cpu(m, k)->fpu.ferr = (struct irq_line){ferr_set, m, 0};
+    return bus_map_io(&m->bus, FERR_PORT, 1, NULL, ferr_port_write, m);
+}
+
 /* The devices, one a line: ports, IRQ, backend. */
 static int wire_devices(struct emu *m)
 {
@@ -316,7 +427,8 @@ static int wire_devices(struct emu *m)
         return -1;
     m->pit = pit_create(b, PIT_PORT, k, isa_irq(m, PIT_IRQ));
     m->port61 = m->pit ? port61_create(b, PORT61_PORT, m->pit, k) : NULL;
-    m->cmos = cmos_create(b, CMOS_PORT, k, isa_irq(m, CMOS_IRQ), CMOS_DEFAULT_EPOCH);
+    m->cmos = cmos_create(b, CMOS_PORT, k, isa_irq(m, CMOS_IRQ),
+                          m->cfg.rtc_epoch ? m->cfg.rtc_epoch : CMOS_DEFAULT_EPOCH);
     m->dma = dma_create(b);
     m->sysctl = sysctl_create(b, &sys);
     wire_pci_host(m);
@@ -380,7 +492,7 @@ static void setup_cmos(struct emu *m)
 {
     const struct emu_config *cfg = &m->cfg;
     cmos_set_memory(m->cmos, cfg->ram_size);
-    cmos_set_cpus(m->cmos, 1);
+    cmos_set_cpus(m->cmos, m->n_cpus); /* 0x5F: CPUs - 1 */
     cmos_disk(m->cmos, 0, cfg->hda);
     cmos_disk(m->cmos, 1, cfg->hdb);
     cmos_set_floppy(m->cmos, floppy_type(cfg->fda), floppy_type(cfg->fdb));
@@ -414,7 +526,49 @@ static void register_devices(struct emu *m)
         n += piix3_devinfo(m->piix3, d + n, max - n);
         n += pci_vga_devinfo(m->pci_vga, d + n, max - n);
     }
+    for (uint32_t k = 0; k < EMU_MAX_CPUS && m->lapic[k]; k++)
+        n += lapic_devinfo(m->lapic[k], d + n, max - n);
+    if (m->ioapic)
+        n += ioapic_devinfo(m->ioapic, d + n, max - n);
     m->n_devinfo = n;
+}
+
+/* Every device's state for a snapshot, in wiring order: one line a device,
+ * named as its section in the file (snapshot.h). */
+size_t board_snap_regions(struct emu *m, struct snap_region *out, size_t max)
+{
+    size_t n = 0;
+    if (max < SNAP_MAX_REGIONS)
+        return 0;
+    pic_snap(m->pic, "pic", &out[n++]);
+    pit_snap(m->pit, "pit", &out[n++]);
+    port61_snap(m->port61, "port61", &out[n++]);
+    cmos_snap(m->cmos, "cmos", &out[n++]);
+    dma_snap(m->dma, "dma", &out[n++]);
+    sysctl_snap(m->sysctl, "sysctl", &out[n++]);
+    kbc_snap(m->kbc, "kbc", &out[n++]);
+    ps2kbd_snap(kbc_keyboard(m->kbc), "ps2kbd", &out[n++]);
+    ps2mouse_snap(kbc_mouse(m->kbc), "ps2mouse", &out[n++]);
+    uart_snap(m->com1, "com1", &out[n++]);
+    uart_snap(m->com2, "com2", &out[n++]);
+    vga_snap(m->vga, "vga", &out[n++]);
+    ata_snap(m->ata[0], "ata0", &out[n++]);
+    ata_snap(m->ata[1], "ata1", &out[n++]);
+    fdc_snap(m->fdc, "fdc", &out[n++]);
+    if (m->pci) {
+        pci_snap(m->pci, "pci", &out[n++]);
+        i440fx_snap(m->i440fx, "i440fx", &out[n++]);
+        piix3_snap(m->piix3, "piix3", &out[n++]);
+        pci_vga_snap(m->pci_vga, "pci_vga", &out[n++]);
+    }
+    static const char *const lapic_names[] = {"lapic0", "lapic1", "lapic2", "lapic3",
+                                              "lapic4", "lapic5", "lapic6", "lapic7"};
+    _Static_assert(EMU_MAX_CPUS <= sizeof lapic_names / sizeof lapic_names[0], "name them");
+    for (uint32_t k = 0; k < EMU_MAX_CPUS && m->lapic[k]; k++)
+        lapic_snap(m->lapic[k], lapic_names[k], &out[n++]);
+    if (m->ioapic)
+        ioapic_snap(m->ioapic, "ioapic", &out[n++]);
+    return n;
 }
 
 int board_wire(struct emu *m)
@@ -423,6 +577,8 @@ int board_wire(struct emu *m)
         return -1;
     m->cpu.intr_ack = cpu_intr_ack;
     m->cpu.intr_opaque = m->pic;
+    if (wire_apics(m) != 0 || wire_ferr(m) != 0)
+        return -1;
     update_shadow(m); /* the RAM hole: the VGA window (and on the pc board the ROM side) */
     setup_cmos(m);
     register_devices(m);
@@ -446,6 +602,9 @@ int board_load_firmware(struct emu *m, const uint8_t *bios, size_t len, const ui
 
 void board_destroy(struct emu *m)
 {
+    ioapic_destroy(m->ioapic);
+    for (uint32_t k = 0; k < EMU_MAX_CPUS; k++)
+        lapic_destroy(m->lapic[k]);
     pci_vga_destroy(m->pci_vga);
     piix3_destroy(m->piix3);
     i440fx_destroy(m->i440fx);
@@ -467,6 +626,19 @@ void board_destroy(struct emu *m)
     port61_destroy(m->port61);
     pit_destroy(m->pit);
     pic_destroy(m->pic);
+}
+
+/* The APs and the APICs (pc board): the CPUs to their power-on state, the
+ * local APICs after them (each sets its CPU's APIC base MSR and INTR; the
+ * APs wait for a startup IPI), the I/O APIC's entries masked. */
+static void reset_apics(struct emu *m)
+{
+    for (uint32_t k = 1; k < m->n_cpus; k++)
+        cpu_reset(board_cpu(m, k));
+    for (uint32_t k = 0; k < EMU_MAX_CPUS && m->lapic[k]; k++)
+        lapic_reset(m->lapic[k]);
+    if (m->ioapic)
+        ioapic_reset(m->ioapic);
 }
 
 /* The PIC is reset first, so that the devices' resets, which lower their
@@ -491,6 +663,7 @@ void board_reset(struct emu *m)
     if (m->pci)
         pci_reset(m->pci); /* PAM back to the ROM side: the BIOS boots from ROM again */
     m->cpu.intr_line = m->intr_level;
+    reset_apics(m);
     apply_a20(m);
 }
 

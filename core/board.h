@@ -17,6 +17,7 @@
 #include "emu.h"
 #include "interp/cpu.h"
 #include "irq.h"
+#include "devices/lapic.h"
 #include "devices/piix3.h"
 #include "loader/firmware.h"
 
@@ -66,6 +67,12 @@ struct emu {
     uint8_t pam[BOARD_SHADOW_NSEG]; /* each segment's BOARD_PAM_* bits (ISA: all RAM) */
     int pirq[PIIX3_NPIRQ];       /* PIRQA#-D# -> ISA IRQ, or PIIX3_NO_IRQ (nothing
                                     raises PCI INTx yet: only remembered) */
+    /* More than one CPU, and the APICs (pc board only; smp.c runs the CPUs). */
+    uint32_t n_cpus;                   /* the BSP (cpu) and n_cpus - 1 APs */
+    struct cpu *ap[EMU_MAX_CPUS - 1];  /* the application processors, APIC IDs 1.. */
+    struct lapic *lapic[EMU_MAX_CPUS]; /* each CPU's local APIC, by APIC ID; NULL: ISA */
+    struct ioapic *ioapic;             /* 0xFEC00000, the ISA IRQs on its pins */
+    struct apic_bus apic_bus;          /* the APICs' messages; .running: the CPU executing */
     /* Signals between devices and the CPU. */
     bool intr_level; /* the PIC's INT output as last driven */
     bool a20_kbc;    /* the 8042's A20 output */
@@ -79,12 +86,30 @@ struct emu {
     /* The device registry: every device's field tables. */
     struct devinfo devinfo[BOARD_MAX_DEVINFO]; /* the entries */
     size_t n_devinfo;                          /* how many are used */
+    /* The observer of host input (emu_set_input_observer(): reverse
+     * execution records it); NULL: none. */
+    emu_input_fn *input_fn; /* called by emu_serial_receive() and emu_type_char() */
+    void *input_opaque;     /* its argument */
+    /* Guest output as the devices see it: the configuration's chardevs
+     * behind a switch, so that reverse execution can re-run the guest
+     * without printing its output twice (emu_mute_output()). */
+    struct emu_output {
+        struct chardev cd;        /* what the device writes to */
+        const struct chardev *to; /* the front end's chardev */
+        const bool *muted;        /* &m->output_muted */
+    } out[4];                     /* console, serial, serial2, fwlog */
+    bool output_muted;            /* true: guest output is dropped */
 };
 
 /* Wire the devices of the PC board onto m's bus, clock and CPU (m->cfg is
  * set, RAM and the CPU exist). Returns 0, or -1 when out of memory or a
  * table is full (board_destroy() then frees what was made). */
 int board_wire(struct emu *m);
+
+struct snap_region;
+/* Every device's state for a snapshot (snapshot.h), in wiring order, into
+ * out[0..max): one line a device in board.c. Returns how many. */
+size_t board_snap_regions(struct emu *m, struct snap_region *out, size_t max);
 
 /* Put the firmware's images in place (emu_load_firmware()): on the ISA
  * board as firmware_load() does; on the PC board the BIOS's low copy also
@@ -100,6 +125,27 @@ void board_destroy(struct emu *m);
 /* The machine's reset (the RESET line): the CPU to its power-on state and
  * every device's reset; RAM is kept. At an instruction boundary only. */
 void board_reset(struct emu *m);
+
+/* CPU k: 0 the BSP (m->cpu), 1.. the APs; k < m->n_cpus. */
+static inline struct cpu *board_cpu(struct emu *m, uint32_t k)
+{
+    return k == 0 ? &m->cpu : m->ap[k - 1];
+}
+
+/* Ask every CPU to leave cpu_run() at its next instruction boundary. */
+void board_stop_cpus(struct emu *m);
+
+/* smp.c: the application processors. Allocate cfg.cpus - 1 of them (before
+ * board_wire()); 0, or -1 when out of memory. smp_destroy() frees them. */
+int smp_create(struct emu *m);
+void smp_destroy(struct emu *m);
+
+/* Serve the INITs the running CPU sent to itself (lapic_serve_init()). */
+void smp_serve_inits(struct emu *m);
+
+/* emu_run() with more than one CPU: the CPUs in turns of a fixed quantum
+ * of cycles, in APIC ID order (see smp.c). */
+enum emu_stop smp_run(struct emu *m, uint64_t end);
 
 /* The text the VGA shows (see emu_screen_text()). */
 size_t board_screen_text(struct emu *m, char *buf, size_t len);

@@ -127,6 +127,14 @@ static struct mmio_range *find_mmio(struct bus *b, uint64_t paddr)
     return NULL;
 }
 
+bool bus_is_mmio_device(struct bus *b, uint64_t paddr)
+{
+    if (bus_ram_ptr(b, paddr, 1))
+        return false;
+    struct mmio_range *r = find_mmio(b, paddr);
+    return r && !r->rom;
+}
+
 /* RAM first (the common case), then a device or ROM range; an access that
  * straddles the end of RAM or of a range is split into bytes so that each
  * byte gets the answer of whatever lies under it; nothing at all reads as

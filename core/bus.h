@@ -98,6 +98,10 @@ int bus_move_mmio(struct bus *b, uint64_t base, const void *owner, uint64_t new_
  * that already hold pointers into it are not flushed. */
 void bus_set_ram_hole(struct bus *b, uint64_t start, uint64_t end);
 
+/* Is paddr a device's register (a memory-mapped range with callbacks, not
+ * a ROM and not RAM)? For the MMIO count of hypervisor traps (trap.h). */
+bool bus_is_mmio_device(struct bus *b, uint64_t paddr);
+
 /* Port I/O of size 1, 2 or 4. */
 uint32_t bus_in(struct bus *b, uint16_t port, int size);
 void bus_out(struct bus *b, uint16_t port, uint32_t value, int size);

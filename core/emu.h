@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "chardev.h"
+#include "trap.h"
 
 #define EMU_VERSION "0.1.0"
 
@@ -81,8 +82,14 @@ enum emu_boot {
  * and BIOS-bochs-latest need PCI (board.c). */
 enum emu_board {
     EMU_BOARD_ISA = 0, /* the ISA devices only; ROMs in writable shadow RAM */
-    EMU_BOARD_PC,      /* the same plus PCI: i440FX (PAM shadowing), PIIX3, PCI VGA */
+    EMU_BOARD_PC,      /* the same plus PCI: i440FX (PAM shadowing), PIIX3, PCI VGA, and
+                          APICs: a local APIC per CPU, an I/O APIC (0xFEC00000) */
 };
+
+/* The most CPUs a machine has (--smp N): the bootstrap processor and up to
+ * seven application processors, APIC IDs 0-7. More than one needs the PC
+ * board, which has the APICs to start and interrupt them. */
+#define EMU_MAX_CPUS 8
 
 struct emu_config {
     uint64_t ram_size;             /* bytes of RAM from physical address 0 */
@@ -102,6 +109,11 @@ struct emu_config {
     enum emu_boot boot;            /* the first boot device */
     bool no_reboot;                /* a triple fault stops the run even with firmware */
     enum emu_board board;          /* ISA only, or with PCI */
+    uint32_t cpus;                 /* CPUs, 1..EMU_MAX_CPUS; 0: 1. More than 1 needs
+                                      EMU_BOARD_PC */
+    uint64_t rtc_epoch;            /* the RTC's date and time at power-on, seconds since
+                                      1970-01-01 00:00:00 (1901-2099); 0: a fixed date,
+                                      2000-01-01 00:00:00 (CMOS_DEFAULT_EPOCH) */
 };
 
 /* Why emu_run() returned. */
@@ -136,6 +148,7 @@ struct emu_stats {
     uint64_t tlb_misses;   /* page walks */
     uint64_t exceptions;   /* exceptions delivered (CPU-raised, INT3, INTO, INT1; not INT n) */
     uint64_t interrupts;   /* external interrupts accepted (INTR and NMI) */
+    uint64_t traps[TRAP_COUNT]; /* hypervisor-trap events by kind (trap.h) */
 };
 
 /* Build a machine: RAM of cfg->ram_size bytes, the CPU in its reset state
@@ -211,6 +224,12 @@ void emu_get_cpu(const struct emu *m, struct emu_cpu_view *v);
 /* Copy the run's counters into *s. */
 void emu_get_stats(const struct emu *m, struct emu_stats *s);
 
+/* Watch the bytes COM1 and COM2 send: fn(opaque, base port, byte) as each
+ * is transmitted, in the middle of the guest's OUT (the debugger's serial
+ * events and stops). One observer a machine; fn NULL removes it. */
+typedef void emu_serial_tap_fn(void *opaque, uint16_t port, uint8_t byte);
+void emu_set_serial_tap(struct emu *m, emu_serial_tap_fn *fn, void *opaque);
+
 /* The nominal CPU frequency in Hz (cfg.cpu_mhz, or the default): guest
  * seconds = cycles / emu_cpu_hz(). */
 uint64_t emu_cpu_hz(const struct emu *m);
@@ -264,5 +283,34 @@ uint64_t emu_screen_generation(const struct emu *m);
  * returns how many differences there are: 0 when the machines agree.
  * The lock-step runner calls it after every slice (interp/cpu_diff.c). */
 int emu_diff(struct emu *a, struct emu *b, bool memory, char *out, size_t len);
+
+/* --- snapshots (snapshot.c; the format is described in snapshot.h) --- */
+
+/* The whole machine (CPU, TLB, RAM, every device, the timers) as the bytes
+ * of a snapshot file: a new malloc'd buffer in *out of *len bytes, which the
+ * caller frees. Call between emu_run() calls. Disks are not included (their
+ * size and a hash of a writable one's contents are). Returns 0, or -1 with
+ * a reason in err (out of memory). */
+int emu_save(struct emu *m, uint8_t **out, size_t *len, char *err, size_t errlen);
+
+/* Restore m from a snapshot buf[0..len) emu_save() made. m must be built
+ * and loaded as the saved machine was (RAM size, board, CPU clock,
+ * firmware, drives; the core may differ). Returns 0, or -1 with a one-line
+ * reason in err ("truncated snapshot (...)", "snapshot is of a machine with
+ * 64 MiB of RAM; this one has 32"), and m is then unchanged. */
+int emu_load(struct emu *m, const uint8_t *buf, size_t len, char *err, size_t errlen);
+
+/* Host input as it arrives: EMU_INPUT_SERIAL (port is enum emu_serial_port)
+ * or EMU_INPUT_KEY (a character for emu_type_char()), at cycle now. For the
+ * debugger's reverse execution, which replays it at the same cycle. One
+ * observer a machine; fn NULL removes it. */
+enum emu_input_kind { EMU_INPUT_SERIAL, EMU_INPUT_KEY };
+typedef void emu_input_fn(void *opaque, uint64_t now, enum emu_input_kind kind, int port,
+                          uint8_t byte);
+void emu_set_input_observer(struct emu *m, emu_input_fn *fn, void *opaque);
+
+/* Drop the guest's output (debug console, serial ports, firmware log)
+ * while muted: reverse execution re-runs what the front end has shown. */
+void emu_mute_output(struct emu *m, bool muted);
 
 #endif

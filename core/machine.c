@@ -36,12 +36,14 @@
 
 #include "board.h"
 #include "devices/fdc.h"
+#include "devices/ioapic.h"
 #include "devices/kbc.h"
 #include "devices/uart.h"
 #include "devices/vga.h"
 #include "interp/exec.h"
 #include "interp/tcache.h"
 #include "loader/linux.h"
+#include "loader/mptable.h"
 #include "loader/multiboot.h"
 
 /* The nominal CPU frequency in Hz (emu_config.cpu_mhz, --cpu-mhz): what the
@@ -69,12 +71,49 @@ static int check_ram_size(uint64_t size, char *err, size_t errlen)
     return -1;
 }
 
+/* Guest output goes through the machine's own chardevs, which forward to
+ * the front end's unless the output is muted (emu_mute_output()). */
+static void muted_write(void *opaque, const uint8_t *buf, size_t len)
+{
+    const struct emu_output *o = opaque;
+    if (!*o->muted)
+        chardev_write(o->to, buf, len);
+}
+
+static void wrap_output(struct emu *m, int k, const struct chardev **cd)
+{
+    if (!*cd)
+        return; /* nothing plugged in stays nothing */
+    m->out[k] = (struct emu_output){{muted_write, &m->out[k]}, *cd, &m->output_muted};
+    *cd = &m->out[k].cd;
+}
+
+static void wrap_outputs(struct emu *m)
+{
+    wrap_output(m, 0, &m->cfg.console);
+    wrap_output(m, 1, &m->cfg.serial);
+    wrap_output(m, 2, &m->cfg.serial2);
+    wrap_output(m, 3, &m->cfg.fwlog);
+}
+
+void emu_mute_output(struct emu *m, bool muted)
+{
+    m->output_muted = muted;
+}
+
 struct emu *emu_create(const struct emu_config *cfg, char *err, size_t errlen)
 {
     if (check_ram_size(cfg->ram_size, err, errlen) != 0)
         return NULL;
     if (cfg->cpu_mhz > EMU_CPU_MHZ_MAX) {
         snprintf(err, errlen, "CPU clock must be 1 to %d MHz", EMU_CPU_MHZ_MAX);
+        return NULL;
+    }
+    if (cfg->cpus > EMU_MAX_CPUS || (cfg->cpus > 1 && cfg->board != EMU_BOARD_PC)) {
+        snprintf(err, errlen, cfg->cpus > EMU_MAX_CPUS
+                                  ? "at most %d CPUs"
+                                  : "more than one CPU needs the pc board (its APICs start them)",
+                 EMU_MAX_CPUS);
         return NULL;
     }
     if ((cfg->fda && emu_check_floppy(cfg->fda->size, err, errlen) != 0) ||
@@ -86,6 +125,7 @@ struct emu *emu_create(const struct emu_config *cfg, char *err, size_t errlen)
         return NULL;
     }
     m->cfg = *cfg;
+    wrap_outputs(m);
     if (bus_init(&m->bus, cfg->ram_size) != 0) {
         snprintf(err, errlen, "cannot allocate %llu MiB of RAM: out of memory",
                  (unsigned long long)(cfg->ram_size >> 20));
@@ -94,7 +134,7 @@ struct emu *emu_create(const struct emu_config *cfg, char *err, size_t errlen)
     }
     cpu_init(&m->cpu, &m->bus);
     clock_init(&m->clock, &m->cpu.cycles, &m->cpu.deadline, config_hz(cfg));
-    if (board_wire(m) != 0) {
+    if (smp_create(m) != 0 || board_wire(m) != 0) {
         snprintf(err, errlen, "cannot create the devices: out of memory");
         emu_destroy(m);
         return NULL;
@@ -107,16 +147,28 @@ void emu_destroy(struct emu *m)
     if (!m)
         return;
     board_destroy(m);
+    smp_destroy(m);
     firmware_free(&m->fw);
     tcache_destroy(m->cpu.tcache);
     bus_free(&m->bus);
     free(m);
 }
 
+/* Direct boot has no BIOS to describe the CPUs and APICs to the kernel: on
+ * a board with APICs lab86 writes the MP table itself (loader/mptable.c). */
+static void write_mptable(struct emu *m)
+{
+    if (m->ioapic)
+        mptable_write(&m->bus, m->n_cpus, (uint8_t)m->n_cpus, IOAPIC_BASE);
+}
+
 int emu_load_multiboot(struct emu *m, const uint8_t *image, size_t len, const char *cmdline,
                        char *err, size_t errlen)
 {
-    return multiboot_load(&m->bus, &m->cpu, image, len, cmdline, err, errlen);
+    if (multiboot_load(&m->bus, &m->cpu, image, len, cmdline, err, errlen) != 0)
+        return -1;
+    write_mptable(m);
+    return 0;
 }
 
 bool emu_is_linux_kernel(const uint8_t *image, size_t len)
@@ -127,7 +179,10 @@ bool emu_is_linux_kernel(const uint8_t *image, size_t len)
 int emu_load_linux(struct emu *m, const uint8_t *kernel, size_t klen, const uint8_t *initrd,
                    size_t ilen, const char *cmdline, char *err, size_t errlen)
 {
-    return linux_load(&m->bus, &m->cpu, kernel, klen, initrd, ilen, cmdline, err, errlen);
+    if (linux_load(&m->bus, &m->cpu, kernel, klen, initrd, ilen, cmdline, err, errlen) != 0)
+        return -1;
+    write_mptable(m);
+    return 0;
 }
 
 int emu_load_firmware(struct emu *m, const uint8_t *bios, size_t len, const uint8_t *vga_bios,
@@ -226,6 +281,8 @@ enum emu_stop emu_run(struct emu *m, uint64_t cycle_budget)
     uint64_t end = c->cycles + cycle_budget;
     if (end < c->cycles)
         end = UINT64_MAX; /* a budget "forever" must not wrap the clock */
+    if (m->n_cpus > 1)
+        return smp_run(m, end); /* several CPUs take turns (smp.c) */
     for (;;) {
         if (m->exited)
             return EMU_STOP_EXIT;
@@ -233,6 +290,7 @@ enum emu_stop emu_run(struct emu *m, uint64_t cycle_budget)
             return EMU_STOP_POWER_OFF;
         if (c->dbg_break)
             return EMU_STOP_BUDGET; /* the debugger stopped it and knows why (core/debug) */
+        smp_serve_inits(m); /* an INIT the CPU sent itself (pc board) */
         c->stop_request = false;
         serve_reset(m);
         if (c->stop == CPU_SHUTDOWN)
@@ -290,6 +348,14 @@ void emu_get_stats(const struct emu *m, struct emu_stats *s)
         .exceptions = c->stats.exceptions,
         .interrupts = c->stats.interrupts,
     };
+    for (int k = 0; k < TRAP_COUNT; k++)
+        s->traps[k] = c->stats.traps[k];
+}
+
+void emu_set_serial_tap(struct emu *m, emu_serial_tap_fn *fn, void *opaque)
+{
+    uart_set_tap(m->com1, fn, opaque);
+    uart_set_tap(m->com2, fn, opaque);
 }
 
 uint64_t emu_cpu_hz(const struct emu *m)
@@ -316,7 +382,15 @@ int emu_serial_room(const struct emu *m, enum emu_serial_port port)
 
 bool emu_serial_receive(struct emu *m, enum emu_serial_port port, uint8_t byte)
 {
+    if (m->input_fn)
+        m->input_fn(m->input_opaque, m->cpu.cycles, EMU_INPUT_SERIAL, (int)port, byte);
     return uart_receive(serial_port(m, port), byte);
+}
+
+void emu_set_input_observer(struct emu *m, emu_input_fn *fn, void *opaque)
+{
+    m->input_fn = fn;
+    m->input_opaque = opaque;
 }
 
 /* The longest sequence ps2kbd_type_ascii() queues: Shift or Ctrl down (1),
@@ -326,6 +400,8 @@ bool emu_serial_receive(struct emu *m, enum emu_serial_port port, uint8_t byte)
 int emu_type_char(struct emu *m, char ch)
 {
     struct ps2kbd *kb = kbc_keyboard(m->kbc);
+    if (m->input_fn)
+        m->input_fn(m->input_opaque, m->cpu.cycles, EMU_INPUT_KEY, 0, (uint8_t)ch);
     if (ps2kbd_type_ascii(kb, ch))
         return 1;
     return ps2kbd_room(kb) >= TYPE_CHAR_MAX_BYTES ? -1 : 0; /* room enough: no key for it */

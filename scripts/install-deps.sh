@@ -9,7 +9,7 @@ set -eu
 
 PACKAGES="build-essential gcc-multilib clang nasm pkg-config check zlib1g-dev
 libncurses-dev libreadline-dev liblua5.4-dev libcapstone-dev libelf-dev libdw-dev
-gdb tmux
+gdb tmux python3
 bochsbios vgabios seabios grub-pc-bin xorriso mtools"
 
 missing=""

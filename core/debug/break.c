@@ -105,7 +105,7 @@ int64_t dbg_hits(const struct dbg *d, int id)
 {
     struct dbg_bp *b = find_bp((struct dbg *)d, id);
     struct dbg_wp *w = find_wp((struct dbg *)d, id);
-    return b ? (int64_t)b->hits : w ? (int64_t)w->hits : -1;
+    return b ? (int64_t)b->hits : w ? (int64_t)w->hits : dbg_stops_hits(d, id);
 }
 
 static int new_wp(struct dbg *d, bool physical, uint64_t addr, uint64_t len, int kind)
@@ -140,8 +140,10 @@ int dbg_delete(struct dbg *d, int id)
         *b = (struct dbg_bp){0};
     } else if (w) {
         *w = (struct dbg_wp){0};
+    } else {
+        return dbg_stops_delete(d, id); /* an I/O or serial stop (stops.c) */
     }
-    return b || w ? 0 : -1;
+    return 0;
 }
 
 void dbg_free_tables(struct dbg *d)

@@ -36,6 +36,38 @@ struct dbg_wp {
     uint64_t hits; /* stops it caused */
 };
 
+/* events.c: one subscriber of the event ring. */
+struct dbg_reader {
+    bool used;       /* the slot is taken */
+    unsigned mask;   /* DBG_EV_BIT(kind) of the kinds it reads */
+    uint64_t cursor; /* seq of the next event it has not read */
+    uint64_t lost;   /* its events overwritten before it read them */
+};
+
+/* stops.c: an I/O-port stop. */
+struct dbg_iobp {
+    int id;          /* > 0; 0: a free slot */
+    uint16_t lo, hi; /* ports lo..hi */
+    int kind;        /* DBG_IO_IN | DBG_IO_OUT */
+    uint64_t hits;   /* stops it caused */
+};
+
+#define DBG_MAX_IOBP 16   /* I/O stops at once */
+#define DBG_MAX_SERIAL 8  /* serial-string stops at once */
+#define DBG_SERIAL_TEXT 64 /* longest text a serial stop matches */
+
+/* stops.c: a serial-string stop: the last bytes sent, matched as they come. */
+struct dbg_serial {
+    int id;                      /* > 0; 0: a free slot */
+    uint16_t port;               /* UART base, 0: any */
+    char text[DBG_SERIAL_TEXT];  /* what to wait for */
+    int len;                     /* its length */
+    uint8_t last[DBG_SERIAL_TEXT]; /* the last len bytes sent since it was set (a ring) */
+    int seen;                    /* bytes sent since it was set, up to len */
+    int pos;                     /* where the next byte goes in last[] */
+    uint64_t hits;               /* stops it caused */
+};
+
 /* The goal of the current run command. */
 enum dbg_goal { GOAL_NONE, GOAL_STEP, GOAL_FINISH };
 
@@ -63,6 +95,26 @@ struct dbg {
     /* Disassembly. */
     enum dbg_syntax syntax;          /* Intel or AT&T */
     size_t cs_handle[2];             /* Capstone handles (16-, 32-bit); 0: not open */
+    /* The event ring (events.c). */
+    struct dbg_event *ring;          /* DBG_EVENT_RING slots, allocated at the first subscribe */
+    uint64_t ring_seq;               /* seq of the next event recorded */
+    unsigned ev_mask;                /* the union of the readers' masks: kinds recorded */
+    struct dbg_reader readers[DBG_MAX_READERS]; /* subscribers */
+    /* I/O, serial and trap stops (stops.c). */
+    struct dbg_iobp iobp[DBG_MAX_IOBP];     /* I/O-port stops */
+    struct dbg_serial serial[DBG_MAX_SERIAL]; /* serial-string stops */
+    bool trap_stop[TRAP_COUNT];      /* trap kinds that stop */
+    bool watching;                   /* a watchpoint is set (arm()): on_access has work */
+    /* Stepping over hardware interrupts (debug.c). */
+    bool step_over_irq;              /* dbg_set_step_interrupts(d, false) */
+    bool in_irq;                     /* a step is running an interrupt handler through */
+    bool irq_moved;                  /* the step had moved before the interrupt came */
+    uint16_t irq_cs, irq_ss;         /* where the handler returns: CS, SS */
+    uint32_t irq_eip, irq_sp;        /* EIP and the stack pointer */
+    /* Symbols (symbols.c). */
+    struct dbg_symtab *syms;         /* NULL: none loaded */
+    /* Reverse execution (reverse.c). */
+    struct dbg_rev *rev;             /* snapshots and input log; NULL: history off */
 };
 
 /* break.c: does a breakpoint stop the CPU at this boundary? Fills d->stop. */
@@ -87,5 +139,39 @@ int dbg_cpu_mode(const struct cpu *c);
 
 /* disasm.c: close the Capstone handles. */
 void dbg_disasm_close(struct dbg *d);
+
+/* debug.c: stop the run with reason (at_boundary: the CPU is at the
+ * boundary where the stop was decided, not after an instruction). */
+bool dbg_hold(struct dbg *d, enum dbg_stop reason, bool at_boundary);
+
+/* events.c: record an event of e->kind for the readers that want it (the
+ * caller checks d->ev_mask first); seq and cycle are filled here. */
+void dbg_event_record(struct dbg *d, struct dbg_event *e);
+/* events.c: free the ring. */
+void dbg_events_free(struct dbg *d);
+
+/* stops.c: the trap hook and the serial tap (installed by debug.c). */
+void dbg_on_trap(void *opaque, int kind, uint64_t a, uint64_t b);
+void dbg_on_serial(void *opaque, uint16_t port, uint8_t byte);
+/* stops.c: is an I/O, serial or trap stop set? */
+bool dbg_stops_active(const struct dbg *d);
+/* stops.c: does id name one of its stops? Deletes it: 0, else -1. */
+int dbg_stops_delete(struct dbg *d, int id);
+/* stops.c: hits of one of its stops, or -1. */
+int64_t dbg_stops_hits(const struct dbg *d, int id);
+
+/* symbols.c: free the tables. */
+void dbg_symbols_free(struct dbg *d);
+
+/* debug.c: drop the run goal and its temporary breakpoint. */
+void dbg_end_goal(struct dbg *d);
+/* reverse.c: emu_run() for a run call while the history is on: in slices,
+ * with periodic snapshots and the recorded input replayed. */
+enum emu_stop dbg_rev_run(struct dbg *d, uint64_t max_cycles);
+/* reverse.c: free the history (dbg_history(d, false, ...)). */
+void dbg_rev_free(struct dbg *d);
+/* reverse.c: forget the snapshots and the input log, keeping the settings
+ * (after loadvm: they belong to another time line). */
+void dbg_rev_reset(struct dbg *d);
 
 #endif

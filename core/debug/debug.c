@@ -39,6 +39,11 @@ static bool hold(struct dbg *d, enum dbg_stop reason, bool at_boundary)
     return true;
 }
 
+bool dbg_hold(struct dbg *d, enum dbg_stop reason, bool at_boundary)
+{
+    return hold(d, reason, at_boundary);
+}
+
 /* Decode the instruction at CS:EIP without side effects; false if unreadable. */
 static bool peek_insn(struct dbg *d, struct insn *i)
 {
@@ -48,11 +53,23 @@ static bool peek_insn(struct dbg *d, struct insn *i)
     return n > 0 && x86_decode(i, buf, (int)n, d->c->code32 ? 4 : 2) == DECODE_OK;
 }
 
+/* A MODE or CR3 event, found at the boundary after the instruction. */
+static void record_change(struct dbg *d, enum dbg_event_kind kind, uint32_t old, uint32_t now)
+{
+    struct dbg_event e = {.kind = kind, .cs = d->c->seg[SEG_CS].sel,
+                          .eip = (uint32_t)d->c->prev_eip, .old = old, .value = now};
+    dbg_event_record(d, &e);
+}
+
 /* A mode switch or a new CR3 since the last boundary, when asked for. */
 static bool mode_changed(struct dbg *d)
 {
     int mode = dbg_cpu_mode(d->c);
     bool cr3 = d->c->cr3 != d->last_cr3;
+    if (mode != d->last_mode && (d->ev_mask & DBG_EV_BIT(DBG_EV_MODE)))
+        record_change(d, DBG_EV_MODE, (uint32_t)d->last_mode, (uint32_t)mode);
+    if (cr3 && (d->ev_mask & DBG_EV_BIT(DBG_EV_CR3)))
+        record_change(d, DBG_EV_CR3, (uint32_t)d->last_cr3, (uint32_t)d->c->cr3);
     d->stop.old_mode = d->last_mode;
     d->stop.new_mode = mode;
     d->last_mode = mode;
@@ -76,6 +93,8 @@ static bool finish_reached(struct dbg *d, bool moved)
     return false;
 }
 
+static bool irq_returned(struct dbg *d);
+
 /* The boundary hook: the debugger's every stop decision before an
  * instruction. A halted CPU is not at an instruction: no stop there. */
 static bool on_boundary(void *opaque)
@@ -89,6 +108,8 @@ static bool on_boundary(void *opaque)
     d->seen_insns = c->instructions;
     d->delivered = false;
     d->skip_bp = false;
+    if (d->in_irq) /* stepping over a handler: its instructions do not count */
+        moved = irq_returned(d);
     if (mode_changed(d))
         return true;
     if (d->goal == GOAL_STEP && moved && --d->step_left == 0)
@@ -101,12 +122,52 @@ static bool on_boundary(void *opaque)
     return hold(d, d->stop.id == d->goal_bp ? DBG_STOP_STEP : DBG_STOP_BREAKPOINT, true);
 }
 
+/* Stepping over interrupts: a hardware interrupt came during a step. Note
+ * where it returns, and whether the step had already moved (a HLT that
+ * retired before the interrupt woke it). */
+static void irq_taken(struct dbg *d)
+{
+    struct cpu *c = d->c;
+    if (!d->step_over_irq || d->goal != GOAL_STEP || d->in_irq)
+        return;
+    d->in_irq = true;
+    d->irq_moved = c->instructions != d->seen_insns;
+    d->irq_cs = c->seg[SEG_CS].sel;
+    d->irq_ss = c->seg[SEG_SS].sel;
+    d->irq_eip = (uint32_t)c->eip;
+    d->irq_sp = cpu_sp(c);
+}
+
+/* At a boundary while a handler runs through: back where it came from,
+ * with the stack as it was (so a nested return to the same place is not
+ * it)? Then the step goes on, counting what it had done before. */
+static bool irq_returned(struct dbg *d)
+{
+    struct cpu *c = d->c;
+    if (c->seg[SEG_CS].sel != d->irq_cs || (uint32_t)c->eip != d->irq_eip ||
+        c->seg[SEG_SS].sel != d->irq_ss || cpu_sp(c) != d->irq_sp)
+        return false;
+    d->in_irq = false;
+    return d->irq_moved;
+}
+
+/* The trap hook: events and stops (stops.c); a hardware interrupt may
+ * start a step-over. */
+static void on_trap(void *opaque, int kind, uint64_t a, uint64_t b)
+{
+    if (kind == TRAP_INTR)
+        irq_taken(opaque);
+    dbg_on_trap(opaque, kind, a, b);
+}
+
 /* The access hook: watchpoints. The instruction completes; the run stops
  * after it. */
 static void on_access(void *opaque, uint64_t lin, int size, bool write)
 {
     struct dbg *d = opaque;
-    if (!d->c->dbg_break && dbg_check_watch(d, lin, size, write))
+    /* Event readers keep the hooks on for the threaded core: without a
+     * watchpoint, every data access returns here at once. */
+    if (d->watching && !d->c->dbg_break && dbg_check_watch(d, lin, size, write))
         hold(d, DBG_STOP_WATCHPOINT, false);
 }
 
@@ -121,7 +182,8 @@ static void on_vector(void *opaque, int vector)
     }
 }
 
-static const struct cpu_dbg_hooks hooks = {on_boundary, on_access, on_vector};
+static const struct cpu_dbg_hooks hooks = {
+    .boundary = on_boundary, .access = on_access, .vector = on_vector, .trap = on_trap};
 
 struct dbg *dbg_create(struct emu *m)
 {
@@ -133,6 +195,7 @@ struct dbg *dbg_create(struct emu *m)
     d->next_id = 1;
     d->c->dbg = &hooks;
     d->c->dbg_opaque = d;
+    emu_set_serial_tap(m, dbg_on_serial, d);
     return d;
 }
 
@@ -144,6 +207,10 @@ void dbg_destroy(struct dbg *d)
     d->c->single_step_only = false;
     d->c->dbg_break = false;
     d->c->dbg = NULL;
+    emu_set_serial_tap(d->m, NULL, NULL);
+    dbg_events_free(d);
+    dbg_symbols_free(d);
+    dbg_rev_free(d);
     dbg_free_tables(d);
     dbg_disasm_close(d);
     free(d);
@@ -154,13 +221,21 @@ struct emu *dbg_emu(struct dbg *d)
     return d->m;
 }
 
-/* Switch the hooks on when something needs them, from a clean slate. */
+/* Switch the hooks on when something needs them, from a clean slate.
+ * Breakpoints, goals, MODE and CR3 events need every boundary (single
+ * steps); events and I/O, serial and trap stops only the hooks, so the
+ * threaded core keeps its speed for them. */
 static void arm(struct dbg *d)
 {
     struct cpu *c = d->c;
-    bool on = d->goal != GOAL_NONE || dbg_tables_active(d);
-    c->attention = on;
-    c->single_step_only = on;
+    unsigned boundary_events = DBG_EV_BIT(DBG_EV_MODE) | DBG_EV_BIT(DBG_EV_CR3);
+    bool step = d->goal != GOAL_NONE || dbg_tables_active(d) || (d->ev_mask & boundary_events);
+    bool hooks_on = step || d->ev_mask != 0 || dbg_stops_active(d);
+    c->attention = hooks_on;
+    c->single_step_only = step;
+    d->watching = false;
+    for (int k = 0; k < DBG_MAX_WATCH; k++)
+        d->watching |= d->wp[k].id != 0;
     c->dbg_break = false;
     d->stop = (struct dbg_stop_info){.reason = DBG_STOP_BUDGET};
     d->seen_insns = c->instructions;
@@ -193,6 +268,12 @@ static void end_goal(struct dbg *d)
     d->goal_bp = 0;
     d->goal = GOAL_NONE;
     d->finish_ret = false;
+    d->in_irq = false;
+}
+
+void dbg_end_goal(struct dbg *d)
+{
+    end_goal(d);
 }
 
 /* One run: arm, emu_run(), disarm, say why. A budget stop keeps the goal. */
@@ -200,7 +281,7 @@ static enum dbg_stop run(struct dbg *d, uint64_t max_cycles)
 {
     struct cpu *c = d->c;
     arm(d);
-    enum emu_stop why = emu_run(d->m, max_cycles);
+    enum emu_stop why = d->rev ? dbg_rev_run(d, max_cycles) : emu_run(d->m, max_cycles);
     bool ours = c->dbg_break;
     c->attention = false;
     c->single_step_only = false;
@@ -280,6 +361,16 @@ enum dbg_stop dbg_until(struct dbg *d, uint64_t lin, uint64_t max_cycles)
         return dbg_continue(d, max_cycles);
     }
     return run(d, max_cycles);
+}
+
+void dbg_set_step_interrupts(struct dbg *d, bool into)
+{
+    d->step_over_irq = !into;
+}
+
+bool dbg_get_step_interrupts(const struct dbg *d)
+{
+    return !d->step_over_irq;
 }
 
 void dbg_last_stop(const struct dbg *d, struct dbg_stop_info *out)

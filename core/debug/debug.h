@@ -48,6 +48,11 @@ enum dbg_stop {
     DBG_STOP_CR3_WRITE,    /* CR3 took a new value */
     DBG_STOP_VECTOR,       /* an interrupt or exception with a stop on its vector */
     DBG_STOP_POWER_OFF,    /* the firmware powered the machine off */
+    DBG_STOP_IO,           /* an I/O-port stop (dbg_break_io): id, port in addr, size, write, value */
+    DBG_STOP_SERIAL,       /* dbg_stop_on_serial's text was sent: id, port in addr */
+    DBG_STOP_TRAP,         /* a trap kind with a stop (dbg_stop_on_trap): trap, addr, value */
+    DBG_STOP_HISTORY_START, /* rstepi/rcontinue reached the oldest state the reverse
+                               history keeps (reverse.c): the machine is there */
 };
 
 /* The CPU's mode as the debugger names it; DBG_MODE_PAGING is a flag. */
@@ -65,6 +70,8 @@ struct dbg_stop_info {
     uint32_t exit_code;   /* DBG_STOP_EXIT: the value written to the exit device */
     int old_mode;         /* DBG_STOP_MODE_SWITCH: enum dbg_mode | DBG_MODE_PAGING */
     int new_mode;         /* the same, after */
+    uint32_t value;       /* DBG_STOP_IO: the data; DBG_STOP_TRAP: the trap's b (trap.h) */
+    int trap;             /* DBG_STOP_TRAP: enum trap_kind (trap.h) */
 };
 
 /* --- life (debug.c) --- */
@@ -192,10 +199,12 @@ size_t dbg_read_physical(struct dbg *d, uint64_t phys, uint8_t *buf, size_t len,
 /* The page walk of a linear address, as a supervisor read would make it. */
 struct dbg_walk {
     bool paging;        /* CR0.PG: without it phys = lin and levels = 0 */
-    int levels;         /* entries read: 0, 1 (PDE: 4 MiB page or not present), 2 */
-    uint64_t addr[2];   /* physical addresses of the PDE and the PTE */
-    uint32_t entry[2];  /* their values */
-    uint32_t page_size; /* 4096 or 4 MiB */
+    bool pae;           /* CR4.PAE: the levels are PDPTE, PDE, PTE (8-byte entries) */
+    int levels;         /* entries read: 0; 32-bit paging: 1 (PDE: 4 MiB page or not
+                           present), 2 (PDE, PTE); PAE: 1 (PDPTE), 2 (PDE), 3 (PTE) */
+    uint64_t addr[3];   /* physical addresses of the entries read, top level first */
+    uint64_t entry[3];  /* their values */
+    uint32_t page_size; /* 4096, 4 MiB (PSE) or 2 MiB (PAE) */
     bool ok;            /* the translation succeeds */
     uint64_t phys;      /* the physical address, when ok */
     uint32_t error;     /* else the #PF error code it would raise */
@@ -236,5 +245,220 @@ int dbg_disasm_bytes(struct dbg *d, const uint8_t *bytes, size_t n, int code_siz
 /* The same at linear address lin in the current code size: 0 when the
  * bytes are unreadable. */
 int dbg_disasm(struct dbg *d, uint64_t lin, char *text, size_t textlen);
+
+/* --- changes by hand (poke.c: the command line's `set`) --- */
+
+/* Set a register by its expression-language name (eax, ax, al, ah, eip,
+ * eflags; es..gs only in real or v86 mode) to value. Returns 0, or -1 with
+ * a reason in err. */
+int dbg_set_reg(struct dbg *d, const char *name, uint64_t value, char *err, size_t errlen);
+/* Write len bytes at a linear or physical address, RAM only (never ROM or
+ * a device; no fault, no A/D bit); code decoded from them is dropped.
+ * Returns how many bytes were written: it stops at the first that is not RAM. */
+size_t dbg_write_linear(struct dbg *d, uint64_t lin, const uint8_t *buf, size_t len);
+size_t dbg_write_physical(struct dbg *d, uint64_t phys, const uint8_t *buf, size_t len);
+
+/* --- the event ring (events.c) --- */
+
+/* What happened, with a cycle stamp. Subscribe to kinds by mask. */
+enum dbg_event_kind {
+    DBG_EV_EXCEPTION, /* an exception delivered: vector, error, has_error */
+    DBG_EV_INTERRUPT, /* an interrupt delivered: vector, hardware (INTR/NMI) or INT n */
+    DBG_EV_IO,        /* a port access done: port, size, out, value */
+    DBG_EV_MODE,      /* the mode changed: old, value (enum dbg_mode | DBG_MODE_PAGING) */
+    DBG_EV_CR3,       /* CR3 took a new value: old, value */
+    DBG_EV_TRAP,      /* a hypervisor-trap event: trap, detail, value, size, out */
+    DBG_EV_SERIAL,    /* a byte sent on a serial port: port (0x3F8, 0x2F8), value */
+    DBG_EV_COUNT
+};
+#define DBG_EV_BIT(kind) (1u << (kind))
+#define DBG_EV_ALL ((1u << DBG_EV_COUNT) - 1)
+
+struct dbg_event {
+    uint64_t seq;        /* 0, 1, 2, ... in the order recorded */
+    uint64_t cycle;      /* the virtual clock when it happened */
+    enum dbg_event_kind kind; /* what it is */
+    uint16_t cs;         /* CS selector of the instruction that caused it */
+    uint32_t eip;        /* that instruction's EIP (for an interrupt: where it came) */
+    int vector;          /* EXCEPTION, INTERRUPT: the vector */
+    uint32_t error;      /* EXCEPTION: the error code, when has_error */
+    bool has_error;      /* EXCEPTION: the CPU pushed an error code */
+    bool hardware;       /* INTERRUPT: external (INTR or NMI), else INT n */
+    uint16_t port;       /* IO, SERIAL: the port (SERIAL: the UART's base) */
+    int size;            /* IO (and TRAP io/mmio): bytes accessed */
+    bool out;            /* IO: OUT (else IN); TRAP: the event writes */
+    uint32_t value;      /* IO: data; SERIAL: the byte; MODE, CR3: the new value; TRAP: b */
+    uint32_t old;        /* MODE, CR3: the value before */
+    int trap;            /* TRAP: enum trap_kind (trap.h) */
+    uint64_t detail;     /* TRAP: the low 32 bits of its a (port, address, vector, ...) */
+};
+
+#define DBG_EVENT_RING 4096 /* events kept; the oldest are overwritten */
+#define DBG_MAX_READERS 8   /* subscribers at once */
+
+/* Subscribe to the kinds in mask (DBG_EV_BIT(..) | ...): returns a reader
+ * id (>= 0) whose cursor starts at the next event, or -1 when all reader
+ * slots are taken or mask is 0. Events are recorded only while someone
+ * subscribes to their kind; with no reader and no stop set, the machine
+ * pays nothing for them. MODE and CR3 events are found at instruction
+ * boundaries, so subscribing to them makes runs step one instruction at a
+ * time (slower); the others come from hooks and keep the fast core. */
+int dbg_events_subscribe(struct dbg *d, unsigned mask);
+/* Drop a reader. */
+void dbg_events_unsubscribe(struct dbg *d, int reader);
+/* The reader's next event, oldest first: true with *ev, or false when it
+ * has seen everything recorded so far. */
+bool dbg_events_next(struct dbg *d, int reader, struct dbg_event *ev);
+/* How many events of the reader's kinds were overwritten before it read
+ * them (the ring is a fixed size); -1 for a bad reader. */
+int64_t dbg_events_lost(const struct dbg *d, int reader);
+/* "exception", "interrupt", "io", "mode", "cr3", "trap", "serial"; NULL
+ * out of range. */
+const char *dbg_event_name(int kind);
+
+/* --- I/O, serial and trap stops (stops.c) --- */
+
+#define DBG_IO_IN 1
+#define DBG_IO_OUT 2
+#define DBG_IO_BOTH 3
+/* Stop after an instruction that accesses a port in [lo, hi] (an access of
+ * size n covers port..port+n-1) the kind way. Returns an id (shared with
+ * breakpoints: dbg_delete, dbg_hits), or -1 (table full, lo > hi, no kind). */
+int dbg_break_io(struct dbg *d, uint16_t lo, uint16_t hi, int kind);
+/* Stop after the instruction that sends the last byte of text on the
+ * serial port whose base is port (0x3F8 COM1, 0x2F8 COM2; 0: either),
+ * matched across run slices and instructions as the bytes arrive. Returns
+ * an id, or -1 (table full, empty or too long text). */
+int dbg_stop_on_serial(struct dbg *d, uint16_t port, const char *text);
+/* Stop after an event of trap kind (trap.h), 0 <= kind < TRAP_COUNT. */
+void dbg_stop_on_trap(struct dbg *d, int kind, bool on);
+
+/* --- trap counters (stops.c) --- */
+
+/* Copy the machine's counters of trap events by kind, TRAP_COUNT of them
+ * (since the machine was made; a reset keeps them). */
+void dbg_traps(struct dbg *d, uint64_t counts[TRAP_COUNT]);
+/* The name of a trap kind ("io", "cpuid", ...): a static string, NULL out
+ * of range. */
+const char *dbg_trap_name(int kind);
+/* The kind of a name, or -1. */
+int dbg_trap_kind(const char *name);
+
+/* --- stepping and interrupts (debug.c) --- */
+
+/* Whether stepi and next step into a hardware interrupt taken during the
+ * step (true, the default: the step ends at the handler's first
+ * instruction) or over it (false: the handler runs to its IRET, unseen,
+ * and the step ends after the instruction). Exceptions the instruction
+ * itself raises are always stepped into. */
+void dbg_set_step_interrupts(struct dbg *d, bool into);
+bool dbg_get_step_interrupts(const struct dbg *d);
+
+/* --- more views (view_sys.c) --- */
+
+/* Entry index of the current LDT (LDTR's cache): 0, or -1 with no LDT,
+ * beyond its limit, or unreadable. */
+int dbg_ldt_entry(struct dbg *d, unsigned index, struct dbg_desc *out);
+
+/* The current task's TSS (TR's cache), decoded. */
+struct dbg_tss {
+    uint16_t sel;      /* TR */
+    uint64_t base;     /* its base */
+    uint32_t limit;    /* its limit */
+    bool is32;         /* a 32-bit TSS (else a 16-bit one) */
+    bool busy;         /* the descriptor type says busy */
+    uint16_t link;     /* previous task link */
+    uint32_t esp[3];   /* ESP0..ESP2 (SP0..SP2) */
+    uint16_t ss[3];    /* SS0..SS2 */
+    uint32_t cr3;      /* 32-bit: CR3 */
+    uint32_t eip;      /* saved EIP */
+    uint32_t eflags;   /* saved EFLAGS */
+    uint32_t gpr[8];   /* saved EAX..EDI, DBG_EAX order */
+    uint16_t sreg[6];  /* saved ES..GS, DBG_ES order */
+    uint16_t ldt;      /* LDT selector */
+    bool trap;         /* 32-bit: the T (debug trap) bit */
+    uint16_t iomap;    /* 32-bit: I/O map base */
+};
+/* 0, or -1 when TR holds no usable TSS or it is unreadable. */
+int dbg_tss(struct dbg *d, struct dbg_tss *out);
+
+/* A range of linear addresses with the same rights (like QEMU's `info
+ * mem`): the present pages in order, neighbours with equal rights merged. */
+struct dbg_mem_range {
+    uint64_t lin;      /* first linear address */
+    uint64_t len;      /* bytes */
+    bool user;         /* U/S: user pages (else supervisor only) */
+    bool write;        /* R/W: writable (else read-only) */
+};
+/* Fill out[0..max) with the ranges of the current page tables; returns how
+ * many there are (may exceed max: then only max were written). Without
+ * paging there are none: returns 0. */
+size_t dbg_mem_ranges(struct dbg *d, struct dbg_mem_range *out, size_t max);
+
+/* --- symbols (symbols.c: ELF symbols and DWARF lines, libelf/libdw) --- */
+
+/* Load the symbol table and the line table of an ELF file (a guest
+ * kernel), replacing any loaded before. Returns 0, or -1 with a reason in
+ * err (not ELF, unreadable, no symbols). A file without DWARF loads its
+ * symbols only. */
+int dbg_load_symbols(struct dbg *d, const char *path, char *err, size_t errlen);
+/* How many symbols (functions and objects) are loaded. */
+size_t dbg_symbol_count(const struct dbg *d);
+/* A symbol's address by name: 0, or -1 when there is none. */
+int dbg_symbol_addr(struct dbg *d, const char *name, uint64_t *addr);
+/* addr as "name" or "name+0x12" (the function or object covering it, else
+ * the nearest function below it in the same section); returns 0, or -1
+ * (and buf "") when no symbol covers it. */
+int dbg_symbolize(struct dbg *d, uint64_t addr, char *buf, size_t len);
+/* The source line of addr: 0 with file (its name as the compiler recorded
+ * it) and *line, or -1. */
+int dbg_addr_line(struct dbg *d, uint64_t addr, char *file, size_t filelen, int *line);
+/* The first address of file:line (file matches the recorded name or its
+ * last path components): 0, or -1. */
+int dbg_line_addr(struct dbg *d, const char *file, int line, uint64_t *addr);
+/* Names starting with prefix, sorted: fills out[0..max) with pointers
+ * valid until the next dbg_load_symbols; returns how many match. */
+size_t dbg_symbol_complete(struct dbg *d, const char *prefix, const char **out, size_t max);
+/* What a front end does with `--symbols FILE` and `--kernel FILE`: load
+ * symbols_path when it is not NULL (-1 with the reason in err when that
+ * fails), else the kernel's own tables when kernel_path is an ELF file
+ * with symbols (quietly nothing for a bzImage or a flat binary). 0 or -1. */
+int dbg_auto_symbols(struct dbg *d, const char *symbols_path, const char *kernel_path, char *err,
+                     size_t errlen);
+
+/* --- snapshots and reverse execution (reverse.c; the format is ../snapshot.h) --- */
+
+/* Save the whole machine (CPU, RAM, devices, timers) to the file path.
+ * Returns 0, or -1 with a one-line reason in err ("cannot write x: ..."). */
+int dbg_savevm(struct dbg *d, const char *path, char *err, size_t errlen);
+/* Restore the machine from a file dbg_savevm() (or `lab86 run --savevm-at`)
+ * wrote. The machine must be built as the saved one was (RAM size, board,
+ * CPU clock, firmware, drives); else -1 with a one-line reason in err and the
+ * machine unchanged. Breakpoints stay; any run goal and the reverse history
+ * are dropped (they belong to the other timeline). */
+int dbg_loadvm(struct dbg *d, const char *path, char *err, size_t errlen);
+
+/* Reverse history: while it is on, the run calls take an in-memory snapshot
+ * every every_cycles cycles of virtual time (0: the default, 10 million) and
+ * record host input (emu_serial_receive(), emu_type_char()) with its cycle,
+ * keeping at most max_snapshots (0: the default, 16; the oldest dropped).
+ * Off frees it all. Returns 0, or -1 when memory runs out. */
+int dbg_history(struct dbg *d, bool on, uint64_t every_cycles, int max_snapshots);
+/* Is the reverse history on? */
+bool dbg_history_on(const struct dbg *d);
+/* Go back n instruction boundaries, as dbg_stepi() counts them (an
+ * instruction retired, or an interrupt or exception delivered), by
+ * re-executing from the nearest snapshot before: the machine is then exactly
+ * as it was there. Returns DBG_STOP_STEP, or DBG_STOP_HISTORY_START when the
+ * history does not reach back that far (the machine is then at its oldest
+ * state), also when the history is off or empty. */
+enum dbg_stop dbg_rstepi(struct dbg *d, int n);
+/* Run backwards to the previous breakpoint hit (the machine stops before
+ * that instruction, as a forward stop would) or watchpoint hit (after the
+ * accessing instruction). Returns DBG_STOP_BREAKPOINT or
+ * DBG_STOP_WATCHPOINT (dbg_last_stop() tells which), DBG_STOP_HISTORY_START
+ * when there is none in the history, or DBG_STOP_BUDGET when max_cycles of
+ * virtual time were searched back without a hit (call again to go on). */
+enum dbg_stop dbg_rcontinue(struct dbg *d, uint64_t max_cycles);
 
 #endif

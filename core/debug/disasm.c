@@ -59,6 +59,22 @@ static void as_bytes(const uint8_t *bytes, int len, char *text, size_t textlen)
         n += (size_t)snprintf(text + n, textlen - n, "%s0x%02x", k ? ", " : " ", bytes[k]);
 }
 
+/* A relative jump or call (a Jb or Jz operand) names its target when a
+ * symbol covers it: "call 0x1000f3 <c_add>". The target is computed on
+ * the linear address (a 16-bit IP that wraps inside its segment is not
+ * followed). */
+static void symbolic_target(struct dbg *d, const struct insn *i, uint64_t addr, char *text,
+                            size_t textlen)
+{
+    char name[96];
+    if (x86_operands(i->op)[0] != 'J')
+        return;
+    uint32_t target = (uint32_t)(addr + i->len + i->imm);
+    size_t used = strlen(text);
+    if (dbg_symbolize(d, target, name, sizeof name) == 0 && used < textlen)
+        snprintf(text + used, textlen - used, " <%s>", name);
+}
+
 int dbg_disasm_bytes(struct dbg *d, const uint8_t *bytes, size_t n, int code_size,
                      uint64_t addr, char *text, size_t textlen)
 {
@@ -75,6 +91,7 @@ int dbg_disasm_bytes(struct dbg *d, const uint8_t *bytes, size_t n, int code_siz
             snprintf(text, textlen, "%s %s", ci->mnemonic, ci->op_str);
         else
             snprintf(text, textlen, "%s", ci->mnemonic);
+        symbolic_target(d, &i, addr, text, textlen);
     } else {
         as_bytes(bytes, i.len, text, textlen);
     }

@@ -110,7 +110,10 @@ size_t dbg_read_physical(struct dbg *d, uint64_t phys, uint8_t *buf, size_t len,
     size_t got = 0;
     for (size_t k = 0; k < len; k++) {
         uint8_t byte = 0;
-        got += put(buf, ok, k, peek_phys(d->c->bus, phys + k, &byte), byte);
+        /* Two statements: the order a call evaluates its arguments in is
+         * unspecified, and byte must be read after peek_phys() fills it. */
+        bool good = peek_phys(d->c->bus, phys + k, &byte);
+        got += put(buf, ok, k, good, byte);
     }
     return got;
 }
@@ -139,8 +142,9 @@ void dbg_walk(struct dbg *d, uint64_t lin, struct dbg_walk *w)
     memset(w, 0, sizeof *w);
     w->ok = mmu_peek_walk(d->c, lin, &mw) == 0;
     w->paging = cpu_paging(d->c);
+    w->pae = mw.pae;
     w->levels = mw.levels;
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 3; k++) {
         w->addr[k] = mw.addr[k];
         w->entry[k] = mw.entry[k];
     }
@@ -202,7 +206,7 @@ static void decode_desc(uint32_t lo, uint32_t hi, struct dbg_desc *out)
 }
 
 /* Entry index of a table at base with limit: 0, or -1. */
-static int table_entry(struct dbg *d, uint64_t base, uint16_t limit, unsigned index,
+static int table_entry(struct dbg *d, uint64_t base, uint32_t limit, unsigned index,
                        struct dbg_desc *out)
 {
     uint8_t raw[8];
@@ -226,6 +230,17 @@ int dbg_gdt_entry(struct dbg *d, unsigned index, struct dbg_desc *out)
 int dbg_idt_entry(struct dbg *d, unsigned index, struct dbg_desc *out)
 {
     return table_entry(d, d->c->idtr.base, d->c->idtr.limit, index, out);
+}
+
+/* The LDT is the one LDTR's descriptor cache describes (LLDT loaded it).
+ * A null LDTR is "no LDT", though the cache a reset leaves is usable on
+ * hardware: no kernel means that one. */
+int dbg_ldt_entry(struct dbg *d, unsigned index, struct dbg_desc *out)
+{
+    const struct seg *ldt = &d->c->seg[SEG_LDTR];
+    if (!(ldt->attr & SEG_ATTR_P) || (ldt->sel & 0xfffc) == 0)
+        return -1;
+    return table_entry(d, ldt->base, ldt->limit, index, out);
 }
 
 size_t dbg_devices(struct dbg *d, const struct devinfo **out)

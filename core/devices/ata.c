@@ -64,6 +64,7 @@
 #include <string.h>
 
 #include "devices/ata_internal.h"
+#include "snapshot.h"
 
 #define ATA_FLOATING 0xff /* what an undriven bus reads */
 
@@ -617,4 +618,18 @@ void ata_cdrom_change(struct ata_channel *ch, int unit, const struct blockdev *m
     d->bd = medium;
     d->sectors = medium ? blockdev_sectors(medium, ATAPI_SECTOR) : 0;
     d->unit_attention = true;
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep ata_keep[] = {
+    SNAP_KEEP(struct ata_channel, drive[0].ch),
+    SNAP_KEEP(struct ata_channel, drive[0].bd),
+    SNAP_KEEP(struct ata_channel, drive[1].ch),
+    SNAP_KEEP(struct ata_channel, drive[1].bd),
+    SNAP_KEEP(struct ata_channel, irq),
+};
+
+void ata_snap(struct ata_channel *ch, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, ch, ata_keep);
 }

@@ -60,4 +60,8 @@ void ata_reset(struct ata_channel *ch);
  * many entries were written (2 when max >= 2). */
 size_t ata_devinfo(struct ata_channel *ch, struct devinfo *out, size_t max);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void ata_snap(struct ata_channel *ch, const char *name, struct snap_region *out);
+
 #endif

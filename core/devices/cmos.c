@@ -54,6 +54,7 @@
  * second 128-byte bank some chipsets put at ports 0x72-0x73.
  */
 #include "devices/cmos.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
 
@@ -571,4 +572,16 @@ void cmos_reset(struct cmos *c)
 bool cmos_nmi_masked(const struct cmos *c)
 {
     return c->nmi_masked;
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep cmos_keep[] = {
+    SNAP_KEEP(struct cmos, irq),
+    SNAP_KEEP(struct cmos, clock),
+    SNAP_KEEP(struct cmos, timer),
+};
+
+void cmos_snap(struct cmos *c, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, c, cmos_keep);
 }

@@ -96,6 +96,10 @@ bool cmos_nmi_masked(const struct cmos *c);
  * written (1 when max >= 1). */
 size_t cmos_devinfo(struct cmos *c, struct devinfo *out, size_t max);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void cmos_snap(struct cmos *c, const char *name, struct snap_region *out);
+
 /* Bring the clock registers, flags and IRQ 8 up to the current cycle: a
  * reader of the fields, such as the debugger, calls it before looking. */
 void cmos_sync(struct cmos *c);

@@ -58,6 +58,7 @@
  * never sets it up. Reads of the write-only registers float (0xFF).
  */
 #include "devices/dma.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -451,4 +452,14 @@ void dma_reset(struct dma *d)
     master_clear(&d->ctrl[1]);
     memset(d->ch, 0, sizeof d->ch);
     memset(d->scratch, 0, sizeof d->scratch);
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep dma_keep[] = {
+    SNAP_KEEP(struct dma, bus),
+};
+
+void dma_snap(struct dma *d, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, d, dma_keep);
 }

@@ -64,4 +64,8 @@ bool dma_terminal_count(const struct dma *d, int channel);
  * entries were written (11 when max >= 11). */
 size_t dma_devinfo(struct dma *d, struct devinfo *out, size_t max);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void dma_snap(struct dma *d, const char *name, struct snap_region *out);
+
 #endif

@@ -93,6 +93,7 @@
 #include <string.h>
 
 #include "devices/fdc_internal.h"
+#include "snapshot.h"
 
 #define FDC_RESET_NS 10000  /* reset released -> the polling interrupt */
 #define FDC_SEEK_NS  100000 /* SEEK or RECALIBRATE, any distance -> INT */
@@ -737,4 +738,20 @@ int fdc_attach(struct fdc *f, int drive, const struct blockdev *bd)
                             .sectors = g.sectors,
                             .next_sector = 1};
     return 0;
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep fdc_keep[] = {
+    SNAP_KEEP(struct fdc, clock),
+    SNAP_KEEP(struct fdc, dma),
+    SNAP_KEEP(struct fdc, irq),
+    SNAP_KEEP(struct fdc, exec_timer),
+    SNAP_KEEP(struct fdc, event_timer),
+    SNAP_KEEP(struct fdc, drive[0].bd),
+    SNAP_KEEP(struct fdc, drive[1].bd),
+};
+
+void fdc_snap(struct fdc *f, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, f, fdc_keep);
 }

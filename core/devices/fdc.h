@@ -74,4 +74,8 @@ void fdc_reset(struct fdc *f);
  * were written (3 when max >= 3). */
 size_t fdc_devinfo(struct fdc *f, struct devinfo *out, size_t max);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void fdc_snap(struct fdc *f, const char *name, struct snap_region *out);
+
 #endif

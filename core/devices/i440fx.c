@@ -47,6 +47,7 @@
  * ignore writes; none of the firmware lab86 runs depends on them.
  */
 #include "devices/i440fx.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
 
@@ -205,4 +206,18 @@ struct i440fx *i440fx_create(struct pci_bus *pci, i440fx_pam_fn *pam, void *opaq
 void i440fx_destroy(struct i440fx *h)
 {
     free(h);
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep i440fx_keep[] = {
+    SNAP_KEEP(struct i440fx, fn.written),
+    SNAP_KEEP(struct i440fx, fn.reset),
+    SNAP_KEEP(struct i440fx, fn.opaque),
+    SNAP_KEEP(struct i440fx, pam_changed),
+    SNAP_KEEP(struct i440fx, opaque),
+};
+
+void i440fx_snap(struct i440fx *h, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, h, i440fx_keep);
 }

@@ -40,4 +40,8 @@ void i440fx_destroy(struct i440fx *h);
  * were written (1 when max >= 1). */
 size_t i440fx_devinfo(struct i440fx *h, struct devinfo *out, size_t max);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void i440fx_snap(struct i440fx *h, const char *name, struct snap_region *out);
+
 #endif

@@ -62,6 +62,7 @@
  *     no 0xC1/0xC2 input port polling; unknown commands are ignored.
  */
 #include "devices/kbc.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -516,4 +517,22 @@ struct ps2kbd *kbc_keyboard(struct kbc *k)
 struct ps2mouse *kbc_mouse(struct kbc *k)
 {
     return k->mouse;
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep kbc_keep[] = {
+    SNAP_KEEP(struct kbc, xfer),
+    SNAP_KEEP(struct kbc, kbd),
+    SNAP_KEEP(struct kbc, mouse),
+    SNAP_KEEP(struct kbc, clock),
+    SNAP_KEEP(struct kbc, irq1),
+    SNAP_KEEP(struct kbc, irq12),
+    SNAP_KEEP(struct kbc, a20),
+    SNAP_KEEP(struct kbc, reset),
+    SNAP_KEEP(struct kbc, host),
+};
+
+void kbc_snap(struct kbc *k, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, k, kbc_keep);
 }

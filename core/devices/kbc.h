@@ -25,6 +25,10 @@
 
 struct kbc;
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void kbc_snap(struct kbc *k, const char *name, struct snap_region *out);
+
 /* The output port's A20 gate bit changed (true: address line 20 passes). */
 typedef void kbc_a20_fn(void *opaque, bool enabled);
 /* The controller pulsed the CPU's reset line (output port bit 0 low). */

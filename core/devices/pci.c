@@ -72,6 +72,7 @@
  * routing registers are reported to the board, piix3.c).
  */
 #include "devices/pci.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -302,4 +303,14 @@ void pci_reset(struct pci_bus *p)
     for (size_t k = 0; k < PCI_DEVICES * PCI_FUNCTIONS; k++)
         if (p->fn[k] && p->fn[k]->reset)
             p->fn[k]->reset(p->fn[k]->opaque);
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep pci_keep[] = {
+    SNAP_KEEP(struct pci_bus, fn),
+};
+
+void pci_snap(struct pci_bus *p, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, p, pci_keep);
 }

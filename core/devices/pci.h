@@ -130,6 +130,10 @@ void pci_config_write(struct pci_bus *p, int dev, int fn, uint32_t reg, uint32_t
  * themselves (i440fx_devinfo, ...). */
 size_t pci_devinfo(struct pci_bus *p, struct devinfo *out, size_t max);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void pci_snap(struct pci_bus *p, const char *name, struct snap_region *out);
+
 /* --- the chips' side --- */
 
 /* Start f over: configuration space zero and read only, then the identity

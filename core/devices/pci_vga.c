@@ -46,6 +46,7 @@
 #include <stdlib.h>
 
 #include "devices/vga.h"
+#include "snapshot.h"
 
 #define PCI_VGA_VENDOR  0x1234
 #define PCI_VGA_DEVICE  0x1111
@@ -195,4 +196,19 @@ struct pci_vga *pci_vga_create(struct pci_bus *pci, struct bus *b, int dev, cons
 void pci_vga_destroy(struct pci_vga *v)
 {
     free(v);
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep pci_vga_keep[] = {
+    SNAP_KEEP(struct pci_vga, fn.written),
+    SNAP_KEEP(struct pci_vga, fn.reset),
+    SNAP_KEEP(struct pci_vga, fn.opaque),
+    SNAP_KEEP(struct pci_vga, bus),
+    SNAP_KEEP(struct pci_vga, rom),
+    SNAP_KEEP(struct pci_vga, host),
+};
+
+void pci_vga_snap(struct pci_vga *v, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, v, pci_vga_keep);
 }

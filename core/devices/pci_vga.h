@@ -46,4 +46,8 @@ void pci_vga_destroy(struct pci_vga *v);
  * entries were written (1 when max >= 1). */
 size_t pci_vga_devinfo(struct pci_vga *v, struct devinfo *out, size_t max);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void pci_vga_snap(struct pci_vga *v, const char *name, struct snap_region *out);
+
 #endif

@@ -60,6 +60,7 @@
  *   - buffered mode and the master/slave pin (ICW4.BUF, M/S) are stored only.
  */
 #include "devices/pic.h"
+#include "snapshot.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -505,4 +506,16 @@ struct irq_line pic_irq(struct pic *p, int n)
     if (n == PIC_CASCADE_IRQ)
         n = 9; /* the AT's IRQ 2/9 redirect: the bus pin IRQ2 goes to the slave's IR1 */
     return (struct irq_line){pic_set_input, p, n};
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep pic_keep[] = {
+    SNAP_KEEP(struct pic, intr),
+    SNAP_KEEP(struct pic, chip[0].pair),
+    SNAP_KEEP(struct pic, chip[1].pair),
+};
+
+void pic_snap(struct pic *p, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, p, pic_keep);
 }

@@ -49,4 +49,8 @@ int pic_ack(struct pic *p);
  * Returns how many entries were written (2 when max >= 2). */
 size_t pic_devinfo(struct pic *p, struct devinfo *out, size_t max);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void pic_snap(struct pic *p, const char *name, struct snap_region *out);
+
 #endif

@@ -57,6 +57,7 @@
  *   firmware must set it (0x8000 at 0x40 and 0x42) through pci_config_write.
  */
 #include "devices/piix3.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
 
@@ -256,4 +257,21 @@ struct piix3 *piix3_create(struct pci_bus *pci, int dev, piix3_pirq_fn *route, v
 void piix3_destroy(struct piix3 *x)
 {
     free(x);
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep piix3_keep[] = {
+    SNAP_KEEP(struct piix3, isa.written),
+    SNAP_KEEP(struct piix3, isa.reset),
+    SNAP_KEEP(struct piix3, isa.opaque),
+    SNAP_KEEP(struct piix3, ide.written),
+    SNAP_KEEP(struct piix3, ide.reset),
+    SNAP_KEEP(struct piix3, ide.opaque),
+    SNAP_KEEP(struct piix3, route_changed),
+    SNAP_KEEP(struct piix3, opaque),
+};
+
+void piix3_snap(struct piix3 *x, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, x, piix3_keep);
 }

@@ -37,4 +37,8 @@ void piix3_destroy(struct piix3 *x);
  * out[0..max). Returns how many entries were written (2 when max >= 2). */
 size_t piix3_devinfo(struct piix3 *x, struct devinfo *out, size_t max);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void piix3_snap(struct piix3 *x, const char *name, struct snap_region *out);
+
 #endif

@@ -61,6 +61,7 @@
  *     either way); the speaker output is not produced (port61.c).
  */
 #include "devices/pit.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
 
@@ -687,4 +688,16 @@ void pit_reset(struct pit *p)
                                         .out = true};
     }
     out0_update(p, pulse_now(p));
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep pit_keep[] = {
+    SNAP_KEEP(struct pit, clock),
+    SNAP_KEEP(struct pit, timer),
+    SNAP_KEEP(struct pit, out0),
+};
+
+void pit_snap(struct pit *p, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, p, pit_keep);
 }

@@ -50,4 +50,8 @@ void pit_sync(struct pit *p);
  * how many entries were written (3 when max >= 3). */
 size_t pit_devinfo(struct pit *p, struct devinfo *out, size_t max);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void pit_snap(struct pit *p, const char *name, struct snap_region *out);
+
 #endif

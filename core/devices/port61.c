@@ -30,6 +30,7 @@
  * on this board raises SERR# or IOCHK#, so bits 6 and 7 read 0.
  */
 #include "devices/port61.h"
+#include "snapshot.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -119,4 +120,15 @@ void port61_destroy(struct port61 *s)
 void port61_reset(struct port61 *s)
 {
     port61_write(s, 0);
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep port61_keep[] = {
+    SNAP_KEEP(struct port61, pit),
+    SNAP_KEEP(struct port61, clock),
+};
+
+void port61_snap(struct port61 *s, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, s, port61_keep);
 }

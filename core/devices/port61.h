@@ -28,4 +28,8 @@ void port61_reset(struct port61 *s);
 /* Describe the port as "port61" in out[0..max). Returns 1, or 0 if max is 0. */
 size_t port61_devinfo(struct port61 *s, struct devinfo *out, size_t max);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void port61_snap(struct port61 *s, const char *name, struct snap_region *out);
+
 #endif

@@ -46,6 +46,7 @@
  * real 300-500 ms self test (see PS2_BAT_NS).
  */
 #include "devices/ps2kbd.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
 
@@ -509,4 +510,17 @@ void ps2kbd_reset(struct ps2kbd *kb)
     kb->last = 0;
     kb->scanning = true;
     clock_disarm(&kb->bat);
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep ps2kbd_keep[] = {
+    SNAP_KEEP(struct ps2kbd, bat),
+    SNAP_KEEP(struct ps2kbd, clock),
+    SNAP_KEEP(struct ps2kbd, notify),
+    SNAP_KEEP(struct ps2kbd, notify_opaque),
+};
+
+void ps2kbd_snap(struct ps2kbd *kb, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, kb, ps2kbd_keep);
 }

@@ -77,6 +77,10 @@ int ps2kbd_room(const struct ps2kbd *kb);
 /* Describe the keyboard's state as the field table "ps2kbd". */
 void ps2kbd_devinfo(struct ps2kbd *kb, struct devinfo *out);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void ps2kbd_snap(struct ps2kbd *kb, const char *name, struct snap_region *out);
+
 /* The PS/2 wire, used by the controller (kbc.c): a byte from the host, the
  * keyboard's next byte to send (-1: none), whether it has one, and the
  * set 2 -> set 1 translation the 8042 applies when its XLAT bit is on. */

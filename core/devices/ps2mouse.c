@@ -46,6 +46,7 @@
  * "resend" sends the last byte, not the last whole packet.
  */
 #include "devices/ps2mouse.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
 
@@ -440,4 +441,17 @@ void ps2mouse_reset(struct ps2mouse *m)
     m->last = 0;
     m->rates[0] = m->rates[1] = m->rates[2] = 0;
     clock_disarm(&m->bat);
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep ps2mouse_keep[] = {
+    SNAP_KEEP(struct ps2mouse, bat),
+    SNAP_KEEP(struct ps2mouse, clock),
+    SNAP_KEEP(struct ps2mouse, notify),
+    SNAP_KEEP(struct ps2mouse, notify_opaque),
+};
+
+void ps2mouse_snap(struct ps2mouse *m, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, m, ps2mouse_keep);
 }

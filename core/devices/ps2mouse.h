@@ -45,6 +45,10 @@ void ps2mouse_wheel(struct ps2mouse *m, int dz);
 /* Describe the mouse's state as the field table "ps2mouse". */
 void ps2mouse_devinfo(struct ps2mouse *m, struct devinfo *out);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void ps2mouse_snap(struct ps2mouse *m, const char *name, struct snap_region *out);
+
 /* The PS/2 wire, used by the controller (kbc.c): a byte from the host, the
  * mouse's next byte to send (-1: none), and whether it has one. */
 void ps2mouse_write(struct ps2mouse *m, uint8_t byte);

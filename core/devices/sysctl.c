@@ -46,6 +46,7 @@
  *   here: it is one of the DMA page register block's spare bytes (dma.c).
  */
 #include "devices/sysctl.h"
+#include "snapshot.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,4 +222,14 @@ void sysctl_reset(struct sysctl *s)
     s->shutdown_pos = 0;
     if (a20 && s->host.set_a20)
         s->host.set_a20(s->host.opaque, false);
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep sysctl_keep[] = {
+    SNAP_KEEP(struct sysctl, host),
+};
+
+void sysctl_snap(struct sysctl *s, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, s, sysctl_keep);
 }

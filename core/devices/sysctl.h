@@ -59,4 +59,8 @@ void sysctl_reset(struct sysctl *s);
  * were written (1 when max >= 1). */
 size_t sysctl_devinfo(struct sysctl *s, struct devinfo *out, size_t max);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void sysctl_snap(struct sysctl *s, const char *name, struct snap_region *out);
+
 #endif

@@ -39,6 +39,7 @@
  *     connection: CTS, DSR and DCD set, RI clear, never changing.
  */
 #include "devices/uart.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
 
@@ -145,6 +146,9 @@ struct uart {
     const struct chardev *out;  /* where transmitted bytes go */
     uart_irq_fn *irq;           /* interrupt output, or NULL */
     void *irq_opaque;           /* its argument */
+    uint16_t base;              /* first port (for the tap) */
+    uart_tap_fn *tap;           /* host-side observer of sent bytes, or NULL */
+    void *tap_opaque;           /* its argument */
 };
 
 /* --- receive FIFO --- */
@@ -274,6 +278,8 @@ static void write_thr(struct uart *u, uint8_t byte)
         rx_push(u, byte);
     else
         chardev_write(u->out, &byte, 1);
+    if (u->tap && !(u->mcr & UART_MCR_LOOP))
+        u->tap(u->tap_opaque, u->base, byte);
     u->thr_int = true;
 }
 
@@ -407,6 +413,7 @@ struct uart *uart_create(struct bus *b, uint16_t base, const struct chardev *out
     u->out = out;
     u->irq = irq;
     u->irq_opaque = irq_opaque;
+    u->base = base;
     u->divisor = UART_DEFAULT_DIVISOR;
     uart_reset(u);
     if (bus_map_io(b, base, UART_NPORTS, uart_io_read, uart_io_write, u) != 0) {
@@ -443,7 +450,27 @@ bool uart_receive(struct uart *u, uint8_t byte)
     return ok;
 }
 
+void uart_set_tap(struct uart *u, uart_tap_fn *fn, void *opaque)
+{
+    u->tap = fn;
+    u->tap_opaque = opaque;
+}
+
 int uart_rx_room(const struct uart *u)
 {
     return rx_capacity(u) - u->rx_count;
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep uart_keep[] = {
+    SNAP_KEEP(struct uart, out),
+    SNAP_KEEP(struct uart, irq),
+    SNAP_KEEP(struct uart, irq_opaque),
+    SNAP_KEEP(struct uart, tap),
+    SNAP_KEEP(struct uart, tap_opaque),
+};
+
+void uart_snap(struct uart *u, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, u, uart_keep);
 }

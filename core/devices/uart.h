@@ -43,8 +43,18 @@ void uart_reset(struct uart *u);
  * first and holds the byte back. */
 bool uart_receive(struct uart *u, uint8_t byte);
 
+/* An observer of transmitted bytes (the debugger's serial events and
+ * stops): fn(opaque, base port, byte) for each byte sent to the line,
+ * after the chardev got it (loopback bytes are not sent). NULL removes it. */
+typedef void uart_tap_fn(void *opaque, uint16_t port, uint8_t byte);
+void uart_set_tap(struct uart *u, uart_tap_fn *fn, void *opaque);
+
 /* Bytes the receiver can take now: 16 minus the FIFO's fill in FIFO mode,
  * 1 or 0 for the single holding register otherwise. */
 int uart_rx_room(const struct uart *u);
+
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void uart_snap(struct uart *u, const char *name, struct snap_region *out);
 
 #endif

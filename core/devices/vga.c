@@ -43,6 +43,7 @@
  * index bits listed in vga_internal.h, leaves the bus floating.
  */
 #include "devices/vga_internal.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -472,4 +473,14 @@ void vga_reset(struct vga *v)
 uint64_t vga_generation(const struct vga *v)
 {
     return v->generation;
+}
+
+/* Snapshots (snapshot.h): the whole state struct but its wiring. */
+static const struct snap_keep vga_keep[] = {
+    SNAP_KEEP(struct vga, clock),
+};
+
+void vga_snap(struct vga *v, const char *name, struct snap_region *out)
+{
+    *out = SNAP_REGION(name, v, vga_keep);
 }

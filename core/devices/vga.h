@@ -45,6 +45,10 @@ void vga_reset(struct vga *v);
  * out and returns how many it has (2). */
 size_t vga_devinfo(struct vga *v, struct devinfo *out, size_t max);
 
+struct snap_region;
+/* Its state for a snapshot, as the section called name (snapshot.h). */
+void vga_snap(struct vga *v, const char *name, struct snap_region *out);
+
 /* --- views for front ends --- */
 
 /* What the monitor shows now. */

@@ -30,6 +30,8 @@ void cpu_reset(struct cpu *c)
     struct bus *bus = c->bus;
     int (*ack)(void *) = c->intr_ack;
     void *ack_opaque = c->intr_opaque;
+    struct lapic *apic = c->apic;
+    struct irq_line ferr = c->fpu.ferr;
     struct tcache *tcache = c->tcache;
     bool single_step_only = c->single_step_only;
     bool attention = c->attention, dbg_break = c->dbg_break;
@@ -43,6 +45,8 @@ void cpu_reset(struct cpu *c)
     c->bus = bus;
     c->intr_ack = ack;
     c->intr_opaque = ack_opaque;
+    c->apic = apic; /* the wiring stays; lapic_reset() sets the APIC base MSR again */
+    c->fpu.ferr = ferr; /* so does the x87's FERR# wire to the board */
     c->tcache = tcache; /* decoded code stays valid: it is keyed by physical address */
     c->single_step_only = single_step_only;
     c->attention = attention; /* the debugger stays attached across a reset */
@@ -54,12 +58,19 @@ void cpu_reset(struct cpu *c)
     c->stats = stats;               /* so are the counters of --stats */
     c->tlb.misses = walks;
     c->eflags = FL_FIXED1;
-    c->cr0 = CR0_ET | CR0_EM;       /* no FPU (486SX-style): ESC raises #NM */
+    /* CR0 = 60000010H: caches off (CD, NW), an x87 present (ET), EM clear
+     * (SDM vol. 3, table 9-1). The x87 powers up with control word 0040H
+     * and every register +0.0 tagged valid-zero (tag word 5555H); FNINIT's
+     * state (fpu_init) is what software sets up before using it. */
+    c->cr0 = CR0_CD | CR0_NW | CR0_ET;
+    c->fpu.cw = 0x0040;
+    c->fpu.tw = 0x5555;
     c->gpr[R_EDX] = 0x0619;         /* the CPUID signature (family 6, model 1, stepping 9) */
     c->dr[6] = 0xffff0ff0u;
     c->dr[7] = 0x00000400u;
     c->a20_mask = 0xffffffffu;
     c->msr.apic_base = 0;
+    c->msr.pat = 0x0007040600070406ull; /* the power-up PAT (SDM vol. 3, 11.12.4) */
     for (int s = SEG_ES; s <= SEG_GS; s++)
         c->seg[s] = (struct seg){0, 0, 0xffff, REAL_DATA_ATTR};
     c->seg[SEG_CS] = (struct seg){0xf000, 0xffff0000u, 0xffff, REAL_CODE_ATTR};

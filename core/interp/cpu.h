@@ -23,8 +23,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fpu.h"
+#include "trap.h"
+
 struct bus;
 struct tcache;
+struct lapic;
 
 #define WUR __attribute__((warn_unused_result))
 
@@ -156,12 +160,19 @@ struct msrs {
     uint64_t sysenter_eip;  /* IA32_SYSENTER_EIP (0x176) */
     uint64_t efer;          /* EFER (0xc0000080) */
     uint64_t tsc_offset;    /* TSC = cycles + tsc_offset (WRMSR 0x10 sets it) */
+    /* The memory-type registers: storage only, as there are no caches
+     * (ops_msr.c). */
+    uint64_t pat;             /* IA32_PAT (0x277) */
+    uint64_t mtrr_def_type;   /* IA32_MTRR_DEF_TYPE (0x2ff) */
+    uint64_t mtrr_fixed[11];  /* the fixed ranges: 0x250, 0x258, 0x259, 0x268-0x26f */
+    uint64_t mtrr_var[16];    /* PHYSBASE0, PHYSMASK0, ... PHYSMASK7 (0x200-0x20f) */
 };
 
 /* Event counters for --stats and the debugger; they survive a reset. */
 struct cpu_stats {
     uint64_t exceptions;    /* exceptions delivered: CPU-raised, INT3, INTO, INT1 (not INT n) */
     uint64_t interrupts;    /* external interrupts accepted: INTR and NMI */
+    uint64_t traps[TRAP_COUNT]; /* hypervisor-trap events by kind (trap.h, cpu_trap()) */
 };
 
 /* What the debugger core (core/debug) is told while c->attention is set. */
@@ -173,6 +184,8 @@ struct cpu_dbg_hooks {
     void (*access)(void *opaque, uint64_t lin, int size, bool write);
     /* An interrupt or exception is about to be delivered through vector. */
     void (*vector)(void *opaque, int vector);
+    /* A hypervisor-trap event (trap.h: kind, a, b), after it happened. */
+    void (*trap)(void *opaque, int kind, uint64_t a, uint64_t b);
 };
 
 /* The TLB lives in core/mmu/tlb.h; the CPU owns one. */
@@ -194,6 +207,7 @@ struct cpu {
     bool code32;            /* CS.D: default operand and address size 32 */
     bool stack32;           /* SS.B: stack pointer is ESP (else SP) */
     struct msrs msr;        /* storage MSRs */
+    struct fpu fpu;         /* the x87 FPU (fpu.h, ops_fpu*.c) */
     struct exc exc;         /* the exception being raised */
     int exc_depth;          /* nesting of exception delivery (double/triple fault) */
     enum cpu_stop stop;     /* halted or shut down */
@@ -212,13 +226,16 @@ struct cpu {
     /* Hooks set by the machine. */
     int (*intr_ack)(void *opaque); /* INTA cycle: returns the vector */
     void *intr_opaque;      /* argument of intr_ack */
+    struct lapic *apic;     /* this CPU's local APIC (devices/lapic.h; it drives intr_line
+                               and answers intr_ack); NULL on a board without APICs */
     /* Host-side state of the interpreter (kept across cpu_reset). */
     struct tcache *tcache;  /* the threaded core's block cache (tcache.h); NULL until it runs */
     bool single_step_only;  /* something watches every instruction (the debugger): the
                                threaded core steps aside to cpu_step() */
     /* The debugger's hooks (core/debug), called only while attention is set:
      * with no debugger listening the interpreter pays one flag test. */
-    bool attention;         /* the debugger listens (it sets single_step_only too) */
+    bool attention;         /* the debugger listens (with single_step_only too when it
+                               needs every boundary; events alone do not) */
     const struct cpu_dbg_hooks *dbg; /* its hooks, given dbg_opaque */
     void *dbg_opaque;       /* the debugger's state */
     bool dbg_break;         /* the debugger stopped the run: emu_run() returns */
@@ -233,6 +250,15 @@ static inline int WUR cpu_fault(struct cpu *c, int vec, uint32_t err)
     c->exc.error = err;
     c->exc.has_error = (vec == EXC_DF || (vec >= EXC_TS && vec <= EXC_PF) || vec == EXC_AC);
     return CPU_FAULT;
+}
+
+/* Count a hypervisor-trap event (trap.h) and tell a listening debugger.
+ * Always kept: one increment; the call only while the debugger listens. */
+static inline void cpu_trap(struct cpu *c, enum trap_kind kind, uint64_t a, uint64_t b)
+{
+    c->stats.traps[kind]++;
+    if (c->attention && c->dbg->trap)
+        c->dbg->trap(c->dbg_opaque, kind, a, b);
 }
 
 /* Propagate a fault: TRY(mmu_read(...)); */

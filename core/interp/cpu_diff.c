@@ -6,7 +6,8 @@
  * count: the general registers, EIP and the EIP of the last instruction,
  * EFLAGS, all eight segment registers with their hidden descriptor caches,
  * GDTR and IDTR, CR0-CR4, DR0-DR7 and the pending debug trap, the storage
- * MSRs, the derived mode state (CPL, code and stack size), the exception
+ * MSRs, the x87's registers, control, status and tag words and pointers,
+ * the derived mode state (CPL, code and stack size), the exception
  * last raised, the halt state, the interrupt shadow and pins, the cycle and
  * instruction counters, and the TLB: its walk count and every valid entry,
  * because a TLB that differs makes the next page walk, and its cycles,
@@ -86,6 +87,15 @@ static const struct field fields[] = {
     HEX("cycle_extra", cycle_extra),
     DEC("stats.exceptions", stats.exceptions),
     DEC("stats.interrupts", stats.interrupts),
+    HEX("fpu.cw", fpu.cw),
+    HEX("fpu.sw", fpu.sw),
+    HEX("fpu.top", fpu.top),
+    HEX("fpu.tw", fpu.tw),
+    HEX("fpu.fop", fpu.fop),
+    HEX("fpu.fip", fpu.fip),
+    HEX("fpu.fcs", fpu.fcs),
+    HEX("fpu.fdp", fpu.fdp),
+    HEX("fpu.fds", fpu.fds),
 };
 
 static const char *const gpr_names[8] = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
@@ -174,6 +184,10 @@ int cpu_diff(const struct cpu *a, const struct cpu *b, char *out, size_t len)
     diff_segments(&d, a, b);
     for (unsigned r = 0; r < 8; r++)
         emit_indexed(&d, "dr", r, "", a->dr[r], b->dr[r]);
+    for (unsigned r = 0; r < 8; r++) { /* the x87's physical registers R0-R7 */
+        emit_indexed(&d, "fpu.r", r, ".m", a->fpu.r[r].m, b->fpu.r[r].m);
+        emit_indexed(&d, "fpu.r", r, ".se", a->fpu.r[r].se, b->fpu.r[r].se);
+    }
     diff_tlb(&d, a, b);
     return d.n;
 }

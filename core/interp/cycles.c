@@ -23,6 +23,8 @@
  *     their handler (ops_string.c);
  *   - a taken branch and the protected-mode path of a far transfer,
  *     reported by their handlers (ops_ctrl.c, ops_far.c, ops_int.c).
+ *   - the x87 instructions, which share one row per escape byte in the
+ *     table: by escape byte and ModR/M (fpu_cost()).
  *
  * Deliberately not modelled, because they would make the count depend on
  * history or data a student cannot see: caches, the prefetch queue, address
@@ -73,6 +75,7 @@ enum cost_class {
     CLASS_SCAS,
     CLASS_INS,
     CLASS_OUTS,
+    CLASS_FPU,    /* an x87 instruction: by escape byte and ModR/M (fpu_cost) */
 };
 
 static const uint8_t op_class[OP_COUNT] = {
@@ -97,6 +100,9 @@ static const uint8_t op_class[OP_COUNT] = {
     [OP_LODSB] = CLASS_LODS, [OP_LODSV] = CLASS_LODS, [OP_SCASB] = CLASS_SCAS,
     [OP_SCASV] = CLASS_SCAS, [OP_INSB] = CLASS_INS, [OP_INSV] = CLASS_INS,
     [OP_OUTSB] = CLASS_OUTS, [OP_OUTSV] = CLASS_OUTS,
+    /* the x87 escapes */
+    [OP_ESC0] = CLASS_FPU, [OP_ESC1] = CLASS_FPU, [OP_ESC2] = CLASS_FPU, [OP_ESC3] = CLASS_FPU,
+    [OP_ESC4] = CLASS_FPU, [OP_ESC5] = CLASS_FPU, [OP_ESC6] = CLASS_FPU, [OP_ESC7] = CLASS_FPU,
 };
 
 #define WIDE_WORD_SAVING 16 /* MUL/IMUL 42 -> 26, DIV 40 -> 24, IDIV 43 -> 27 */
@@ -141,6 +147,55 @@ static enum io_mode io_mode(const struct cpu *c)
     return c->cpl <= cpu_iopl(c) ? IO_PM : IO_PM_BITMAP;
 }
 
+/* The x87 (i486 data book, floating-point clock counts): one number each,
+ * the low end of a range (FADD 8-20: 8, FSIN 193-279: 193), the real-mode
+ * figure where the mode matters (FSAVE 143, FRSTOR 131, FSTENV 67, FLDENV
+ * 44). FCOMI and FCMOVcc, which the 486 lacks, cost as FCOM. Memory forms
+ * by escape (D8-DF) and ModR/M reg; 0 marks an undefined (#UD) encoding. */
+static const uint8_t fpu_mem_cost[8][8] = {
+    {8, 11, 4, 4, 8, 8, 73, 73},       /* D8: m32real arithmetic */
+    {3, 0, 7, 7, 44, 4, 67, 3},        /* D9: FLD FST FSTP m32, FLDENV FLDCW FSTENV FSTCW */
+    {19, 22, 15, 15, 19, 19, 84, 84},  /* DA: m32int arithmetic */
+    {9, 0, 29, 29, 0, 6, 0, 6},        /* DB: FILD FIST FISTP m32, FLD FSTP m80 */
+    {8, 14, 4, 4, 8, 8, 73, 73},       /* DC: m64real arithmetic */
+    {3, 0, 8, 8, 131, 0, 143, 3},      /* DD: FLD FST FSTP m64, FRSTOR FSAVE FSTSW */
+    {20, 23, 16, 16, 20, 20, 85, 85},  /* DE: m16int arithmetic */
+    {13, 0, 29, 29, 70, 10, 172, 29},  /* DF: FILD FIST FISTP m16, FBLD, FILD m64, FBSTP,
+                                          FISTP m64 */
+};
+/* Register forms by escape and reg (D9 reg 4-7 apart). */
+static const uint8_t fpu_reg_cost[8][8] = {
+    {8, 16, 4, 4, 8, 8, 73, 73}, /* D8: op ST(0), ST(i) */
+    {4, 4, 3, 3, 0, 0, 0, 0},    /* D9: FLD ST(i), FXCH, FNOP, FSTP1 */
+    {4, 4, 4, 4, 0, 5, 0, 0},    /* DA: FCMOVcc, FUCOMPP */
+    {4, 4, 4, 4, 3, 4, 4, 0},    /* DB: FCMOVNcc, FNCLEX/FNINIT (below), FUCOMI, FCOMI */
+    {8, 16, 4, 4, 8, 8, 73, 73}, /* DC: op ST(i), ST(0) */
+    {3, 4, 3, 3, 4, 4, 0, 0},    /* DD: FFREE, FXCH4, FST, FSTP, FUCOM, FUCOMP */
+    {8, 16, 4, 5, 8, 8, 73, 73}, /* DE: the same, popping; FCOMPP */
+    {3, 4, 3, 3, 3, 4, 4, 0},    /* DF: FFREEP, FXCH7, FSTP8/9, FNSTSW AX, FUCOMIP, FCOMIP */
+};
+/* D9 E0-FF. */
+static const uint8_t fpu_d9_cost[32] = {
+    6, 3, 0, 0, 4, 8, 0, 0,          /* FCHS FABS - - FTST FXAM - - */
+    4, 8, 8, 8, 8, 8, 4, 0,          /* FLD1 FLDL2T FLDL2E FLDPI FLDLG2 FLDLN2 FLDZ - */
+    140, 196, 200, 218, 16, 72, 3, 3, /* F2XM1 FYL2X FPTAN FPATAN FXTRACT FPREM1 FDECSTP FINCSTP */
+    70, 171, 83, 243, 21, 30, 193, 193, /* FPREM FYL2XP1 FSQRT FSINCOS FRNDINT FSCALE FSIN FCOS */
+};
+#define FPU_FNCLEX 7
+#define FPU_FNINIT 17
+
+static uint32_t fpu_cost(const struct insn *i)
+{
+    unsigned esc = i->opcode & 7u, reg = i->modrm.reg, rm = i->modrm.rm;
+    if (i->modrm.mod != 3)
+        return fpu_mem_cost[esc][reg];
+    if (esc == 1 && reg >= 4)
+        return fpu_d9_cost[(reg - 4) * 8 + rm];
+    if (esc == 3 && reg == 4)
+        return rm == 2 ? FPU_FNCLEX : rm == 3 ? FPU_FNINIT : fpu_reg_cost[3][4];
+    return fpu_reg_cost[esc][reg];
+}
+
 /* ENTER's cost by nesting level (its Ib, mod 32). */
 static uint32_t enter_cost(const struct insn *i, uint32_t level0)
 {
@@ -169,6 +224,7 @@ static uint32_t class_cost(const struct cpu *c, const struct insn *i, int k, uin
     case CLASS_MOV_CR: return i->modrm.reg == 0 ? n : MOV_CR_OTHER;
     case CLASS_IN: return io_in[io_mode(c)];
     case CLASS_OUT: return io_out[io_mode(c)];
+    case CLASS_FPU: return fpu_cost(i);
     default: return string_cost(c, i, k, n);
     }
 }

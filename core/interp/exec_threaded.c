@@ -20,7 +20,9 @@
  *     before a block's first instruction, or lets cpu_step() act;
  *   - the fetch's TLB hit test is repeated before every instruction too
  *     (fetch_holds), so a page walk, and its cost, happens exactly where
- *     the switch core's fetch would make it: cpu_step() makes it;
+ *     the switch core's fetch would make it: cpu_step() makes it (after a
+ *     register-only instruction, which cannot change the TLB, the test is
+ *     known to pass and is skipped);
  *   - after a store into the running block (tcache.h) the block's valid
  *     flag is down, and the next instruction is fetched and decoded anew;
  *   - whenever something watches single instructions (TF, an enabled DR7
@@ -36,6 +38,8 @@
  * block's key. A block that ran to its end remembers the block that ran
  * next after it (a chain: one for falling through, one for jumping), which
  * saves the hash lookup on the next entry when the translation agrees.
+ * When it does, and the loop's checks pass, run_block() goes on into the
+ * chained block itself (enter_chained) instead of returning to the loop.
  *
  * Dispatch. With GCC or clang each operation of opcodes.def gets a label
  * ("computed goto", as in Lua's lvm.c and ljumptab.h): the entry's
@@ -54,6 +58,15 @@
  * still: 100 KB of copies crowd the instruction cache. Where the time goes
  * instead is the handlers themselves (eager flags, the r/m and MMU calls)
  * and the checks between instructions.
+ *
+ * Measured with callgrind (host instructions are exact where a loaded host
+ * makes seconds noisy), bench.asm ITER=5 less ITER=0: 183 host instructions
+ * a guest instruction before the flat-segment fast path of mmu_read and
+ * mmu_write (mmu.c), 176 after it, 170 with enter_chained, 163 with the
+ * register-only skip of fetch_holds. Of those 163, about 75 are this file's
+ * own: the tests between instructions (the clock, the stop requests, the
+ * interrupt lines, the block's validity), EIP and the cycle count; the rest
+ * is the handlers, of which the flags are the biggest part.
  */
 #include "exec.h"
 
@@ -110,18 +123,22 @@ static inline bool fetch_holds(const struct fetch *f)
            f->te->ppage == f->ppage;
 }
 
-/* May the next instruction of block b, at next_eip, run here? The checks of
- * cpu_run() and cpu_step(), and that nothing moved EIP or wrote the block.
+/* May the next instruction of block b, at next_eip, run here, after entry
+ * done ran? The checks of cpu_run() and cpu_step(), and that nothing moved
+ * EIP or wrote the block.
  * The interrupt shadow comes last: clearing it is the one check with an
  * effect, which must not happen when the block is left for cpu_step(). */
 static inline bool may_continue(struct cpu *c, const struct block *b, const struct fetch *f,
-                                uint64_t next_eip)
+                                const struct entry *done, uint64_t next_eip)
 {
     if (!b->valid || c->eip != next_eip)
         return false;
     if (c->cycles >= c->deadline || c->stop != CPU_RUNNING || c->stop_request)
         return false;
-    if (!fetch_holds(f))
+    /* Only a memory access, a port (the A20 gate) or a system instruction
+     * changes the TLB: after a register-only instruction (tcache.c) the
+     * translation the block was checked with still holds. */
+    if (!done->regonly && !fetch_holds(f))
         return false;
     if (c->intr_shadow) {
         c->intr_shadow = false; /* cpu_step(): no interrupt before this instruction */
@@ -132,13 +149,23 @@ static inline bool may_continue(struct cpu *c, const struct block *b, const stru
 
 /* --- one instruction, as cpu_step() runs it --- */
 
-/* Before the handler; returns the EIP of the next instruction. */
+/* Before the handler; returns the EIP of the next instruction. cpu_step()
+ * also clears EFLAGS.RF as every instruction starts; here that is done once,
+ * before a block's first instruction (block_begin), because nothing inside
+ * a block can set RF again: only IRET, a task switch and event delivery
+ * load it, and each of those ends the block (A_JUMP, or a fault). */
 static inline uint64_t insn_begin(struct cpu *c, const struct insn *i, uint32_t mask)
 {
     c->prev_eip = c->eip;
     c->eip = (c->eip + i->len) & mask;
-    c->eflags &= ~FL_RF;
     return c->eip;
+}
+
+/* insn_begin() for a block's first instruction. */
+static inline uint64_t block_begin(struct cpu *c, const struct insn *i, uint32_t mask)
+{
+    c->eflags &= ~FL_RF;
+    return insn_begin(c, i, mask);
 }
 
 /* After a handler that succeeded. False when a debug trap was delivered
@@ -162,28 +189,81 @@ static void insn_fault(struct cpu *c)
     cpu_exception(c);
 }
 
+/* --- going from a block straight to its chained successor --- */
+
+/* At the end of block b, which ran to its last instruction: the block the
+ * loop in cpu_run_threaded() would run next when it finds it through b's
+ * chain, with *f and *ch updated as enter() would leave them; NULL, with
+ * nothing changed, in every other case, and the loop then decides as
+ * always (a hash lookup, a new chain, cpu_step()). The tests are the
+ * loop's and enter()'s, in their order: the clock and the stop requests,
+ * single-instruction watching, the interrupt shadow and a pending
+ * interrupt, then the fetch translation of CS:EIP, the chained block's
+ * key, and the CS limit. Staying in run_block() saves the return, the
+ * loop's frame and the reload of what it keeps in registers: blocks are
+ * short (five instructions on average on bench/bench.asm), so that was a
+ * fifth of the threaded core's own time. */
+static struct block *enter_chained(struct cpu *c, struct block *b, struct chain *ch,
+                                   struct fetch *f)
+{
+    if (c->cycles >= c->deadline || c->stop != CPU_RUNNING || c->stop_request)
+        return NULL;
+    if (watched(c) || c->intr_shadow || interrupt_pending(c))
+        return NULL;
+    const struct seg *cs = &c->seg[SEG_CS];
+    uint32_t eip = (uint32_t)c->eip, mask = cpu_ip_mask(c);
+    int slot = eip == ch->fallthrough ? 0 : 1;
+    struct block *nb = b->succ[slot];
+    if (!nb || !nb->valid || nb->code32 != c->code32 || eip > cs->limit)
+        return NULL;
+    uint32_t lin = (uint32_t)(cs->base + eip);
+    uint32_t need = tlb_need(c->cpl == 3, false, false);
+    const struct tlb_entry *te = tlb_hit(&c->tlb, lin, need);
+    if (!te || !te->host || nb->phys != (te->ppage | (lin & PAGE_OFFSET)))
+        return NULL;
+    if ((uint64_t)eip + nb->bytes - 1 > cs->limit || (uint64_t)eip + nb->bytes > (uint64_t)mask + 1)
+        return NULL;
+    ch->from = b;
+    ch->slot = slot;
+    ch->hits++;
+    *f = (struct fetch){.te = te, .lpage = lin >> 12, .ppage = te->ppage, .need = need,
+                        .mask = mask};
+    ch->fallthrough = (eip + nb->bytes) & mask;
+    return nb;
+}
+
 /* --- running a block --- */
 
 #ifdef LAB86_NO_COMPUTED_GOTO
 
-/* Run block b from its first instruction. Returns true when its last
- * instruction completed (the next block may be chained to it). */
-static bool run_block(struct cpu *c, const struct block *b, const struct fetch *f)
+/* Run block b from its first instruction, and the blocks chained after
+ * it (enter_chained). Returns the last block run when its last instruction
+ * completed (the next block may be chained to it), else NULL. */
+static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, struct chain *ch)
 {
     const struct entry *e = b->e, *last = b->e + b->n - 1;
+    uint64_t next = block_begin(c, &e->insn, f->mask);
     for (;;) {
-        uint64_t next = insn_begin(c, &e->insn, f->mask);
         if (e->fn(c, &e->insn)) {
             insn_fault(c);
-            return false;
+            return NULL;
         }
         if (!insn_retire(c, e))
-            return false;
-        if (e == last)
-            return true;
-        if (!may_continue(c, b, f, next))
-            return false;
+            return NULL;
+        if (e == last) {
+            struct block *nb = enter_chained(c, b, ch, f);
+            if (!nb)
+                return b;
+            b = nb;
+            e = b->e;
+            last = b->e + b->n - 1;
+            next = block_begin(c, &e->insn, f->mask);
+            continue;
+        }
+        if (!may_continue(c, b, f, e, next))
+            return NULL;
         e++;
+        next = insn_begin(c, &e->insn, f->mask);
     }
 }
 
@@ -192,7 +272,7 @@ static bool run_block(struct cpu *c, const struct block *b, const struct fetch *
 /* The same with computed goto: one label per operation of opcodes.def,
  * which calls its handler directly (no call through a pointer); the common
  * tail then jumps to the label of the next instruction's operation. */
-static bool run_block(struct cpu *c, const struct block *b, const struct fetch *f)
+static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, struct chain *ch)
 {
     static const void *const label[OP_COUNT] = {
 #define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc) [OP_##name] = &&do_##name,
@@ -200,7 +280,7 @@ static bool run_block(struct cpu *c, const struct block *b, const struct fetch *
 #undef OP
     };
     const struct entry *e = b->e, *last = b->e + b->n - 1;
-    uint64_t next = insn_begin(c, &e->insn, f->mask);
+    uint64_t next = block_begin(c, &e->insn, f->mask);
     int r;
 
     goto *label[e->insn.op];
@@ -212,14 +292,22 @@ static bool run_block(struct cpu *c, const struct block *b, const struct fetch *
 done:
     if (r) {
         insn_fault(c);
-        return false;
+        return NULL;
     }
     if (!insn_retire(c, e))
-        return false;
-    if (e == last)
-        return true;
-    if (!may_continue(c, b, f, next))
-        return false;
+        return NULL;
+    if (e == last) {
+        struct block *nb = enter_chained(c, b, ch, f);
+        if (!nb)
+            return b;
+        b = nb;
+        e = b->e;
+        last = b->e + b->n - 1;
+        next = block_begin(c, &e->insn, f->mask);
+        goto *label[e->insn.op];
+    }
+    if (!may_continue(c, b, f, e, next))
+        return NULL;
     e++;
     next = insn_begin(c, &e->insn, f->mask);
     goto *label[e->insn.op];
@@ -298,7 +386,7 @@ uint64_t cpu_run_threaded(struct cpu *c, uint64_t until_cycle)
             ch.from = NULL;
             continue;
         }
-        ch.from = run_block(c, b, &f) ? b : NULL;
+        ch.from = run_block(c, b, &f, &ch);
     }
     if (c->tcache)
         tcache_add_chained(c->tcache, ch.hits);

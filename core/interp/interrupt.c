@@ -451,10 +451,15 @@ static int deliver(struct cpu *c, struct delivery *dv)
      * led to it: the handler starts with TF clear, and the interrupted
      * code's single step resumes when IRET restores TF. */
     c->dr6_pending = 0;
-    if (dv->kind == INT_EXTERNAL)
+    if (dv->kind == INT_EXTERNAL) {
         c->stats.interrupts++;
-    else if (dv->kind != INT_SOFTWARE)
+        cpu_trap(c, TRAP_INTR, dv->vector, 0);
+    } else if (dv->kind != INT_SOFTWARE) {
         c->stats.exceptions++;
+        cpu_trap(c, TRAP_EXCEPTION, dv->vector | (dv->has_err ? TRAP_A_HAS_ERR : 0), dv->err);
+    } else {
+        cpu_trap(c, TRAP_SWINT, dv->vector, 0);
+    }
     if (!cpu_protected(c))
         r = deliver_real(c, dv);
     else if (dv->kind == INT_SOFTWARE && cpu_v86(c) && cpu_iopl(c) < 3)
@@ -516,6 +521,7 @@ void cpu_exception(struct cpu *c)
         struct exc e = c->exc;
         if (first == EXC_DF) {
             c->stop = CPU_SHUTDOWN; /* triple fault */
+            cpu_trap(c, TRAP_SHUTDOWN, 0, 0);
             return;
         }
         if (first >= 0 && is_double(first, e.vector))

@@ -102,7 +102,9 @@ int op_in_port(struct cpu *c, const struct insn *i)
 {
     uint16_t port = io_port(c, i);
     TRY(io_check(c, port, i->opsize));
-    reg_set(c, R_EAX, i->opsize, bus_in(c->bus, port, i->opsize));
+    uint32_t v = bus_in(c->bus, port, i->opsize);
+    reg_set(c, R_EAX, i->opsize, v);
+    cpu_trap(c, TRAP_IO, TRAP_A(port, i->opsize, false), v);
     return 0;
 }
 
@@ -111,7 +113,9 @@ int op_out_port(struct cpu *c, const struct insn *i)
 {
     uint16_t port = io_port(c, i);
     TRY(io_check(c, port, i->opsize));
-    bus_out(c->bus, port, reg_get(c, R_EAX, i->opsize), i->opsize);
+    uint32_t v = reg_get(c, R_EAX, i->opsize);
+    bus_out(c->bus, port, v, i->opsize);
+    cpu_trap(c, TRAP_IO, TRAP_A(port, i->opsize, true), v);
     return 0;
 }
 
@@ -128,6 +132,7 @@ int op_hlt(struct cpu *c, const struct insn *i)
     if (c->cpl != 0)
         return cpu_fault(c, EXC_GP, 0);
     c->stop = CPU_HALTED;
+    cpu_trap(c, TRAP_HLT, 0, 0);
     return 0;
 }
 

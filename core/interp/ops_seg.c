@@ -199,6 +199,7 @@ int op_lldt(struct cpu *c, const struct insn *i)
     if (!(desc_attr(d) & SEG_ATTR_P))
         return cpu_fault(c, EXC_NP, sel_err(sel));
     seg_load_cache(c, SEG_LDTR, sel, d);
+    cpu_trap(c, TRAP_DESC, TRAP_A(2, 0, true), sel);
     return 0;
 }
 
@@ -221,5 +222,6 @@ int op_ltr(struct cpu *c, const struct insn *i)
     d.hi |= 2u << 8; /* type 1 -> 3, 9 -> 11: busy */
     TRY(seg_write_desc(c, sel, d));
     seg_load_cache(c, SEG_TR, sel, d);
+    cpu_trap(c, TRAP_DESC, TRAP_A(3, 0, true), sel);
     return 0;
 }

@@ -151,6 +151,7 @@ static int ins_one(struct cpu *c, const struct insn *i)
     uint32_t v = bus_in(c->bus, port, i->opsize);
     TRY(mmu_write(c, SEG_ES, di, i->opsize, v));
     str_step(c, i, R_EDI);
+    cpu_trap(c, TRAP_IO, TRAP_A(port, i->opsize, false), v);
     return 0;
 }
 
@@ -164,6 +165,7 @@ static int outs_one(struct cpu *c, const struct insn *i)
     TRY(mmu_read(c, i->seg, str_index(c, i, R_ESI), i->opsize, &v));
     bus_out(c->bus, port, v, i->opsize);
     str_step(c, i, R_ESI);
+    cpu_trap(c, TRAP_IO, TRAP_A(port, i->opsize, true), v);
     return 0;
 }
 

@@ -2,7 +2,7 @@
  * ops_system.c - the system registers: GDTR and IDTR (LGDT, SGDT, LIDT,
  * SIDT), the control registers (MOV CRn, LMSW, SMSW, CLTS), the debug
  * registers (MOV DRn), TLB and cache maintenance (INVLPG, INVD, WBINVD),
- * the coprocessor escapes (D8-DF, WAIT) and the undefined opcodes. SDM
+ * and the undefined opcodes. SDM
  * vol. 2 for each instruction; vol. 3, 2.4-2.5 (system registers), 17.2
  * (debug registers) and 2.5 / 13.1 for the CR0 bits that govern the x87.
  *
@@ -26,18 +26,11 @@
  * them #UD. DR7.GD guards the registers themselves: any MOV DRn then raises
  * #DB first, with DR6.BD set, and GD cleared so that the handler may look.
  *
- * There is no floating-point unit. CR0 reset value has EM = 1, so every
- * x87 instruction raises #NM and an OS may emulate it. With EM = 0 and TS
- * = 0 the CPU behaves as a 386 with an empty coprocessor socket: the ESC
- * instruction does nothing at all (a memory operand's address is not even
- * checked) and stores nothing, which is how FNINIT; FNSTSW probes find no
- * FPU (the status word in memory keeps its pre-set value). WAIT raises #NM
- * only when both TS and MP are set, as the SDM says; otherwise it waits
- * for nothing.
+ * The x87 itself, and how EM, TS, MP and NE govern it (#NM, #MF, FERR#),
+ * is ops_fpu.c; here CR0 only stores those bits.
  *
  * Not emulated: caches (INVD and WBINVD only check the privilege), CR0.CD
- * and NW (stored and checked, no effect), CR0.NE (no FPU errors to report),
- * CR8 and the 64-bit forms.
+ * and NW (stored and checked, no effect), CR8 and the 64-bit forms.
  */
 #include "exec.h"
 #include "ops.h"
@@ -47,7 +40,7 @@
     (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD | CR0_PG)
 
 /* The CR4 bits we implement (and CPUID advertises). */
-#define CR4_SUPPORTED (CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE)
+#define CR4_SUPPORTED (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE)
 
 /* The bits LMSW loads: the low four of the 286 machine status word. */
 #define MSW_BITS (CR0_PE | CR0_MP | CR0_EM | CR0_TS)
@@ -101,25 +94,33 @@ static int store_dtr(struct cpu *c, const struct insn *i, const struct dtr *r)
 /* LGDT m16&32 (0F 01 /2). */
 int op_lgdt(struct cpu *c, const struct insn *i)
 {
-    return load_dtr(c, i, &c->gdtr);
+    TRY(load_dtr(c, i, &c->gdtr));
+    cpu_trap(c, TRAP_DESC, TRAP_A(0, 0, true), 0);
+    return 0;
 }
 
 /* LIDT m16&32 (0F 01 /3). */
 int op_lidt(struct cpu *c, const struct insn *i)
 {
-    return load_dtr(c, i, &c->idtr);
+    TRY(load_dtr(c, i, &c->idtr));
+    cpu_trap(c, TRAP_DESC, TRAP_A(1, 0, true), 0);
+    return 0;
 }
 
 /* SGDT m (0F 01 /0). */
 int op_sgdt(struct cpu *c, const struct insn *i)
 {
-    return store_dtr(c, i, &c->gdtr);
+    TRY(store_dtr(c, i, &c->gdtr));
+    cpu_trap(c, TRAP_DESC, TRAP_A(0, 0, false), 0);
+    return 0;
 }
 
 /* SIDT m (0F 01 /1). */
 int op_sidt(struct cpu *c, const struct insn *i)
 {
-    return store_dtr(c, i, &c->idtr);
+    TRY(store_dtr(c, i, &c->idtr));
+    cpu_trap(c, TRAP_DESC, TRAP_A(1, 0, false), 0);
+    return 0;
 }
 
 /* --- control registers --- */
@@ -151,7 +152,7 @@ static int write_cr4(struct cpu *c, uint32_t v)
         return cpu_fault(c, EXC_GP, 0);
     uint32_t changed = v ^ (uint32_t)c->cr4;
     c->cr4 = v;
-    if (changed & (CR4_PSE | CR4_PGE))
+    if (changed & (CR4_PSE | CR4_PAE | CR4_PGE))
         mmu_flush(c, true);
     return 0;
 }
@@ -178,6 +179,7 @@ int op_mov_Rd_Cd(struct cpu *c, const struct insn *i)
     case 3: v = c->cr3; break;
     default: v = c->cr4; break;
     }
+    cpu_trap(c, TRAP_CR, TRAP_A(n, 0, false), (uint32_t)v);
     reg_set(c, i->modrm.rm, 4, (uint32_t)v);
     return 0;
 }
@@ -189,6 +191,7 @@ int op_mov_Cd_Rd(struct cpu *c, const struct insn *i)
     uint32_t v = reg_get(c, i->modrm.rm, 4);
 
     TRY(cr_access_check(c, n));
+    cpu_trap(c, TRAP_CR, TRAP_A(n, 0, true), v);
     switch (n) {
     case 0: return write_cr0(c, v);
     case 2: c->cr2 = v; return 0;
@@ -210,6 +213,7 @@ int op_lmsw(struct cpu *c, const struct insn *i)
     TRY(rm_read(c, i, 2, &msw));
     uint32_t cr0 = (uint32_t)c->cr0;
     uint32_t v = (cr0 & ~(MSW_BITS & ~CR0_PE)) | (msw & MSW_BITS);
+    cpu_trap(c, TRAP_CR, TRAP_A(0, 0, true), v);
     return write_cr0(c, v);
 }
 
@@ -219,7 +223,9 @@ int op_lmsw(struct cpu *c, const struct insn *i)
 int op_smsw(struct cpu *c, const struct insn *i)
 {
     int size = (i->modrm.mod == 3 && i->osize == 4) ? 4 : 2;
-    return rm_write(c, i, size, (uint32_t)c->cr0);
+    TRY(rm_write(c, i, size, (uint32_t)c->cr0));
+    cpu_trap(c, TRAP_CR, TRAP_A(0, 0, false), (uint32_t)c->cr0);
+    return 0;
 }
 
 /* CLTS (0F 06): clear CR0.TS, which a task switch set, once the OS has
@@ -229,6 +235,7 @@ int op_clts(struct cpu *c, const struct insn *i)
     (void)i;
     TRY(need_cpl0(c));
     c->cr0 &= ~(uint64_t)CR0_TS;
+    cpu_trap(c, TRAP_CR, TRAP_A(0, 0, true), (uint32_t)c->cr0);
     return 0;
 }
 
@@ -261,6 +268,7 @@ int op_mov_Rd_Dd(struct cpu *c, const struct insn *i)
 {
     int n;
     TRY(dr_access(c, i->modrm.reg, &n));
+    cpu_trap(c, TRAP_DR, TRAP_A(n, 0, false), (uint32_t)c->dr[n]);
     reg_set(c, i->modrm.rm, 4, (uint32_t)c->dr[n]);
     return 0;
 }
@@ -277,6 +285,7 @@ int op_mov_Dd_Rd(struct cpu *c, const struct insn *i)
     else if (n == 7)
         v = (v & ~DR7_FIXED0) | DR7_FIXED1;
     c->dr[n] = v;
+    cpu_trap(c, TRAP_DR, TRAP_A(n, 0, true), v);
     return 0;
 }
 
@@ -287,7 +296,9 @@ int op_mov_Dd_Rd(struct cpu *c, const struct insn *i)
 int op_invlpg(struct cpu *c, const struct insn *i)
 {
     TRY(need_cpl0(c));
-    mmu_invlpg(c, (c->seg[i->seg].base + ea_offset(c, i)) & 0xffffffffu);
+    uint32_t lin = (uint32_t)((c->seg[i->seg].base + ea_offset(c, i)) & 0xffffffffu);
+    mmu_invlpg(c, lin);
+    cpu_trap(c, TRAP_INVLPG, lin, 0);
     return 0;
 }
 
@@ -295,29 +306,14 @@ int op_invlpg(struct cpu *c, const struct insn *i)
 int op_invd(struct cpu *c, const struct insn *i)
 {
     (void)i;
-    return need_cpl0(c);
+    TRY(need_cpl0(c));
+    cpu_trap(c, TRAP_INVD, 0, 0);
+    return 0;
 }
 
 /* --- the coprocessor and undefined opcodes --- */
 
-/* ESC (D8-DF): #NM when CR0.EM (emulate the x87) or CR0.TS (its state
- * belongs to another task); else nothing, as with no coprocessor fitted. */
-int op_esc(struct cpu *c, const struct insn *i)
-{
-    (void)i;
-    if (c->cr0 & (CR0_EM | CR0_TS))
-        return cpu_fault(c, EXC_NM, 0);
-    return 0;
-}
-
-/* WAIT/FWAIT (9B): #NM when both CR0.TS and CR0.MP are set. */
-int op_fwait(struct cpu *c, const struct insn *i)
-{
-    (void)i;
-    if ((c->cr0 & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP))
-        return cpu_fault(c, EXC_NM, 0);
-    return 0;
-}
+/* ESC (D8-DF) and WAIT (9B), the x87's instructions: ops_fpu.c. */
 
 /* Every opcode opcodes.def does not list, and UD2 (0F 0B): #UD. */
 int op_ud(struct cpu *c, const struct insn *i)

@@ -294,6 +294,7 @@ int task_switch(struct cpu *c, uint16_t sel, struct desc d, int reason, bool has
     TRY(tss_save(c, reason == TASK_IRET ? c->eflags & ~FL_NT : c->eflags));
     TRY(link_tasks(c, sel, d, reason));
     commit(c, sel, d, &s, reason);
+    cpu_trap(c, TRAP_TASK, sel, 0);
     /* The switch has happened: its cost ("TS" in the i486 tables) is paid
      * even if loading the new task's segments faults in the new task. */
     c->cycles += cycles_task_switch(l->width == 4, (s.eflags & FL_VM) != 0);

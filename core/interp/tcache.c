@@ -188,6 +188,39 @@ static bool ends_block(const struct insn *i)
     return i->op == OP_LMSW || i->op == OP_MOV_Dd_Rd;
 }
 
+/* Handlers whose register forms (ModR/M mod = 3, or no ModR/M at all) read
+ * and write nothing but registers and flags: no memory, no I/O port, no
+ * control register. After one of them the TLB cannot have changed, so the
+ * threaded core skips its recheck of the fetch translation (fetch_holds in
+ * exec_threaded.c), the costliest of its tests between instructions. The
+ * list is short on purpose: the common register-only instructions, each
+ * checked against its handler; anything not listed keeps the recheck. */
+static op_fn *const reg_only_handlers[] = {
+    op_alu_Eb_Gb, op_alu_Ev_Gv, op_alu_Gb_Eb, op_alu_Gv_Ev, op_alu_AL_Ib, op_alu_eAX_Iz,
+    op_alu_E_I,   op_test_E_G,  op_test_E_I,  op_test_A_I,  op_xchg_E_G,  op_xchg_Zv,
+    op_mov_E_G,   op_mov_G_E,   op_mov_E_I,   op_mov_Zb_Ib, op_mov_Zv_Iv, op_inc_Zv,
+    op_dec_Zv,    op_inc_E,     op_dec_E,     op_not_E,     op_neg_E,     op_shift,
+    op_shld,      op_shrd,      op_imul_Gv_Ev, op_imul_Gv_Ev_Iz, op_movzx, op_movsx,
+    op_setcc,     op_cmov,      op_bt_E_G,    op_bt_E_I,    op_bsf,       op_bsr,
+    op_xadd,      op_cmpxchg,   op_bswap,     op_cbw,       op_cwd,       op_clc,
+    op_stc,       op_cmc,       op_cld,       op_std,       op_lahf,      op_sahf,
+    op_nop,
+};
+
+/* Is decoded instruction i, run by fn, register-only (see above)? LEA
+ * computes an address and never accesses it, whatever its form. */
+static bool reg_only(const struct insn *i, op_fn *fn)
+{
+    if (fn == op_lea)
+        return true;
+    if (i->has_modrm && i->modrm.mod != 3)
+        return false;
+    for (size_t k = 0; k < sizeof reg_only_handlers / sizeof reg_only_handlers[0]; k++)
+        if (fn == reg_only_handlers[k])
+            return true;
+    return false;
+}
+
 /* Decode into e[] the instructions of a block at page offset off, whose
  * bytes start at host; returns how many (0: the first does not fit). */
 static int decode_block(struct entry *e, uint32_t off, bool code32, const uint8_t *host)
@@ -200,6 +233,7 @@ static int decode_block(struct entry *e, uint32_t off, bool code32, const uint8_
         if (x86_decode(i, host + (pos - off), (int)avail, code32 ? 4 : 2) != DECODE_OK)
             break; /* crosses the page end (or is too long): the switch core runs it */
         e[n].fn = handlers[i->op];
+        e[n].regonly = reg_only(i, e[n].fn);
         /* The static cost, looked up once here rather than at every run
          * (cycles_insn() was 8% of the threaded core's time on bench). */
         e[n].cost = cycles_insn_fixed(i);

@@ -57,6 +57,8 @@ typedef int op_fn(struct cpu *c, const struct insn *i);
 struct entry {
     op_fn *fn;        /* its handler, from the table generated from opcodes.def */
     uint16_t cost;    /* cycles_insn_fixed(): its static cost, or CYCLES_DYNAMIC */
+    bool regonly;     /* it touches registers and flags only: no memory, no port, no
+                         TLB (so the fetch translation holds after it; tcache.c) */
     struct insn insn; /* the decoded instruction */
 };
 

@@ -44,10 +44,20 @@ enum mmu_access { MMU_READ = 0, MMU_WRITE = 1, MMU_EXEC = 2 };
 #define PTE_PS  0x080u /* PDE: 4 MiB page when CR4.PSE */
 #define PTE_G   0x100u /* global (PTE, or PDE of a 4 MiB page) when CR4.PGE */
 
+/* PAE paging (SDM vol. 3, 4.4): 64-bit entries whose address field runs to
+ * bit 35 (MAXPHYADDR 36 on a CPU without CPUID leaf 0x80000008); bits above
+ * it, and bit 63 (XD, reserved without NX), must be 0. */
+#define PAE_ADDR       0x0000000ffffff000ull /* next level or 4 KiB page */
+#define PAE_LARGE_ADDR 0x0000000fffe00000ull /* a 2 MiB page */
+#define PAE_RSVD_HIGH  0xfffffff000000000ull /* bits 63:36 */
+#define PAE_LARGE_RSVD 0x00000000001fe000ull /* 2 MiB PDE bits 20:13 */
+#define PAE_PDPTE_RSVD 0x00000000000001e6ull /* PDPTE bits 8:5 and 2:1 */
+
 /* Bits of the #PF error code (SDM vol. 3, 4.7). */
 #define PF_ERR_P 0x01u /* 1: protection violation; 0: page not present */
 #define PF_ERR_W 0x02u /* the access was a write */
 #define PF_ERR_U 0x04u /* the access was a user-mode one (CPL 3, not MMU_SUPER) */
+#define PF_ERR_RSVD 0x08u /* a paging entry had a reserved bit set (PAE) */
 
 /* Read size (1, 2 or 4) bytes at sreg:off, as a data read at the current CPL. */
 int WUR mmu_read(struct cpu *c, int sreg, uint32_t off, int size, uint32_t *val);
@@ -94,11 +104,13 @@ int WUR mmu_tlb_entry(struct cpu *c, uint32_t lin, int acc, bool user, bool dry,
 
 /* One page walk, as the debugger's page-table pane shows it. */
 struct mmu_walk {
-    int levels;         /* entries read: 0 (paging off), 1 (PDE), 2 (PDE and PTE) */
-    uint64_t addr[2];   /* physical addresses of the PDE [0] and the PTE [1] */
-    uint32_t entry[2];  /* their values (all ones where no RAM answers) */
+    bool pae;           /* the walk was a PAE one: PDPTE, PDE, PTE, 8 bytes each */
+    int levels;         /* entries read: 0 (paging off); 32-bit paging: 1 (PDE), 2 (PDE
+                           and PTE); PAE: 1 (PDPTE), 2 (and PDE), 3 (and PTE) */
+    uint64_t addr[3];   /* physical addresses of the entries read, top level first */
+    uint64_t entry[3];  /* their values (all ones where no RAM answers) */
     uint32_t rights;    /* PTE_RW and PTE_US combined over the levels, PTE_G if global */
-    uint32_t page_size; /* 4096, or 4 MiB for a PSE page */
+    uint32_t page_size; /* 4096, 4 MiB for a PSE page, 2 MiB for a PAE large page */
     uint64_t phys;      /* the physical address lin maps to, when the walk succeeds */
     uint32_t error;     /* the #PF error code (PF_ERR_*), when it fails */
 };

@@ -27,12 +27,24 @@
  * (each 4 KiB piece is its own entry, as the SDM allows in 4.10.1), so
  * INVLPG of any address in a 4 MiB page drops all the pieces cached.
  *
- * Not emulated: PAE and PSE-36 (so there are no reserved bits and no RSVD
- * error bit: a 4 MiB PDE's bits 21:13 are ignored, as on a Pentium without
- * PSE-36), the NX/XD bit and the I/D error bit (they need PAE), SMEP/SMAP,
- * PCIDs, the caching bits PWT/PCD/PAT (there are no caches), and the
- * paging-structure caches (every miss reads the PDE again, which the SDM
- * permits: a processor need not cache them).
+ * PAE paging (4.4), with CR4.PAE: CR3 bits 31:5 locate a table of four
+ * 8-byte PDPTEs; linear bits 31:30 pick one, which locates a page directory
+ * of 512 8-byte entries (bits 29:21); a PDE with PS set maps a 2 MiB page,
+ * otherwise it locates a page table of 512 8-byte PTEs (bits 20:12).
+ * Physical addresses have 36 bits; an entry with a reserved bit set (above
+ * bit 35, bit 63 because there is no NX, a 2 MiB PDE's bits 20:13, a
+ * PDPTE's bits 8:5 and 2:1) makes a #PF with P and RSVD in the error code.
+ * Deliberate difference: a processor loads the four PDPTEs into registers
+ * when CR3 is written (and faults with #GP there on a reserved bit); here
+ * the walk reads the PDPTE from memory each time, which only differs for
+ * software that edits its PDPT without reloading CR3 (the SDM tells it to
+ * reload), and a reserved PDPTE bit faults as #PF(RSVD) at the first use.
+ *
+ * Not emulated: PSE-36 (a 4 MiB PDE's bits 21:13 are ignored, as on a
+ * Pentium without PSE-36), the NX/XD bit and the I/D error bit (CPUID does
+ * not offer NX), SMEP/SMAP, PCIDs, the caching bits PWT/PCD/PAT (there are
+ * no caches), and the paging-structure caches (every miss reads the tables
+ * again, which the SDM permits: a processor need not cache them).
  */
 #include "mmu.h"
 
@@ -46,6 +58,9 @@
 #define LARGE_SIZE   0x400000u   /* a 4 MiB page */
 #define LARGE_OFFSET 0x3fffffu   /* offset in a 4 MiB page */
 #define TABLE_INDEX  0x3ffu      /* 10 bits of linear address per level */
+#define PAE_INDEX    0x1ffu      /* PAE: 9 bits per level below the PDPT */
+#define PAE_LARGE_SIZE 0x200000u /* a 2 MiB page */
+#define PAE_LARGE_OFFSET 0x1fffffu
 
 /* --- reading and updating the tables --- */
 
@@ -71,6 +86,19 @@ static uint32_t peek_phys32(struct bus *b, uint64_t pa)
 static uint32_t entry_read(struct cpu *c, uint64_t pa, bool peek)
 {
     return peek ? peek_phys32(c->bus, pa) : bus_mem_read(c->bus, pa, 4);
+}
+
+/* A PAE entry: two dwords, the low one first (an entry is 8-byte aligned,
+ * so it never crosses a page). */
+static uint64_t entry_read64(struct cpu *c, uint64_t pa, bool peek)
+{
+    return entry_read(c, pa, peek) | (uint64_t)entry_read(c, pa + 4, peek) << 32;
+}
+
+/* pa through the A20 gate; bits above 31 (PAE) pass unchanged. */
+static uint64_t a20(const struct cpu *c, uint64_t pa)
+{
+    return pa & ((uint64_t)c->a20_mask | ~0xffffffffull);
 }
 
 /* Set bits in the entry at pa. The entry is read again rather than taken
@@ -107,21 +135,69 @@ static int check_rights(const struct cpu *c, int acc, bool user, struct mmu_walk
 /* The PDE in w->entry[0] maps a 4 MiB page. */
 static int walk_large(const struct cpu *c, uint32_t lin, int acc, bool user, struct mmu_walk *w)
 {
-    uint32_t pde = w->entry[0];
+    uint32_t pde = (uint32_t)w->entry[0];
     w->rights = (pde & (PTE_RW | PTE_US)) | global_bit(c, pde);
     w->page_size = LARGE_SIZE;
     w->phys = ((pde & LARGE_ADDR) | (lin & LARGE_OFFSET)) & c->a20_mask;
     return check_rights(c, acc, user, w);
 }
 
-/* The walk proper: read the PDE and PTE for lin, compute the translation
- * and the combined rights into *w, and judge the access. Changes nothing
- * (peek chooses the side-effect-free reader). Returns 0, or -1 with
- * w->error holding the #PF error code. */
+/* A reserved bit was set in the last entry read. */
+static int reserved(struct mmu_walk *w)
+{
+    w->error |= PF_ERR_P | PF_ERR_RSVD;
+    return -1;
+}
+
+/* The PAE walk (4.4.2): PDPTE, PDE, PTE; as walk() below. */
+static int walk_pae(struct cpu *c, uint32_t lin, int acc, bool user, bool peek, struct mmu_walk *w)
+{
+    w->pae = true;
+    w->levels = 1;
+    w->addr[0] = a20(c, (c->cr3 & 0xffffffe0u) + (lin >> 30) * 8);
+    w->entry[0] = entry_read64(c, w->addr[0], peek);
+    if (!(w->entry[0] & PTE_P))
+        return -1;
+    if (w->entry[0] & (PAE_PDPTE_RSVD | PAE_RSVD_HIGH))
+        return reserved(w);
+    w->levels = 2;
+    w->addr[1] = a20(c, (w->entry[0] & PAE_ADDR) + ((lin >> 21) & PAE_INDEX) * 8);
+    uint64_t pde = w->entry[1] = entry_read64(c, w->addr[1], peek);
+    if (!(pde & PTE_P))
+        return -1;
+    if (pde & PTE_PS) { /* a 2 MiB page, whatever CR4.PSE says */
+        if (pde & (PAE_RSVD_HIGH | PAE_LARGE_RSVD))
+            return reserved(w);
+        w->rights = (uint32_t)(pde & (PTE_RW | PTE_US)) | global_bit(c, (uint32_t)pde);
+        w->page_size = PAE_LARGE_SIZE;
+        w->phys = a20(c, (pde & PAE_LARGE_ADDR) | (lin & PAE_LARGE_OFFSET));
+        return check_rights(c, acc, user, w);
+    }
+    if (pde & PAE_RSVD_HIGH)
+        return reserved(w);
+    w->levels = 3;
+    w->addr[2] = a20(c, (pde & PAE_ADDR) + ((lin >> 12) & PAE_INDEX) * 8);
+    uint64_t pte = w->entry[2] = entry_read64(c, w->addr[2], peek);
+    if (!(pte & PTE_P))
+        return -1;
+    if (pte & PAE_RSVD_HIGH)
+        return reserved(w);
+    w->rights = (uint32_t)(pde & pte & (PTE_RW | PTE_US)) | global_bit(c, (uint32_t)pte);
+    w->page_size = PAGE_SIZE;
+    w->phys = a20(c, (pte & PAE_ADDR) | (lin & PAGE_OFFSET));
+    return check_rights(c, acc, user, w);
+}
+
+/* The walk proper: read the PDE and PTE for lin (PAE: walk_pae()), compute
+ * the translation and the combined rights into *w, and judge the access.
+ * Changes nothing (peek chooses the side-effect-free reader). Returns 0, or
+ * -1 with w->error holding the #PF error code. */
 static int walk(struct cpu *c, uint32_t lin, int acc, bool user, bool peek, struct mmu_walk *w)
 {
     *w = (struct mmu_walk){0};
     w->error = (acc == MMU_WRITE ? PF_ERR_W : 0) | (user ? PF_ERR_U : 0);
+    if (c->cr4 & CR4_PAE)
+        return walk_pae(c, lin, acc, user, peek, w);
     w->levels = 1;
     w->addr[0] = ((c->cr3 & ENTRY_ADDR) + (lin >> 22) * 4) & c->a20_mask;
     w->entry[0] = entry_read(c, w->addr[0], peek);
@@ -134,18 +210,21 @@ static int walk(struct cpu *c, uint32_t lin, int acc, bool user, bool peek, stru
     w->entry[1] = entry_read(c, w->addr[1], peek);
     if (!(w->entry[1] & PTE_P))
         return -1;
-    w->rights = (w->entry[0] & w->entry[1] & (PTE_RW | PTE_US)) | global_bit(c, w->entry[1]);
+    w->rights = (uint32_t)(w->entry[0] & w->entry[1] & (PTE_RW | PTE_US)) |
+                global_bit(c, (uint32_t)w->entry[1]);
     w->page_size = PAGE_SIZE;
     w->phys = ((w->entry[1] & ENTRY_ADDR) | (lin & PAGE_OFFSET)) & c->a20_mask;
     return check_rights(c, acc, user, w);
 }
 
 /* Set the accessed bits of a successful walk, and the dirty bit of the
- * entry that maps the page when the access is a write (SDM 4.8). */
+ * entry that maps the page when the access is a write (SDM 4.8). A PAE
+ * PDPTE has no accessed bit (4.4.1): the first level marked is the PDE. The
+ * bits live in an entry's low dword, also for PAE's 8-byte entries. */
 static void walk_commit(struct cpu *c, const struct mmu_walk *w, int acc)
 {
-    if (w->levels == 2)
-        entry_set(c, w->addr[0], PTE_A);
+    for (int k = w->pae ? 1 : 0; k < w->levels - 1; k++)
+        entry_set(c, w->addr[k], PTE_A);
     entry_set(c, w->addr[w->levels - 1], PTE_A | (acc == MMU_WRITE ? PTE_D : 0));
 }
 
@@ -175,13 +254,13 @@ static int page_fault(struct cpu *c, uint32_t lin, uint32_t err)
 static struct tlb_entry make_entry(struct cpu *c, uint32_t lin, const struct mmu_walk *w, int acc)
 {
     struct tlb_entry e = {.lpage = lin >> 12, .flags = TLB_VALID};
-    uint32_t final = w->levels ? w->entry[w->levels - 1] : PTE_D;
+    uint32_t final = w->levels ? (uint32_t)w->entry[w->levels - 1] : PTE_D;
 
     e.ppage = w->phys & ~(uint64_t)PAGE_OFFSET;
     e.flags |= (w->rights & PTE_RW) ? TLB_WRITE : 0;
     e.flags |= (w->rights & PTE_US) ? TLB_USER : 0;
     e.flags |= (w->rights & PTE_G) ? TLB_GLOBAL : 0;
-    e.flags |= (w->page_size == LARGE_SIZE) ? TLB_LARGE : 0;
+    e.flags |= (w->page_size > PAGE_SIZE) ? TLB_LARGE : 0;
     e.flags |= ((final & PTE_D) || acc == MMU_WRITE) ? TLB_DIRTY : 0;
     /* Only a page that is RAM from end to end gets a host pointer; ROM,
      * device memory and holes keep going through the bus. */
@@ -251,7 +330,9 @@ void mmu_flush(struct cpu *c, bool global)
 
 /* INVLPG drops the entry for lin's page, global or not (SDM 4.10.4.1). For
  * a 4 MiB page it must drop every 4 KiB piece we cached: those are found by
- * a scan, done only while some large-page entry exists. */
+ * a scan, done only while some large-page entry exists. The scan drops the
+ * pieces of the whole aligned 4 MiB around lin, also for PAE's 2 MiB pages:
+ * dropping more than needed is always allowed (the TLB is only a cache). */
 void mmu_invlpg(struct cpu *c, uint64_t lin)
 {
     uint32_t lpage = (uint32_t)(lin >> 12) & 0xfffffu;

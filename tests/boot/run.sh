@@ -26,6 +26,9 @@
 #                    through the ATAPI drive, then GRUB's INT 13h reads of the CD; its
 #                    marker on COM1 and the screen, exit status 33 (its outb to 0xF4)
 #   grub_hdd_seabios_* the same hybrid image as a hard disk (--hda, a copy) with --boot c
+#   smp_seabios_*, smp_bochs_*  guests/hello with --smp 2 through SeaBIOS and
+#                    BIOS-bochs-latest, both cores: the BIOS wakes the AP with INIT and
+#                    startup IPIs and logs "Found 2 cpu(s)"; the same cycle count
 #
 # The last line is always "boot: N passed, N failed".
 
@@ -199,6 +202,39 @@ grub() {
 grub grub_cd_seabios seabios --cdrom d 'Booting from DVD/CD...'
 grub grub_hdd_seabios seabios --hda c 'Booting from Hard Disk...'
 grub grub_cd_legacy legacy --cdrom d 'Booting from 07c0:0000'
+
+# smp FIRMWARE: guests/hello on the hard disk with --smp 2, under both cores: the BIOS
+# starts the second CPU with INIT and startup IPIs and counts it in its log ("Found 2
+# cpu(s)"; its MP table lists what it counted), then boots as with one CPU.
+smp() {
+    for core in threaded switch; do
+        run=smp-$1-$core
+        "$lab86" run --firmware "$1" --smp 2 --hda "$hello" --core $core \
+            --max-cycles 1000000000 --report-cycles --firmware-log "$work/fwlog-$run" \
+            </dev/null >"$out" 2>"$err"
+        status=$?
+        grep '^cycles:' "$err" >"$work/cycles-$run"
+        if [ "$status" -ne 33 ]; then
+            bad "smp_${1}_$core" "exit status $status, expected 33"
+        elif ! grep -qx 'hello: protected mode' "$out"; then
+            bad "smp_${1}_$core" "the protected-mode marker is not on COM1"
+        elif ! grep -q 'Found 2 cpu(s)' "$work/fwlog-$run"; then
+            bad "smp_${1}_$core" "the BIOS's log does not say 'Found 2 cpu(s)'"
+        else
+            ok "smp_${1}_$core"
+        fi
+    done
+    if [ -s "$work/cycles-smp-$1-switch" ] &&
+        cmp -s "$work/cycles-smp-$1-threaded" "$work/cycles-smp-$1-switch"; then
+        ok "smp_${1}_cores_agree"
+    else
+        bad "smp_${1}_cores_agree" "the cores differ: $(cat "$work/cycles-smp-$1-threaded") |" \
+            "$(cat "$work/cycles-smp-$1-switch")"
+    fi
+}
+
+smp seabios
+smp bochs
 
 echo "boot: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -288,6 +288,9 @@ expect_run core_threaded 33 "OK" "" run --kernel "$work/ok.bin" --core=threaded
 expect_run lockstep 33 "OK" "lab86: lockstep: no divergence (" run --kernel "$work/ok.bin" --lockstep
 expect_run kernel_equals_form 33 "OK" "" run --kernel="$work/ok.bin" -m 8M --max-cycles=1000000
 expect_run elf_kernel 33 "ELF" "" run --kernel "$work/elf.bin" --max-cycles 1000000
+# --symbols is for the debugger (core/debug/symbols.c); run accepts it and runs as without it.
+expect_run symbols_accepted 33 "OK" "" run --kernel "$work/ok.bin" --symbols "$work/elf.bin"
+expect_run symbols_empty 2 "" "lab86: --symbols: empty file name" run --kernel "$work/ok.bin" --symbols ""
 expect_run serial_com1 33 "serial ok\n" "" run --kernel "$work/serial.bin" --max-cycles 1000000
 # The console: stdin (a file: read whole, so the run is reproducible) to COM1's receiver,
 # --serial file:, --display text.
@@ -344,8 +347,10 @@ else
     bad sigterm_ends_wait "exit status $status, expected 130 and 'lab86: interrupted'"
 fi
 
-# --stats: nine lines on stderr after the run. ok.bin costs 36 cycles by doc/cycles.md: three
-# MOV r8, imm (1 each) and three OUT imm8, AL in protected mode at CPL 0 (11 each). The
+# --stats: nine lines on stderr after the run, and one per hypervisor-trap kind (16, core/trap.h).
+# ok.bin costs 36 cycles by doc/cycles.md: three
+# MOV r8, imm (1 each) and three OUT imm8, AL in protected mode at CPL 0 (11 each); the OUTs are
+# its three I/O trap events, and it has no CPUID or HLT. The
 # deterministic lines are the same in a second run and under the other core; --cpu-mhz
 # changes only the guest time: 36 cycles are 0.36 us at 100 MHz, 36 us at 1 MHz.
 stat_of() {
@@ -354,17 +359,19 @@ stat_of() {
 "$lab86" run --kernel "$work/ok.bin" --stats </dev/null >"$out" 2>"$err"
 status=$?
 cp "$err" "$work/stats1"
-if [ "$status" -eq 33 ] && [ "$(cat "$out")" = OK ] && [ "$(wc -l <"$err")" -eq 9 ] &&
+if [ "$status" -eq 33 ] && [ "$(cat "$out")" = OK ] && [ "$(wc -l <"$err")" -eq 25 ] &&
+    [ "$(stat_of 'trap io' "$err")" = 3 ] && [ "$(stat_of 'trap cpuid' "$err")" = 0 ] &&
+    [ "$(stat_of 'trap hlt' "$err")" = 0 ] &&
     [ "$(stat_of instructions "$err")" = 6 ] && [ "$(stat_of cycles "$err")" = 36 ] &&
     [ "$(stat_of CPI "$err")" = 6.000 ] && [ "$(stat_of 'guest seconds' "$err")" = 0.000000360 ] &&
     grep -q '^host MIPS  *[0-9]' "$err"; then
     ok stats_lines
 else
-    bad stats_lines "exit status $status; expected 33, OK, and nine stats lines with 36 cycles"
+    bad stats_lines "exit status $status; expected 33, OK, and 25 stats lines with 36 cycles, 3 io traps"
 fi
 "$lab86" run --kernel "$work/ok.bin" --stats --core switch --cpu-mhz 1 </dev/null >"$out" 2>"$err"
 same=true
-for k in instructions cycles CPI 'TLB misses' exceptions interrupts; do
+for k in instructions cycles CPI 'TLB misses' exceptions interrupts 'trap io'; do
     [ "$(stat_of "$k" "$err")" = "$(stat_of "$k" "$work/stats1")" ] || same=false
 done
 if $same && [ "$(stat_of 'guest seconds' "$err")" = 0.000036000 ]; then

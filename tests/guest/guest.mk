@@ -19,12 +19,13 @@ GUEST_SRC := tests/guest
 GUEST_OUT := $(BUILD)/guests
 
 GUEST_TESTS := pm_entry exceptions paging privilege v86 task double_fault triple_fault alu \
-               pic_pit smc linuxboot uart ata kbd
+               pic_pit smc linuxboot uart ata kbd apic_timer smp fdc fpu pae
 GUEST_FLAT := pm_entry linuxboot
 
 guest_image = $(GUEST_OUT)/$(1)$(if $(filter $(GUEST_FLAT),$(1)),.bin,.elf)
 GUEST_IMAGES := $(foreach t,$(GUEST_TESTS),$(call guest_image,$(t))) $(GUEST_OUT)/demo.elf \
-                $(GUEST_OUT)/linuxboot.initrd $(GUEST_OUT)/ata.img
+                $(GUEST_OUT)/linuxboot.initrd $(GUEST_OUT)/ata.img \
+                $(GUEST_OUT)/fdc.img
 
 GUEST_NASMFLAGS := -w+all -w-unknown-warning -I $(GUEST_SRC)/
 
@@ -42,6 +43,11 @@ $(GUEST_OUT)/%.bin: $(GUEST_SRC)/%.asm $(GUEST_SRC)/lib.inc
 # ata's disk: 64 sectors of known words (ata_disk.asm). run.sh copies it for each run,
 # because the test writes to it.
 $(GUEST_OUT)/ata.img: $(GUEST_SRC)/ata_disk.asm
+	@mkdir -p $(@D)
+	$(NASM) -f bin -o $@ $<
+
+# fdc's diskette: 1.44 MB, known words in its first 40 sectors (fdc_disk.asm); read only.
+$(GUEST_OUT)/fdc.img: $(GUEST_SRC)/fdc_disk.asm
 	@mkdir -p $(@D)
 	$(NASM) -f bin -o $@ $<
 

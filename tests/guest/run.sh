@@ -21,7 +21,7 @@ fi
 lab86=$1
 dir=$2/guests
 tests="pm_entry exceptions paging privilege v86 task double_fault triple_fault alu pic_pit smc
-       linuxboot uart ata kbd"
+       linuxboot uart ata kbd apic_timer smp fdc fpu pae"
 passed=0
 failed=0
 tmp=$(mktemp -d) || exit 2
@@ -37,7 +37,12 @@ run_guest() {
     append=
     initrd=
     hda=
+    fda=
+    board=
     [ "$t" = pm_entry ] && append="hello world"
+    [ "$t" = apic_timer ] && board="--board pc"  # the APICs are on the pc board
+    [ "$t" = smp ] && board="--smp 2"           # two CPUs (this implies the pc board)
+    [ "$t" = fdc ] && fda=$dir/fdc.img          # read only: shared by every run
     if [ "$t" = ata ]; then
         hda=$o.img                      # a fresh copy: the test writes to its disk
         cp "$dir/ata.img" "$hda" || return 2
@@ -48,7 +53,8 @@ run_guest() {
     fi
     # shellcheck disable=SC2086
     "$lab86" run --kernel "$image" -m 32 ${append:+--append "$append"} \
-        ${initrd:+--initrd "$initrd"} ${hda:+--hda "$hda"} --max-cycles 200000000 "$@" $LAB86_FLAGS \
+        ${initrd:+--initrd "$initrd"} ${hda:+--hda "$hda"} ${fda:+--fda "$fda"} $board --max-cycles 200000000 "$@" \
+        $LAB86_FLAGS \
         </dev/null >"$o" 2>&1
 }
 

@@ -175,11 +175,12 @@ START_TEST(test_mov_cr)
 {
     struct unit_machine *m = pm_machine(0);
     struct cpu *c = &m->cpu;
-    /* MOV CR4, EAX (0F 22 E0): VME (bit 0) and PAE (bit 5) are #GP(0). */
+    /* MOV CR4, EAX (0F 22 E0): VME (bit 0) is #GP(0); PAE (bit 5) is taken. */
     c->gpr[R_EAX] = CR4_VME;
     assert_fault(c, RUN(c, op_mov_Cd_Rd, 0x0f, 0x22, 0xe0), EXC_GP, 0);
     c->gpr[R_EAX] = CR4_PAE;
-    assert_fault(c, RUN(c, op_mov_Cd_Rd, 0x0f, 0x22, 0xe0), EXC_GP, 0);
+    ck_assert_int_eq(RUN(c, op_mov_Cd_Rd, 0x0f, 0x22, 0xe0), 0);
+    ck_assert_uint_eq(c->cr4, CR4_PAE);
     c->gpr[R_EAX] = CR4_PSE | CR4_PGE | CR4_DE | CR4_TSD;
     ck_assert_int_eq(RUN(c, op_mov_Cd_Rd, 0x0f, 0x22, 0xe0), 0);
     ck_assert_uint_eq(c->cr4, 0x9c);
@@ -228,6 +229,7 @@ START_TEST(test_lmsw_clts)
 {
     struct unit_machine *m = um_new(1 << 20);
     struct cpu *c = &m->cpu;
+    c->cr0 &= ~(uint64_t)(CR0_CD | CR0_NW); /* reset sets them; LMSW leaves them alone */
     /* Real mode: LMSW AX (0F 01 F0) sets PE, MP, TS; ET stays. */
     c->gpr[R_EAX] = 0xfff0 | CR0_PE | CR0_MP | CR0_TS;
     ck_assert_int_eq(RUN(c, op_lmsw, 0x0f, 0x01, 0xf0), 0);
@@ -327,8 +329,8 @@ START_TEST(test_cpuid)
     ck_assert_uint_eq((r1[0] >> 4) & 0xf, 1); /* model */
     ck_assert_uint_eq(r1[1], 0);
     ck_assert_uint_eq(r1[2], 0);
-    /* DE PSE TSC MSR CX8 SEP PGE CMOV: bits 2 3 4 5 8 11 13 15; no FPU. */
-    ck_assert_uint_eq(r1[3], 0x0000a93cu);
+    /* FPU DE PSE TSC MSR PAE CX8 SEP MTRR PGE CMOV PAT: bits 0 2-6 8 11-13 15 16. */
+    ck_assert_uint_eq(r1[3], 0x0001b97du);
     cpuid(c, 0x80000000u, r);
     ck_assert_uint_eq(r[0], 0x80000000u);
     ck_assert_uint_eq(r[1] | r[2] | r[3], 0);
@@ -341,14 +343,79 @@ START_TEST(test_cpuid)
 }
 END_TEST
 
+/* WRMSR ecx, edx:eax; returns 0 or CPU_FAULT. */
+static int wrmsr(struct cpu *c, uint32_t idx, uint64_t v)
+{
+    c->gpr[R_ECX] = idx;
+    c->gpr[R_EDX] = (uint32_t)(v >> 32);
+    c->gpr[R_EAX] = (uint32_t)v;
+    return RUN(c, op_wrmsr, 0x0f, 0x30);
+}
+
+/* RDMSR ecx -> edx:eax (the test fails on a fault). */
+static uint64_t rdmsr(struct cpu *c, uint32_t idx)
+{
+    c->gpr[R_ECX] = idx;
+    ck_assert_int_eq(RUN(c, op_rdmsr, 0x0f, 0x32), 0);
+    return (uint64_t)(uint32_t)c->gpr[R_EDX] << 32 | (uint32_t)c->gpr[R_EAX];
+}
+
+/* The MTRRs and the PAT (SDM vol. 3, 11.11 and 11.12): storage with the
+ * value checks the SDM gives, the capabilities register read-only. */
+START_TEST(test_mtrr_pat)
+{
+    struct unit_machine *m = um_new(1 << 20);
+    struct cpu *c = &m->cpu;
+    ck_assert_uint_eq(rdmsr(c, 0x277), 0x0007040600070406ull); /* PAT at power-up */
+    ck_assert_uint_eq(rdmsr(c, 0xfe), 0x508);                  /* 8 ranges, FIX, WC */
+    assert_fault(c, wrmsr(c, 0xfe, 0x508), EXC_GP, 0);
+    /* PAT: UC- (7) is a PAT type; 2 and 3 are reserved, as are bits 7:3. */
+    ck_assert_int_eq(wrmsr(c, 0x277, 0x0706050401000706ull), 0);
+    ck_assert_uint_eq(rdmsr(c, 0x277), 0x0706050401000706ull);
+    assert_fault(c, wrmsr(c, 0x277, 0x0000000000000002ull), EXC_GP, 0);
+    assert_fault(c, wrmsr(c, 0x277, 0x0000000000000800ull), EXC_GP, 0);
+    /* MTRRdefType: E and FE with WB; bit 9 reserved; UC- is not an MTRR type. */
+    ck_assert_int_eq(wrmsr(c, 0x2ff, 0xc06), 0);
+    ck_assert_uint_eq(rdmsr(c, 0x2ff), 0xc06);
+    assert_fault(c, wrmsr(c, 0x2ff, 0x206), EXC_GP, 0);
+    assert_fault(c, wrmsr(c, 0x2ff, 0x007), EXC_GP, 0);
+    /* Fixed ranges: each byte a type. */
+    ck_assert_int_eq(wrmsr(c, 0x250, 0x0606060606060606ull), 0);
+    ck_assert_int_eq(wrmsr(c, 0x26f, 0x0000000005050404ull), 0);
+    ck_assert_uint_eq(rdmsr(c, 0x26f), 0x0000000005050404ull);
+    assert_fault(c, wrmsr(c, 0x259, 0x0300000000000000ull), EXC_GP, 0);
+    /* Variable ranges: base 35:12 and a type; mask 35:12 and V (bit 11). */
+    ck_assert_int_eq(wrmsr(c, 0x200, 0x0000000f00000006ull), 0);
+    ck_assert_int_eq(wrmsr(c, 0x201, 0x0000000ff0000800ull), 0);
+    ck_assert_uint_eq(rdmsr(c, 0x201), 0x0000000ff0000800ull);
+    assert_fault(c, wrmsr(c, 0x20e, 0x0000001000000006ull), EXC_GP, 0); /* bit 36 */
+    assert_fault(c, wrmsr(c, 0x20f, 0x0000000000000400ull), EXC_GP, 0); /* bit 10 */
+    assert_fault(c, wrmsr(c, 0x202, 0x0000000000000100ull), EXC_GP, 0); /* bit 8 */
+    /* Past the eighth pair: no such MSR. */
+    c->gpr[R_ECX] = 0x210;
+    assert_fault(c, RUN(c, op_rdmsr, 0x0f, 0x32), EXC_GP, 0);
+    um_free(m);
+}
+END_TEST
+
 START_TEST(test_msr)
 {
     struct unit_machine *m = um_new(1 << 20);
     struct cpu *c = &m->cpu;
-    /* Unknown MSR: #GP(0) for both. */
-    c->gpr[R_ECX] = 0x8b;
+    /* Unknown MSR (0x8C, IA32_SGXLEPUBKEYHASH0 on later CPUs): #GP(0) for both. */
+    c->gpr[R_ECX] = 0x8c;
     assert_fault(c, RUN(c, op_rdmsr, 0x0f, 0x32), EXC_GP, 0);
     assert_fault(c, RUN(c, op_wrmsr, 0x0f, 0x30), EXC_GP, 0);
+    /* The microcode signature (0x8B): a write is taken and ignored, a read
+     * gives revision 0 in EDX, as on a CPU with no update loaded. */
+    c->gpr[R_ECX] = 0x8b;
+    c->gpr[R_EDX] = 0x12345678;
+    c->gpr[R_EAX] = 0;
+    ck_assert_int_eq(RUN(c, op_wrmsr, 0x0f, 0x30), 0);
+    c->gpr[R_EDX] = 0xffffffff;
+    ck_assert_int_eq(RUN(c, op_rdmsr, 0x0f, 0x32), 0);
+    ck_assert_uint_eq(c->gpr[R_EDX], 0);
+    ck_assert_uint_eq(c->gpr[R_EAX], 0);
     /* SYSENTER_EIP round trip. */
     c->gpr[R_ECX] = 0x176;
     c->gpr[R_EDX] = 0;
@@ -413,13 +480,15 @@ START_TEST(test_esc_wait)
 {
     struct unit_machine *m = um_new(1 << 20);
     struct cpu *c = &m->cpu;
-    /* Reset: EM = 1, so FNINIT (DB E3) is #NM. */
+    /* EM = 1 (reset leaves it clear: an x87 is fitted): FNINIT (DB E3) is #NM. */
+    c->cr0 |= CR0_EM;
     assert_fault(c, RUN(c, op_esc, 0xdb, 0xe3), EXC_NM, 0);
-    /* EM = 0, TS = 0: nothing happens, FNSTSW [0x600] stores nothing. */
+    /* EM = 0, TS = 0: the x87 (ops_fpu.c) answers; FNSTSW [0x600] stores its
+     * power-up status word, 0. */
     c->cr0 &= ~(uint64_t)CR0_EM;
     wr16(m, 0x600, 0x5a5a);
     ck_assert_int_eq(RUN(c, op_esc, 0xdd, 0x3e, 0x00, 0x06), 0);
-    ck_assert_uint_eq(rd32(m, 0x600) & 0xffff, 0x5a5a);
+    ck_assert_uint_eq(rd32(m, 0x600) & 0xffff, 0x0000);
     /* WAIT: #NM only with TS and MP. */
     c->cr0 |= CR0_TS;
     ck_assert_int_eq(RUN(c, op_fwait, 0x9b), 0);
@@ -449,6 +518,7 @@ static Suite *system_suite(void)
     tcase_add_test(t, test_lgdt_sgdt);
     tcase_add_test(t, test_cpuid);
     tcase_add_test(t, test_msr);
+    tcase_add_test(t, test_mtrr_pat);
     tcase_add_test(t, test_sysenter_sysexit);
     tcase_add_test(t, test_esc_wait);
     suite_add_tcase(s, t);

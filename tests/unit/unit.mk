@@ -20,3 +20,17 @@ unit-check: $(UNIT_BIN)
 	if [ $$fail -ne 0 ]; then echo "unit: FAILED"; exit 1; fi; echo "unit: all suites passed"
 
 CHECK_TARGETS += unit-check
+
+# The debugger suites' guest kernel (test_dbgio, test_events, test_symbols):
+# nasm for the kernel, the C compiler with -m32 -g for a DWARF line table,
+# linked at 1 MiB by the guest tests' script. The suites find it beside them.
+DBGKERN := $(BUILD)/tests/dbgkern.elf
+DBGKERN_CFLAGS := -m32 -g -O0 -ffreestanding -fno-pic -fno-stack-protector \
+                  -fno-asynchronous-unwind-tables -fcf-protection=none
+$(DBGKERN): tests/unit/dbgkern.asm tests/unit/dbgkern_c.c tests/guest/link.ld
+	@mkdir -p $(@D)
+	nasm -f elf32 -o $(BUILD)/tests/dbgkern_asm.o tests/unit/dbgkern.asm
+	$(CC) $(DBGKERN_CFLAGS) -c -o $(BUILD)/tests/dbgkern_c.o tests/unit/dbgkern_c.c
+	ld -m elf_i386 -T tests/guest/link.ld -o $@ $(BUILD)/tests/dbgkern_asm.o $(BUILD)/tests/dbgkern_c.o
+$(BUILD)/tests/test_dbgio $(BUILD)/tests/test_dbgview $(BUILD)/tests/test_events \
+$(BUILD)/tests/test_symbols: $(DBGKERN)

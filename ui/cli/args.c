@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "emu.h"
+#include "gdb/gdb.h"
 
 const char run_help_text[] =
     "usage: lab86 run [--hda IMG] [--hdb IMG] [--cdrom ISO] [--fda IMG] [--fdb IMG]\n"
@@ -22,9 +23,11 @@ const char run_help_text[] =
     "                 [--firmware NAME] [--bios FILE] [--vga-bios FILE]\n"
     "                 [--firmware-log FILE] [--no-reboot] [--vga-text-out FILE]\n"
     "                 [--kernel FILE [--append CMDLINE] [--initrd FILE]] [-m SIZE]\n"
-    "                 [--max-cycles N]\n"
+    "                 [--max-cycles N] [--snapshot] [--rtc now|DATE] [--realtime]\n"
+    "                 [--board isa|pc] [--smp N]\n"
     "                 [--core CORE] [--lockstep] [--report-cycles] [--cpu-mhz N] [--stats]\n"
     "                 [--serial DEST] [--serial2 DEST] [--keys-from-stdin] [--display text]\n"
+    "                 [--gdb [HOST:]PORT [-S]]\n"
     "\n"
     "Boot the PC headless: its BIOS from a disk or CD image, or a Multiboot v1\n"
     "or Linux kernel directly (--kernel), with no BIOS. What the guest writes to the 0xE9\n"
@@ -42,6 +45,9 @@ const char run_help_text[] =
     "                     360K, 720K, 1.2M, 1.44M or 2.88M (the CMOS drive type\n"
     "                     follows it); FDC at 0x3F0, IRQ 6, DMA channel 2\n"
     "  --fdb IMG          the same, in drive B:\n"
+    "  --snapshot         keep the guest's disk and diskette writes in memory: the\n"
+    "                     image files are opened read-only and never change; the\n"
+    "                     guest reads back what it wrote until the run ends\n"
     "  --boot a|c|d       what the BIOS boots first: a the floppy in A:, c the hard\n"
     "                     disk (the default), d the CD-ROM\n"
     "  --firmware NAME    seabios: SeaBIOS and its stdvga VGA BIOS (the seabios\n"
@@ -69,11 +75,31 @@ const char run_help_text[] =
     "  --append CMDLINE   the kernel's command line (multiboot cmdline, Linux\n"
     "                     cmd_line_ptr)\n"
     "  --initrd FILE      a Linux kernel's initial ramdisk, loaded near the top of RAM\n"
+    "  --symbols FILE     the guest kernel's ELF symbols and DWARF lines, for the\n"
+    "                     debugger (default: --kernel's own, when it is an ELF file)\n"
     "  -m SIZE            RAM: a number of MiB, or with a K, M or G suffix\n"
     "                     (default 32M; more than 1M, at most 3584M, in steps of 4K)\n"
+    "  --board isa|pc     the motherboard: isa (the ISA devices, no APIC) or pc (the\n"
+    "                     same plus PCI, a local APIC per CPU and an I/O APIC at\n"
+    "                     0xFEC00000). Default: the firmware's (legacy: isa; seabios,\n"
+    "                     bochs: pc); with --kernel, isa, or pc with --smp 2 or more.\n"
+    "                     A BIOS needs its own board. With --kernel on the pc board\n"
+    "                     lab86 writes an Intel MP table describing the CPUs and APICs\n"
+    "  --smp N            N CPUs, 1 to 8 (default 1): the bootstrap processor and\n"
+    "                     N - 1 application processors, which wait for INIT and\n"
+    "                     startup IPIs; they take turns of 2000 cycles, the same in\n"
+    "                     every run. More than one needs the pc board\n"
     "\n"
     "the run:\n"
     "  --max-cycles N     stop after N virtual CPU cycles (default: no limit)\n"
+    "  --rtc now|DATE     the CMOS clock's date and time at power-on: DATE is\n"
+    "                     YYYY-MM-DDTHH:MM:SS (1980 to 2099), now the host's clock\n"
+    "                     in UTC, read once at start-up (runs then differ from day\n"
+    "                     to day). Default: 2000-01-01T00:00:00, in every run\n"
+    "  --realtime         pace the run to the wall clock: sleep whenever the guest's\n"
+    "                     time (its cycles at --cpu-mhz) runs ahead of the host's,\n"
+    "                     for interactive use. Only the host's speed changes: the\n"
+    "                     guest sees the same cycles and prints the same output\n"
     "  --core CORE        the interpreter: threaded (the default: basic blocks are\n"
     "                     decoded once and cached) or switch (every instruction is\n"
     "                     fetched and decoded anew: the reference); both give the\n"
@@ -87,9 +113,24 @@ const char run_help_text[] =
     "                     rate at which virtual cycles become guest time for the\n"
     "                     timers; instruction costs and the TSC (one tick a cycle)\n"
     "                     do not change (doc/cycles.md)\n"
+    "  --loadvm FILE      start from a snapshot (`savevm` in the debugger, or\n"
+    "                     --savevm-at) instead of the boot: the other options must\n"
+    "                     build the machine it was saved from (RAM, board, firmware,\n"
+    "                     disks, --cpu-mhz); --max-cycles still counts from cycle 0\n"
+    "  --savevm-at N:FILE save the whole machine to FILE when the clock reaches cycle\n"
+    "                     N (at the first instruction boundary from N on), and go on\n"
     "  --stats            at the end, print on stderr one line each: instructions,\n"
     "                     cycles, CPI, TLB misses, exceptions, interrupts, guest\n"
     "                     seconds, host seconds and host MIPS\n"
+    "  --script FILE.lua  run the Lua script first: it sets breakpoints and\n"
+    "                     callbacks on lab86.current, then the run goes on with\n"
+    "                     them (see 'lab86 script --help')\n"
+    "  --gdb [HOST:]PORT  serve the GDB remote protocol on PORT (on 127.0.0.1 unless\n"
+    "                     HOST is given; 0 picks a free port; 'lab86: gdb: listening\n"
+    "                     on HOST:PORT' on stderr): 'target remote :PORT' in gdb.\n"
+    "                     The machine runs until gdb connects or interrupts\n"
+    "  -S                 with --gdb: wait for gdb, stopped before the first\n"
+    "                     instruction\n"
     "  -h, --help         print this help\n"
     "\n"
     "the console:\n"
@@ -211,6 +252,9 @@ static int set_memory(struct run_args *a, const char *flag, const char *v)
     return 0;
 }
 
+static int set_loadvm(struct run_args *a, const char *flag, const char *v);
+static int set_savevm_at(struct run_args *a, const char *flag, const char *v);
+
 static int set_max_cycles(struct run_args *a, const char *flag, const char *v)
 {
     if (parse_count(v, &a->max_cycles) != 0) {
@@ -247,6 +291,11 @@ static int set_initrd(struct run_args *a, const char *flag, const char *v)
     return set_file(&a->initrd, flag, v);
 }
 
+static int set_symbols(struct run_args *a, const char *flag, const char *v)
+{
+    return set_file(&a->symbols, flag, v);
+}
+
 static int set_append(struct run_args *a, const char *flag, const char *v)
 {
     if (strlen(v) > EMU_CMDLINE_MAX) {
@@ -270,6 +319,31 @@ static int set_core(struct run_args *a, const char *flag, const char *v)
         cli_error(what, "not an interpreter core (threaded or switch)");
         return -1;
     }
+    return 0;
+}
+
+static int set_smp(struct run_args *a, const char *flag, const char *v)
+{
+    uint64_t n;
+    if (parse_count(v, &n) != 0 || n < 1 || n > EMU_MAX_CPUS) {
+        char what[64];
+        snprintf(what, sizeof what, "%s %.40s", flag, v);
+        cli_error(what, "not a number of CPUs (1 to %d)", EMU_MAX_CPUS);
+        return -1;
+    }
+    a->cpus = (uint32_t)n;
+    return 0;
+}
+
+static int set_board(struct run_args *a, const char *flag, const char *v)
+{
+    if (strcmp(v, "isa") != 0 && strcmp(v, "pc") != 0) {
+        char what[64];
+        snprintf(what, sizeof what, "%s %.40s", flag, v);
+        cli_error(what, "not a board (isa or pc)");
+        return -1;
+    }
+    a->board_text = v;
     return 0;
 }
 
@@ -373,6 +447,30 @@ static int set_serial2(struct run_args *a, const char *flag, const char *v)
     return host_serial_parse(flag, v, &a->serial[1]);
 }
 
+static int set_script(struct run_args *a, const char *flag, const char *v)
+{
+    return set_file(&a->script, flag, v);
+}
+
+static int set_gdb(struct run_args *a, const char *flag, const char *v)
+{
+    char host[64];
+    uint16_t port;
+    if (gdb_parse_hostport(v, host, sizeof host, &port) != 0) {
+        char what[64];
+        snprintf(what, sizeof what, "%s %.40s", flag, v);
+        cli_error(what, "not [HOST:]PORT (an IPv4 address or localhost, and a port 0-65535)");
+        return -1;
+    }
+    a->gdb = v;
+    return 0;
+}
+
+static int set_rtc(struct run_args *a, const char *flag, const char *v)
+{
+    return hostclock_parse_rtc(flag, v, &a->rtc_epoch);
+}
+
 static int set_display(struct run_args *a, const char *flag, const char *v)
 {
     if (strcmp(v, "text") == 0 || strcmp(v, "none") == 0) {
@@ -395,9 +493,14 @@ static const struct option {
     {"-m", "SIZE", set_memory},
     {"--append", "CMDLINE", set_append},
     {"--initrd", "FILE", set_initrd},
+    {"--symbols", "FILE", set_symbols},
     {"--max-cycles", "N", set_max_cycles},
+    {"--loadvm", "FILE", set_loadvm},
+    {"--savevm-at", "N:FILE", set_savevm_at},
     {"--core", "CORE", set_core},
     {"--cpu-mhz", "N", set_cpu_mhz},
+    {"--smp", "N", set_smp},
+    {"--board", "isa|pc", set_board},
     {"--firmware", "NAME", set_firmware},
     {"--bios", "FILE", set_bios},
     {"--vga-bios", "FILE", set_vga_bios},
@@ -412,6 +515,9 @@ static const struct option {
     {"--serial", "DEST", set_serial1},
     {"--serial2", "DEST", set_serial2},
     {"--display", "text|none", set_display},
+    {"--rtc", "now|YYYY-MM-DDTHH:MM:SS", set_rtc},
+    {"--gdb", "[HOST:]PORT", set_gdb},
+    {"--script", "FILE.lua", set_script},
 };
 
 /* The options that take no value; true if arg is one (and it is now set). */
@@ -425,8 +531,14 @@ static bool take_flag(const char *arg, struct run_args *a)
         a->stats = true;
     else if (strcmp(arg, "--no-reboot") == 0)
         a->no_reboot = true;
+    else if (strcmp(arg, "--snapshot") == 0)
+        a->snapshot = true;
+    else if (strcmp(arg, "--realtime") == 0)
+        a->realtime = true;
     else if (strcmp(arg, "--keys-from-stdin") == 0)
         a->keys_from_stdin = true;
+    else if (strcmp(arg, "-S") == 0)
+        a->gdb_wait = true;
     else
         return false;
     return true;
@@ -481,6 +593,35 @@ static int check_direct_boot(const struct run_args *a)
     return 0;
 }
 
+/* --board and --smp against the firmware's board: a BIOS runs on its own
+ * board only; a directly booted kernel runs on either, the pc board when
+ * it has more than one CPU to start. */
+static int resolve_board(struct run_args *a, const struct firmware_choice *f)
+{
+    enum emu_board asked = a->board_text && strcmp(a->board_text, "pc") == 0 ? EMU_BOARD_PC
+                                                                             : EMU_BOARD_ISA;
+    if (a->board_text && f->which != RUN_FW_NONE && asked != f->board) {
+        cli_error("--board", "%s: the firmware %s runs on the %s board", a->board_text, f->name,
+                  f->board == EMU_BOARD_PC ? "pc" : "isa");
+        return -1;
+    }
+    if (a->board_text)
+        a->board = asked;
+    else if (f->which == RUN_FW_NONE && a->cpus > 1)
+        a->board = EMU_BOARD_PC;
+    if (a->cpus > 1 && a->board != EMU_BOARD_PC) {
+        char what[32];
+        snprintf(what, sizeof what, "--smp %u", (unsigned)a->cpus);
+        if (a->board_text)
+            cli_error(what, "more than one CPU needs the pc board (the isa board has no APICs)");
+        else
+            cli_error(what, "more than one CPU needs the pc board (the firmware %s runs on the "
+                            "isa board, which has no APICs)", f->name);
+        return -1;
+    }
+    return 0;
+}
+
 /* Which firmware boots the machine, its images and its board: --firmware
  * (or the default: none for --kernel, seabios otherwise), unless --bios and
  * --vga-bios name other images. */
@@ -491,6 +632,8 @@ static int resolve_firmware(struct run_args *a)
         a->firmware = a->kernel && !a->bios && !a->vga_bios ? RUN_FW_NONE : RUN_FW_SEABIOS;
     const struct firmware_choice *f = firmware_named(a->firmware);
     a->board = f->board;
+    if (resolve_board(a, f) != 0)
+        return -1;
     if (a->firmware == RUN_FW_NONE)
         return check_direct_boot(a);
     if (a->initrd && !a->kernel) {
@@ -534,6 +677,20 @@ static int resolve_serial(struct run_args *a)
     return 0;
 }
 
+/* -S only means something with --gdb, and the stub debugs one machine. */
+static int check_gdb(const struct run_args *a)
+{
+    if (a->gdb_wait && !a->gdb) {
+        cli_error("-S", "waits for gdb: give --gdb [HOST:]PORT too");
+        return -1;
+    }
+    if (a->gdb && a->lockstep) {
+        cli_error("--gdb", "debugs one machine: not with --lockstep");
+        return -1;
+    }
+    return 0;
+}
+
 int run_parse_args(int argc, char **argv, struct run_args *a)
 {
     *a = (struct run_args){.ram_size = EMU_RAM_DEFAULT};
@@ -545,5 +702,33 @@ int run_parse_args(int argc, char **argv, struct run_args *a)
         if (!take_flag(argv[k], a) && take_option(argc, argv, &k, a) != 0)
             return -1;
     }
-    return resolve_serial(a) != 0 ? -1 : resolve_firmware(a);
+    return resolve_serial(a) != 0 || check_gdb(a) != 0 ? -1 : resolve_firmware(a);
+}
+
+/* --loadvm FILE: a snapshot to start from (ui/cli/snapshot.c). */
+static int set_loadvm(struct run_args *a, const char *flag, const char *v)
+{
+    return set_file(&a->loadvm, flag, v);
+}
+
+/* --savevm-at N:FILE: the cycle, a colon, the file. */
+static int set_savevm_at(struct run_args *a, const char *flag, const char *v)
+{
+    char num[32];
+    const char *colon = strchr(v, ':');
+    size_t n = colon ? (size_t)(colon - v) : 0;
+    if (!colon || n == 0 || n >= sizeof num || colon[1] == '\0') {
+        cli_error(flag, "expects N:FILE, a cycle and a file name (1000000:run.snap)");
+        return -1;
+    }
+    memcpy(num, v, n);
+    num[n] = '\0';
+    if (parse_count(num, &a->savevm_at) != 0) {
+        char what[64];
+        snprintf(what, sizeof what, "%s %.40s", flag, num);
+        cli_error(what, "not a number of cycles");
+        return -1;
+    }
+    a->savevm = colon + 1;
+    return 0;
 }

@@ -63,12 +63,21 @@ static void stdout_out(void *opaque, const uint8_t *buf, size_t len)
     fwrite(buf, 1, len, opaque);
 }
 
-/* A pty or socket: what the host end cannot take now is dropped. */
+/* A pty or socket: what the host end cannot take now is dropped. A socket
+ * is written with send(MSG_NOSIGNAL): a client that went away must not
+ * kill lab86 with SIGPIPE (it gets EPIPE, and the bytes are dropped); a
+ * pty is not a socket (ENOTSOCK) and gets write(). */
+static ssize_t put(int fd, const uint8_t *buf, size_t len)
+{
+    ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+    return n < 0 && errno == ENOTSOCK ? write(fd, buf, len) : n;
+}
+
 static void fd_out(void *opaque, const uint8_t *buf, size_t len)
 {
     const struct host_serial *h = opaque;
     while (len > 0) {
-        ssize_t n = write(h->out_fd, buf, len);
+        ssize_t n = put(h->out_fd, buf, len);
         if (n <= 0 && errno != EINTR)
             return;
         if (n > 0) {

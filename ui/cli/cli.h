@@ -7,6 +7,7 @@
  *           firmware log and the screen dump, opened and checked up front
  *   chardev_host.c  the serial ports' host ends (--serial, --serial2):
  *           standard I/O, a file, a pseudo-terminal or a Unix socket
+ *   hostclock.c --rtc (the RTC's start date) and --realtime (pacing)
  *   console.c standard input (to COM1 or the keyboard, raw mode on a TTY)
  *           and --display text, at the boundaries of the run's slices
  *   run.c   the headless runner: build the machine, load the kernel or the
@@ -70,6 +71,8 @@ struct run_args {
     const char *bios;              /* --bios FILE, or the firmware's installed image; NULL: none */
     const char *vga_bios;          /* --vga-bios FILE, or the firmware's; NULL: none */
     enum emu_board board;          /* the board the firmware needs (resolved with it) */
+    const char *board_text;        /* --board isa|pc as typed; NULL: the firmware's board */
+    uint32_t cpus;                 /* --smp N, 1..EMU_MAX_CPUS; 0: not given (one) */
     const char *fwlog;             /* --firmware-log FILE; NULL: the log is discarded */
     const char *hda;               /* --hda IMG: primary master disk */
     const char *hdb;               /* --hdb IMG: primary slave disk */
@@ -83,6 +86,8 @@ struct run_args {
     uint64_t ram_size;             /* -m SIZE in bytes */
     const char *append;            /* --append CMDLINE, NULL when not given */
     const char *initrd;            /* --initrd FILE (a Linux kernel's ramdisk), NULL: none */
+    const char *symbols;           /* --symbols FILE: ELF symbols and lines for the debugger
+                                      (dbg_auto_symbols); NULL: --kernel's own, if ELF */
     uint64_t max_cycles;           /* --max-cycles N; 0: no limit */
     enum emu_core core;            /* --core CORE */
     bool lockstep;                 /* --lockstep: both cores side by side */
@@ -92,7 +97,17 @@ struct run_args {
     struct run_serial serial[2];   /* --serial, --serial2 (resolved: never DEFAULT) */
     bool keys_from_stdin;          /* --keys-from-stdin (or COM1 not on stdio) */
     bool display_text;             /* --display text: the VGA text screen on stdout */
+    bool snapshot;                 /* --snapshot: disk writes kept in memory (media.c) */
+    uint64_t rtc_epoch;            /* --rtc: the RTC's start, seconds since 1970 UTC; 0: the
+                                      core's fixed date (hostclock.c) */
+    bool realtime;                 /* --realtime: pace virtual time to the wall clock */
     bool help;                     /* -h / --help */
+    const char *gdb;               /* --gdb [HOST:]PORT: serve gdb (ui/gdb); NULL: no stub */
+    bool gdb_wait;                 /* -S: with --gdb, stopped before the first instruction */
+    const char *script;            /* --script FILE.lua: run it first (scripts/lua) */
+    const char *loadvm;            /* --loadvm FILE: start from this snapshot; NULL: boot */
+    const char *savevm;            /* --savevm-at N:FILE: the file; NULL: none */
+    uint64_t savevm_at;            /* ... and the cycle it is saved at */
     const struct run_media *media; /* not an option: the files run_main() opened */
 };
 
@@ -119,6 +134,8 @@ struct run_media {
     const struct blockdev *fda;       /* &disk[RUN_FDA] or NULL */
     const struct blockdev *fdb;       /* &disk[RUN_FDB] or NULL */
     int fd[RUN_NDISKS];               /* their descriptors, -1 when not open */
+    bool snapshot;                    /* --snapshot: disk[] are overlays on image[] */
+    struct blockdev image[RUN_NDISKS]; /* --snapshot: the files under the overlays */
     uint8_t *bios;                    /* the system BIOS image; NULL: none */
     size_t bios_len;                  /* its size */
     uint8_t *vga_bios;                /* the VGA BIOS image; NULL: none */
@@ -163,6 +180,25 @@ int host_serial_parse(const char *flag, const char *dest, struct run_serial *s);
 int host_serial_open(const struct run_serial *s, const char *name, struct host_serial *h);
 void host_serial_close(struct host_serial *h);
 
+/* --- the host's clock: --rtc and --realtime (hostclock.c) --- */
+
+/* --rtc V: "now" (the host's clock, UTC, read once) or YYYY-MM-DDTHH:MM:SS,
+ * as seconds since 1970 in *epoch; 0, or -1 after one error line naming flag. */
+int hostclock_parse_rtc(const char *flag, const char *v, uint64_t *epoch);
+
+/* --realtime: where the run started, on both clocks. */
+struct pace {
+    bool on;          /* --realtime given */
+    uint64_t host0;   /* the host's monotonic clock at the start, ns */
+    uint64_t cycles0; /* the machine's cycles at the start */
+};
+
+/* Start pacing m (nothing happens unless on). */
+void pace_start(struct pace *p, bool on, struct emu *m);
+
+/* After a slice: sleep while m's virtual time is ahead of the host's. */
+void pace_slice(struct pace *p, struct emu *m);
+
 /* --- standard input and the screen (console.c) --- */
 
 struct console;
@@ -202,10 +238,20 @@ struct emu *run_boot(const struct run_args *a, enum emu_core core, const struct 
  * every end but the guest's own exit. */
 int run_slices(struct emu *m, uint64_t max_cycles, run_slice_fn *slice, void *ctx);
 
+/* snapshot.c: --loadvm (after the machine is built and its guest loaded:
+ * 0, or -1 after one error line) and --savevm-at (run_slices() that stops
+ * at the cycle to save the machine, then goes on). */
+int cli_loadvm(const struct run_args *a, struct emu *m);
+int cli_run_savevm(const struct run_args *a, struct emu *m, run_slice_fn *slice, void *ctx);
+
 /* Print "cycles: N instructions: M" on stderr (--report-cycles). */
 void run_report_cycles(struct emu *m);
 
 /* `lab86 run --lockstep` (lockstep.c): returns the exit status. */
 int lockstep_main(const struct run_args *a);
+
+/* `lab86 debug` (debug.c): the arguments after the word "debug"; returns
+ * the exit status. */
+int debug_command(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "emu.h"
+#include "lab86lua.h"
 
 static const char main_help_text[] =
     "usage: lab86 COMMAND [OPTIONS]\n"
@@ -24,6 +25,12 @@ static const char main_help_text[] =
     "commands:\n"
     "  run          boot the PC from a disk image, or a multiboot kernel directly,\n"
     "               headless (see 'lab86 run --help')\n"
+    "  debug        the same machine stopped under the debugger: the TUI, or\n"
+    "               commands on stdin with --no-tui (see 'lab86 debug --help')\n"
+    "  script       run a Lua script that builds and drives machines\n"
+    "               (see 'lab86 script --help')\n"
+    "  grade        build a lab submission and grade it with the lab's grade.lua\n"
+    "               (see 'lab86 grade --help')\n"
     "\n"
     "options:\n"
     "  -h, --help   print this help\n"
@@ -32,16 +39,6 @@ static const char main_help_text[] =
     "exit status of 'lab86 run': (v << 1) | 1 when the guest writes v to port 0xF4;\n"
     "0 the guest powered off; 2 host or configuration error; 4 triple fault;\n"
     "6 --max-cycles reached; 8 halted with interrupts disabled.\n";
-
-void cli_error(const char *what, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "lab86: %s: ", what);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
 
 static int cmd_run(int argc, char **argv)
 {
@@ -52,7 +49,7 @@ static int cmd_run(int argc, char **argv)
         fputs(run_help_text, stdout);
         return 0;
     }
-    return run_main(&a);
+    return a.script ? lm_run_script_main(&a) : run_main(&a);
 }
 
 int main(int argc, char **argv)
@@ -72,6 +69,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "debug") == 0)
+        return debug_command(argc - 2, argv + 2);
+    if (strcmp(cmd, "script") == 0)
+        return lm_script_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "grade") == 0)
+        return grade_main(argc - 2, argv + 2);
     if (cmd[0] == '-')
         cli_error(cmd, "unknown option (see 'lab86 --help')");
     else

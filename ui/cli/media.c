@@ -18,6 +18,8 @@
  *   - a ROM image is read whole; its size is checked by the core's rules
  *     (emu_check_bios(), emu_check_vga_bios());
  *   - the firmware log and the screen dump are created (truncated) up front;
+ *   - with --snapshot, every disk image is opened read-only and the guest
+ *     writes to a copy-on-write overlay in memory instead (blockdev_cow.h);
  *   - last, the serial ports' host ends (chardev_host.c), since a Unix
  *     socket waits for its client.
  */
@@ -29,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blockdev_cow.h"
 #include "cli.h"
 #include "emu.h"
 
@@ -95,6 +98,7 @@ static int open_disk(struct run_media *md, int slot, const char *path, unsigned 
                      bool read_only)
 {
     struct stat st;
+    read_only = read_only || md->snapshot; /* --snapshot: the file is never written */
     int fd = open(path, read_only ? O_RDONLY : O_RDWR);
     if (fd < 0) {
         cli_error(path, "%s", strerror(errno));
@@ -135,6 +139,23 @@ static int open_floppy(struct run_media *md, int slot, const char *path)
     return 0;
 }
 
+/* --snapshot: put each disk (not the CD, which is read-only anyway) behind
+ * a copy-on-write overlay in memory (core/blockdev_cow.h): the guest reads
+ * its own writes, and the image file, opened read-only, stays as it was. */
+static int snapshot_disks(struct run_media *md)
+{
+    for (int k = 0; k < RUN_NDISKS; k++) {
+        if (md->fd[k] < 0 || k == RUN_CDROM)
+            continue;
+        md->image[k] = md->disk[k];
+        if (blockdev_cow_init(&md->disk[k], &md->image[k]) != 0) {
+            cli_error("--snapshot", "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int open_disks(const struct run_args *a, struct run_media *md)
 {
     if (a->hda && open_disk(md, RUN_HDA, a->hda, DISK_SECTOR, false) != 0)
@@ -146,6 +167,8 @@ static int open_disks(const struct run_args *a, struct run_media *md)
     if (a->fda && open_floppy(md, RUN_FDA, a->fda) != 0)
         return -1;
     if (a->fdb && open_floppy(md, RUN_FDB, a->fdb) != 0)
+        return -1;
+    if (md->snapshot && snapshot_disks(md) != 0)
         return -1;
     md->hda = a->hda ? &md->disk[RUN_HDA] : NULL;
     md->hdb = a->hdb ? &md->disk[RUN_HDB] : NULL;
@@ -207,6 +230,7 @@ static FILE *create_file(const char *path)
 int media_open(const struct run_args *a, struct run_media *md)
 {
     media_reset(md);
+    md->snapshot = a->snapshot;
     if (read_roms(a, md) != 0 || open_disks(a, md) != 0)
         goto fail;
     if (a->fwlog && !(md->fwlog_file = create_file(a->fwlog)))
@@ -225,6 +249,9 @@ fail:
 
 void media_close(struct run_media *md)
 {
+    for (int k = 0; k < RUN_NDISKS; k++)
+        if (md->image[k].read) /* an overlay of --snapshot: its writes are dropped */
+            blockdev_cow_free(&md->disk[k]);
     for (int k = 0; k < RUN_NDISKS; k++)
         if (md->fd[k] >= 0)
             close(md->fd[k]);

@@ -20,7 +20,9 @@
 #include <time.h>
 
 #include "cli.h"
+#include "debug/debug.h"
 #include "emu.h"
+#include "gdb/gdb.h"
 
 /* Cycles per emu_run() call: output reaches stdout at least this often, and
  * Ctrl-C is noticed within one slice. Does not change what the guest sees. */
@@ -75,7 +77,9 @@ static struct emu_config boot_config(const struct run_args *a, enum emu_core cor
                                .fdb = md->fdb,
                                .boot = a->boot,
                                .no_reboot = a->no_reboot,
-                               .board = a->board};
+                               .board = a->board,
+                               .cpus = a->cpus,
+                               .rtc_epoch = a->rtc_epoch};
 }
 
 /* A Linux kernel and its --initrd; 0, or -1 after one error line. */
@@ -237,6 +241,7 @@ int run_slices(struct emu *m, uint64_t max_cycles, run_slice_fn *slice, void *ct
 struct plain_run {
     struct emu *m;       /* the machine */
     struct console *con; /* stdin, the serial ports' input, the screen */
+    struct pace pace;    /* --realtime (hostclock.c) */
 };
 
 static int plain_slice(void *ctx, uint64_t budget)
@@ -247,6 +252,7 @@ static int plain_slice(void *ctx, uint64_t budget)
         return EMU_STOP_BUDGET;
     }
     enum emu_stop why = emu_run(r->m, budget);
+    pace_slice(&r->pace, r->m);
     console_draw(r->con, r->m);
     if (why == EMU_STOP_IDLE && console_wait(r->con))
         return EMU_STOP_BUDGET; /* input may have come: it can wake the guest */
@@ -283,9 +289,64 @@ static void print_stats(struct emu *m, double seconds)
     fprintf(stderr, "%-15s %llu\n", "TLB misses", (unsigned long long)s.tlb_misses);
     fprintf(stderr, "%-15s %llu\n", "exceptions", (unsigned long long)s.exceptions);
     fprintf(stderr, "%-15s %llu\n", "interrupts", (unsigned long long)s.interrupts);
+    for (int k = 0; k < TRAP_COUNT; k++) { /* hypervisor-trap events (core/trap.h) */
+        char name[32];
+        snprintf(name, sizeof name, "trap %s", dbg_trap_name(k));
+        fprintf(stderr, "%-15s %llu\n", name, (unsigned long long)s.traps[k]);
+    }
     fprintf(stderr, "%-15s %.9f\n", "guest seconds", (double)s.cycles / (double)emu_cpu_hz(m));
     fprintf(stderr, "%-15s %.3f\n", "host seconds", seconds);
     fprintf(stderr, "%-15s %.1f\n", "host MIPS", seconds > 0 ? insns / seconds / 1e6 : 0.0);
+}
+
+/* --- under gdb (--gdb): the stub runs the machine, this file reports the end --- */
+
+/* Between the stub's run slices: the console's input and screen, Ctrl-C. */
+static bool gdb_poll(void *ctx)
+{
+    struct plain_run *r = ctx;
+    fflush(stdout);
+    console_draw(r->con, r->m);
+    return console_feed(r->con, r->m) && !interrupted;
+}
+
+/* The debugger core's name for an end of the machine, as emu_run() gives it. */
+static enum emu_stop machine_end(enum dbg_stop why)
+{
+    switch (why) {
+    case DBG_STOP_EXIT: return EMU_STOP_EXIT;
+    case DBG_STOP_POWER_OFF: return EMU_STOP_POWER_OFF;
+    case DBG_STOP_TRIPLE_FAULT: return EMU_STOP_TRIPLE_FAULT;
+    default: return EMU_STOP_HALT_IF0;
+    }
+}
+
+/* Serve gdb until the session ends; the end becomes an exit status as in
+ * run_slices(), and gdb's kill is status 130 (interrupted) with one line. */
+static int run_gdb(const struct run_args *a, struct plain_run *r)
+{
+    struct dbg_stop_info st;
+    struct dbg *d = dbg_create(r->m);
+    if (!d) {
+        cli_error("--gdb", "out of memory");
+        return EXIT_HOST_ERROR;
+    }
+    struct gdb_config cfg = {.hostport = a->gdb, .start_stopped = a->gdb_wait,
+                             .max_cycles = a->max_cycles, .poll = gdb_poll, .ctx = r};
+    enum gdb_end end = gdb_serve(d, &cfg);
+    dbg_last_stop(d, &st);
+    dbg_destroy(d);
+    fflush(stdout);
+    switch (end) {
+    case GDB_END_MACHINE: return report_stop(r->m, machine_end(st.reason));
+    case GDB_END_LIMIT: return report_limit(r->m, a->max_cycles, false);
+    case GDB_END_KILLED:
+        fprintf(stderr, "lab86: gdb: killed at cycle %llu\n", (unsigned long long)emu_cycles(r->m));
+        return EXIT_INTERRUPTED;
+    case GDB_END_QUIT: return report_interrupted(r->m);
+    case GDB_END_ERROR: break;
+    }
+    return EXIT_HOST_ERROR;
 }
 
 /* The plain run: one machine. */
@@ -294,13 +355,19 @@ static int run_plain(const struct run_args *a, struct run_media *md, const struc
     struct emu *m = run_boot(a, a->core, out);
     if (!m)
         return EXIT_HOST_ERROR;
-    struct plain_run r = {m, console_open(a, md->serial)};
+    struct plain_run r = {m, console_open(a, md->serial), {0}};
     if (!r.con) {
         emu_destroy(m);
         return EXIT_HOST_ERROR;
     }
+    if (cli_loadvm(a, m) != 0) {
+        console_close(r.con);
+        emu_destroy(m);
+        return EXIT_HOST_ERROR;
+    }
     double start = a->stats ? host_seconds() : 0;
-    int status = run_slices(m, a->max_cycles, plain_slice, &r);
+    pace_start(&r.pace, a->realtime, m); /* after --loadvm, which sets the clock */
+    int status = a->gdb ? run_gdb(a, &r) : cli_run_savevm(a, m, plain_slice, &r);
     console_close(r.con);
     fflush(stdout);
     if (a->report_cycles)

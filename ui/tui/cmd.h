@@ -57,6 +57,10 @@ int cmd_exec(struct cmd *c, const char *line, const struct cmd_io *io);
 size_t cmd_complete(struct cmd *c, const char *line, int word, const char *text,
                     const char **out, size_t max);
 
+/* Run the Lua file at path in the interpreter's Lua session, as `source
+ * FILE.lua` does (`lab86 debug --script`). CMD_OK or CMD_ERROR. */
+int cmd_lua_file(struct cmd *c, const char *path, const struct cmd_io *io);
+
 /* The help text, one command a line. */
 const char *cmd_help(void);
 
@@ -67,6 +71,21 @@ bool cmd_ran(const struct cmd *c);
 /* Stop every run command at this cycle count (`lab86 debug --max-cycles`);
  * 0, the default: no limit. */
 void cmd_set_max_cycles(struct cmd *c, uint64_t max_cycles);
+
+/* A breakpoint, watchpoint or catchpoint the interpreter set, for a front
+ * end's marks (the Disassembly pane's): cmd_breakpoints() lists them. */
+struct cmd_break_info {
+    int id;           /* the debugger core's id (delete N) */
+    const char *type; /* "breakpoint", "watchpoint" or "catchpoint" */
+    bool temporary;   /* tbreak: deleted when hit */
+    bool linear;      /* lin is an execution breakpoint's linear address now (a
+                         SEG:OFF one resolved with the segment as it is; false
+                         for physical breakpoints and the other types) */
+    uint64_t lin;     /* then: the linear address */
+};
+/* Fill out[0..max) with what is set now, in id order; returns how many
+ * there are (may exceed max). */
+size_t cmd_breakpoints(struct cmd *c, struct cmd_break_info *out, size_t max);
 
 /* Whether the guest ended the run (its exit device, a power-off, a triple
  * fault, a halt nothing can wake); *status then gets the exit status

@@ -1,0 +1,119 @@
+#!/bin/sh
+# run.sh LAB86 GUEST WORKDIR -- `lab86 run --loadvm FILE` and `--savevm-at N:FILE`.
+#
+# GUEST is tests/snapshot/guest.asm assembled (timer interrupts, paging, COM1). Part 1,
+# the round trip, under both cores: a run saved at a cycle prints and ends exactly as an
+# uninterrupted one; a run started from that file with --loadvm prints the rest of the
+# output and ends at the same cycle with the same status, also on the other core; the
+# first part (--max-cycles at the same cycle) and the loaded run's part together are the
+# uninterrupted output. Part 2, bad snapshots: each gives exit status 2, nothing on
+# stdout and one line on stderr naming the file and the problem.
+#
+# The last line is always "snapshot-cli: N passed, N failed"; the exit status is non-zero
+# if any test failed.
+
+if [ $# -ne 3 ]; then
+    echo "usage: $0 LAB86 GUEST WORKDIR" >&2
+    exit 2
+fi
+lab86=$1
+guest=$2
+work=$3
+passed=0
+failed=0
+mkdir -p "$work" || exit 2
+out=$work/stdout
+err=$work/stderr
+at=1500000
+
+ok() {
+    passed=$((passed + 1))
+    echo "ok   $1"
+}
+
+bad() {
+    failed=$((failed + 1))
+    echo "FAIL $1: $2"
+    sed 's/^/    stderr: /' "$err"
+}
+
+# run NAME OUTFILE ARGS...: lab86 run on the guest; sets $status, keeps stderr in $err.
+run() {
+    name=$1
+    file=$2
+    shift 2
+    "$lab86" run --kernel "$guest" -m 2M --report-cycles "$@" </dev/null >"$file" 2>"$err"
+    status=$?
+}
+
+for core in switch threaded; do
+    other=threaded
+    [ $core = threaded ] && other=switch
+    run full "$work/full.$core" --core $core
+    full_status=$status
+    full_cycles=$(grep '^cycles:' "$err")
+    if [ "$full_status" -eq 33 ] && [ -n "$full_cycles" ]; then
+        ok "$core: the uninterrupted run ends (status 33, $full_cycles)"
+    else
+        bad "$core: the uninterrupted run" "status $full_status"
+    fi
+
+    rm -f "$work/at.snap"
+    run saved "$work/saved.$core" --core $core --savevm-at "$at:$work/at.snap"
+    if [ "$status" -eq "$full_status" ] && cmp -s "$work/saved.$core" "$work/full.$core" &&
+        [ "$(grep '^cycles:' "$err")" = "$full_cycles" ] && [ -s "$work/at.snap" ]; then
+        ok "$core: --savevm-at writes the file and changes nothing in the run"
+    else
+        bad "$core: --savevm-at" "status $status, output or cycles differ, or no file"
+    fi
+
+    run first "$work/first.$core" --core $core --max-cycles $at
+    for load_core in $core $other; do
+        run loaded "$work/loaded.$core" --core $load_core --loadvm "$work/at.snap"
+        cat "$work/first.$core" "$work/loaded.$core" >"$work/joined.$core"
+        if [ "$status" -eq "$full_status" ] && [ "$(grep '^cycles:' "$err")" = "$full_cycles" ] &&
+            cmp -s "$work/joined.$core" "$work/full.$core" && [ -s "$work/loaded.$core" ]; then
+            ok "$core: --loadvm on the $load_core core ends as the uninterrupted run"
+        else
+            bad "$core: --loadvm on the $load_core core" \
+                "status $status, or the output or cycle count differs"
+        fi
+    done
+done
+
+# expect_error NAME FRAGMENT ARGS...: status 2, empty stdout, one stderr line, starting
+# with "lab86: " and containing FRAGMENT.
+expect_error() {
+    name=$1
+    fragment=$2
+    shift 2
+    "$lab86" run --kernel "$guest" "$@" </dev/null >"$out" 2>"$err"
+    status=$?
+    lines=$(wc -l <"$err")
+    if [ "$status" -ne 2 ]; then
+        bad "$name" "exit status $status, expected 2"
+    elif [ "$lines" -ne 1 ]; then
+        bad "$name" "$lines lines on stderr, expected 1"
+    elif [ -s "$out" ]; then
+        bad "$name" "output on stdout"
+    elif ! grep -q '^lab86: ' "$err" || ! grep -qF -- "$fragment" "$err"; then
+        bad "$name" "stderr does not say: lab86: ...$fragment"
+    else
+        ok "$name"
+    fi
+}
+
+head -c 100 "$work/at.snap" >"$work/short.snap"
+printf 'not a snapshot at all, just some text\n' >"$work/text.snap"
+expect_error "a missing snapshot" "$work/none.snap: No such file" -m 2M --loadvm "$work/none.snap"
+expect_error "a truncated snapshot" "truncated snapshot (100 of" -m 2M --loadvm "$work/short.snap"
+expect_error "a file that is no snapshot" "not a lab86 snapshot" -m 2M --loadvm "$work/text.snap"
+expect_error "a snapshot of another RAM size" "2 MiB of RAM; this one has 4" -m 4M \
+    --loadvm "$work/at.snap"
+expect_error "a snapshot of another board" "isa board; this machine is pc" -m 2M --board pc \
+    --loadvm "$work/at.snap"
+expect_error "--savevm-at without a file" "expects N:FILE" --savevm-at 100
+expect_error "--savevm-at with a bad cycle" "not a number of cycles" --savevm-at x:y.snap
+
+echo "snapshot-cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
