@@ -113,6 +113,7 @@ deps:
 -include bench/bench.mk
 -include bench/start.mk
 -include bench/linux.mk
+-include bench/grade.mk
 -include tests/debugcli/debugcli.mk
 -include tests/labs/labs.mk
 -include tests/linux/linux.mk

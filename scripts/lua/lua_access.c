@@ -364,18 +364,25 @@ static int l_traps(lua_State *L)
 
 /* --- the page walk --- */
 
-static void push_level(lua_State *L, uint64_t addr, uint32_t e)
+/* One level of a walk: its entry's address and value, its bits by name, and
+ * the level's name ("pde", "pte"; with PAE "pdpte", "pde", "pte"). A PAE
+ * PDPTE has no R/W or U/S bits (SDM vol. 3, 4.4.1): it reads as writable
+ * and user, so that rights combined over the levels are the PDE's and PTE's. */
+static void push_level(lua_State *L, uint64_t addr, uint64_t e, const char *level)
 {
-    lua_createtable(L, 0, 8);
+    lua_createtable(L, 0, 9);
     lua_pushinteger(L, (lua_Integer)addr);
     lua_setfield(L, -2, "addr");
-    lua_pushinteger(L, e);
+    lua_pushinteger(L, (lua_Integer)e);
     lua_setfield(L, -2, "entry");
+    lua_pushstring(L, level);
+    lua_setfield(L, -2, "level");
+    bool pdpte = strcmp(level, "pdpte") == 0;
     static const char *const bits[] = {"present", "writable", "user", NULL, NULL,
                                        "accessed", "dirty", "large"};
     for (int k = 0; k < 8; k++)
         if (bits[k]) {
-            lua_pushboolean(L, (e >> k) & 1);
+            lua_pushboolean(L, (pdpte && (k == 1 || k == 2)) || ((e >> k) & 1));
             lua_setfield(L, -2, bits[k]);
         }
 }
@@ -393,8 +400,10 @@ static int l_translate(lua_State *L)
     if (!w.ok)
         lua_pushinteger(L, w.error);
     lua_createtable(L, w.levels, 3);
-    for (int k = 0; k < w.levels; k++) {
-        push_level(L, w.addr[k], w.entry[k]);
+    static const char *const names32[] = {"pde", "pte"};
+    static const char *const names_pae[] = {"pdpte", "pde", "pte"};
+    for (int k = 0; k < w.levels && k < 3; k++) {
+        push_level(L, w.addr[k], w.entry[k], w.pae ? names_pae[k] : names32[k]);
         lua_seti(L, -2, k + 1);
     }
     lua_pushboolean(L, w.paging);

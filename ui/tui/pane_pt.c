@@ -30,6 +30,7 @@
 #define PTE_G   0x100u /* global (with CR4.PGE) */
 #define CR0_PG  0x80000000u
 #define CR4_PSE 0x10u
+#define CR4_PAE 0x20u
 
 #define MAX_ITEMS 4096
 
@@ -165,6 +166,20 @@ static void pt_draw(struct tui *t, struct pane *p, struct area a)
     r = draw_walk(t, p, a, r, pse);
     if (!paging && (v->cr[3] & ~0xfffull) == 0)
         return; /* no directory yet */
+    if (v->cr[4] & CR4_PAE) {
+        /* PAE (SDM vol. 3, 4.4): CR3 locates four 8-byte PDPTEs, each a
+         * directory of 512 8-byte entries. The tree below is drawn for
+         * 32-bit tables only; the translate line above walks PAE. */
+        uint8_t pdpt[32];
+        dbg_read_physical(t->d, v->cr[3] & ~0x1full, pdpt, sizeof pdpt, NULL);
+        tui_print(t, a, r++, ST_DIM, "PAE: the PDPT at cr3 (t translates through all levels)");
+        for (int i = 0; i < 4; i++) {
+            uint64_t e = le32(pdpt + 8 * i) | (uint64_t)le32(pdpt + 8 * i + 4) << 32;
+            tui_print(t, a, r++, ST_NORMAL, " PDPTE[%d] = %016llx%s", i, (unsigned long long)e,
+                      e & PTE_P ? "" : "  (not present)");
+        }
+        return;
+    }
     tui_print(t, a, r++, ST_DIM, "directory at cr3: present entries (Enter opens)");
     int n = list_items(t, p, items, MAX_ITEMS, pse);
     int h = a.h - r;
