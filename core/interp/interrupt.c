@@ -447,6 +447,10 @@ static int deliver(struct cpu *c, struct delivery *dv)
 {
     int r;
 
+    /* Every delivery, also of an exception the CPU raises (cpu_exception()),
+     * reaches the debugger's vector stops (core/debug). */
+    if (c->attention)
+        c->dbg->vector(c->dbg_opaque, dv->vector);
     /* A delivery discards the debug traps pending for the instruction that
      * led to it: the handler starts with TF clear, and the interrupted
      * code's single step resumes when IRET restores TF. */
@@ -476,8 +480,6 @@ static int deliver(struct cpu *c, struct delivery *dv)
 
 int cpu_interrupt(struct cpu *c, int vector, int kind, bool has_err, uint32_t err)
 {
-    if (c->attention) /* the debugger's vector stops (core/debug) */
-        c->dbg->vector(c->dbg_opaque, vector & 0xff);
     struct delivery dv = {
         .vector = vector & 0xff, .kind = kind, .has_err = has_err, .err = err, .eflags = c->eflags};
     return deliver(c, &dv);

@@ -21,10 +21,8 @@
  *
  * Exceptions and interrupts ride on the trap stops (TRAP_EXCEPTION,
  * TRAP_INTR, TRAP_SWINT), which say how the vector came and carry the
- * error code, rather than on dbg_stop_on_vector: that one is called from
- * cpu_interrupt() only, so it misses the exceptions the CPU raises itself
- * (cpu_exception() delivers them directly). A trap stop of a vector
- * without a callback is passed over.
+ * error code, rather than on dbg_stop_on_vector, which knows only the
+ * vector. A trap stop of a vector without a callback is passed over.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -155,6 +155,36 @@ START_TEST(test_deliveries)
 }
 END_TEST
 
+/* Vector stops (dbg_stop_on_vector): an exception the CPU raises (#GP),
+ * INT 0x1F and the timer's IRQ 0 each stop the machine right after their
+ * delivery, at the first instruction of the handler; the stop says which. */
+START_TEST(test_vector_stops)
+{
+    struct dbg *d = dk_machine(dk_cores[_i]);
+    struct dbg_stop_info si;
+    dbg_stop_on_vector(d, 13, true);
+    dbg_stop_on_vector(d, 0x1f, true);
+    dbg_stop_on_vector(d, 0x20, true);
+    ck_assert_int_eq(dbg_continue(d, DK_LIMIT), DBG_STOP_VECTOR);
+    dbg_last_stop(d, &si);
+    ck_assert_int_eq(si.vector, 13);
+    struct dbg_cpu_view v;
+    dbg_get_cpu(d, &v);
+    uint64_t gp_handler = v.eip;
+    ck_assert_int_eq(dbg_continue(d, DK_LIMIT), DBG_STOP_VECTOR);
+    dbg_last_stop(d, &si);
+    ck_assert_int_eq(si.vector, 0x1f);
+    dbg_get_cpu(d, &v);
+    ck_assert_uint_ne(v.eip, gp_handler); /* another handler: the IDT's gate for 0x1F */
+    ck_assert_int_eq(dbg_continue(d, DK_LIMIT), DBG_STOP_VECTOR);
+    dbg_last_stop(d, &si);
+    ck_assert_int_eq(si.vector, 0x20);
+    dbg_stop_on_vector(d, 0x20, false);
+    ck_assert_int_eq(dbg_continue(d, DK_LIMIT), DBG_STOP_EXIT);
+    dk_free(d);
+}
+END_TEST
+
 /* Readers: a late one starts at the next event; masks and slots. */
 START_TEST(test_readers)
 {
@@ -216,6 +246,7 @@ static Suite *events_suite(void)
     tcase_add_loop_test(tc, test_overflow, 0, 2);
     tcase_add_loop_test(tc, test_deliveries, 0, 2);
     tcase_add_loop_test(tc, test_readers, 0, 2);
+    tcase_add_loop_test(tc, test_vector_stops, 0, 2);
     tcase_add_loop_test(tc, test_only_wanted_kinds, 0, 2);
     suite_add_tcase(s, tc);
     return s;
