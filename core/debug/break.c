@@ -108,17 +108,61 @@ int64_t dbg_hits(const struct dbg *d, int id)
     return b ? (int64_t)b->hits : w ? (int64_t)w->hits : dbg_stops_hits(d, id);
 }
 
+/* The bytes a change watchpoint watches, as the debugger reads memory
+ * (never faulting; unreadable bytes read as 0). */
+static uint64_t wp_value(struct dbg *d, const struct dbg_wp *w)
+{
+    uint8_t b[DBG_WATCH_CHANGE_MAX] = {0};
+    if (w->physical)
+        dbg_read_physical(d, w->addr, b, (size_t)w->len, NULL);
+    else
+        dbg_read_linear(d, w->addr, b, (size_t)w->len, NULL);
+    uint64_t v = 0;
+    for (int k = (int)w->len - 1; k >= 0; k--)
+        v = v << 8 | b[k];
+    return v;
+}
+
 static int new_wp(struct dbg *d, bool physical, uint64_t addr, uint64_t len, int kind)
 {
     if (len == 0 || (kind & DBG_WATCH_ACCESS) == 0)
         return -1;
+    if ((kind & DBG_WATCH_CHANGE) && ((kind & DBG_WATCH_ACCESS) != DBG_WATCH_WRITE ||
+                                      len > DBG_WATCH_CHANGE_MAX))
+        return -1;
     for (int k = 0; k < DBG_MAX_WATCH; k++) {
         if (d->wp[k].id == 0) {
-            d->wp[k] = (struct dbg_wp){d->next_id++, physical, addr, len, kind & 3, 0};
+            d->wp[k] = (struct dbg_wp){d->next_id++, physical, addr, len, kind & 7, 0, 0};
+            if (kind & DBG_WATCH_CHANGE)
+                d->wp[k].value = wp_value(d, &d->wp[k]);
             return d->wp[k].id;
         }
     }
     return -1;
+}
+
+bool dbg_check_changes(struct dbg *d)
+{
+    d->change_pending = false;
+    for (int k = 0; k < DBG_MAX_WATCH; k++) {
+        struct dbg_wp *w = &d->wp[k];
+        if (w->id == 0 || !(w->kind & DBG_WATCH_CHANGE))
+            continue;
+        uint64_t now = wp_value(d, w);
+        if (now == w->value)
+            continue;
+        w->hits++;
+        d->stop.id = w->id;
+        d->stop.addr = w->addr;
+        d->stop.size = (int)w->len;
+        d->stop.write = true;
+        d->stop.changed = true;
+        d->stop.old_value = w->value;
+        d->stop.new_value = now;
+        w->value = now;
+        return true;
+    }
+    return false;
 }
 
 int dbg_watch_linear(struct dbg *d, uint64_t lin, uint64_t len, int kind)
@@ -250,11 +294,16 @@ bool dbg_check_watch(struct dbg *d, uint64_t lin, int size, bool write)
             continue;
         if (!overlap(addr, (uint64_t)size, w->addr, w->len))
             continue;
+        if (w->kind & DBG_WATCH_CHANGE) { /* the store is not done yet: judge after it */
+            d->change_pending = true;
+            continue;
+        }
         w->hits++;
         d->stop.id = w->id;
         d->stop.addr = lin;
         d->stop.size = size;
         d->stop.write = write;
+        d->stop.changed = false;
         return true;
     }
     return false;

@@ -32,8 +32,9 @@ struct dbg_wp {
     bool physical; /* addr is physical (else linear) */
     uint64_t addr; /* first byte watched */
     uint64_t len;  /* bytes watched */
-    int kind;      /* DBG_WATCH_READ | DBG_WATCH_WRITE */
+    int kind;      /* DBG_WATCH_READ | DBG_WATCH_WRITE | DBG_WATCH_CHANGE */
     uint64_t hits; /* stops it caused */
+    uint64_t value; /* DBG_WATCH_CHANGE: the watched bytes as last seen */
 };
 
 /* events.c: one subscriber of the event ring. */
@@ -105,6 +106,7 @@ struct dbg {
     struct dbg_serial serial[DBG_MAX_SERIAL]; /* serial-string stops */
     bool trap_stop[TRAP_COUNT];      /* trap kinds that stop */
     bool watching;                   /* a watchpoint is set (arm()): on_access has work */
+    bool change_pending;             /* a change watchpoint was written: judge at the boundary */
     /* Stepping over hardware interrupts (debug.c). */
     bool step_over_irq;              /* dbg_set_step_interrupts(d, false) */
     bool in_irq;                     /* a step is running an interrupt handler through */
@@ -121,6 +123,9 @@ struct dbg {
 bool dbg_check_breakpoints(struct dbg *d);
 /* break.c: does the access hit a watchpoint? Fills d->stop. */
 bool dbg_check_watch(struct dbg *d, uint64_t lin, int size, bool write);
+/* At the boundary after a write to a change watchpoint: did a watched value
+ * change? Then d->stop describes it (old and new value) and true. */
+bool dbg_check_changes(struct dbg *d);
 /* break.c: is anything set that needs the hooks? */
 bool dbg_tables_active(const struct dbg *d);
 /* break.c: a temporary breakpoint taken only with SP >= min_sp. */

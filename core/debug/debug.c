@@ -112,6 +112,8 @@ static bool on_boundary(void *opaque)
         moved = irq_returned(d);
     if (mode_changed(d))
         return true;
+    if (d->change_pending && dbg_check_changes(d))
+        return hold(d, DBG_STOP_WATCHPOINT, false); /* as any watchpoint: after the write */
     if (d->goal == GOAL_STEP && moved && --d->step_left == 0)
         return hold(d, DBG_STOP_STEP, true);
     if (d->goal == GOAL_FINISH && finish_reached(d, moved))

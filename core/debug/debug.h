@@ -68,6 +68,9 @@ struct dbg_stop_info {
     bool write;           /* watchpoint: the access stored */
     int vector;           /* DBG_STOP_VECTOR: the vector */
     uint32_t exit_code;   /* DBG_STOP_EXIT: the value written to the exit device */
+    bool changed;         /* a DBG_WATCH_CHANGE stop: the value changed */
+    uint64_t old_value;   /* then the watched bytes before (little-endian) */
+    uint64_t new_value;   /* and after */
     int old_mode;         /* DBG_STOP_MODE_SWITCH: enum dbg_mode | DBG_MODE_PAGING */
     int new_mode;         /* the same, after */
     uint32_t value;       /* DBG_STOP_IO: the data; DBG_STOP_TRAP: the trap's b (trap.h) */
@@ -129,6 +132,11 @@ int64_t dbg_hits(const struct dbg *d, int id);
 #define DBG_WATCH_READ 1
 #define DBG_WATCH_WRITE 2
 #define DBG_WATCH_ACCESS 3
+/* With DBG_WATCH_WRITE: stop only when a write changes the watched bytes
+ * (gdb's `watch`), judged after the writing instruction; at most
+ * DBG_WATCH_CHANGE_MAX bytes. The stop's old_value and new_value hold them. */
+#define DBG_WATCH_CHANGE 4
+#define DBG_WATCH_CHANGE_MAX 8
 /* Returns the id, or -1 (table full, len 0, or no kind). Physical
  * watchpoints match guest accesses through the CPU (not DMA). */
 int dbg_watch_linear(struct dbg *d, uint64_t lin, uint64_t len, int kind);

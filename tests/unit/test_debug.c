@@ -122,6 +122,40 @@ START_TEST(test_watch_write)
 }
 END_TEST
 
+/* A value-change watchpoint (gdb's watch): the store of 5 over the 0x90
+ * filler stops after the store with both values; when the memory already
+ * holds 5, the same store changes nothing and the run goes on to the exit. */
+START_TEST(test_watch_change)
+{
+    struct dbg *d = k_machine(cores[_i]);
+    struct dbg_stop_info s;
+    ck_assert_int_eq(dbg_watch_linear(d, K_BASE + 0x200, 16, DBG_WATCH_WRITE | DBG_WATCH_CHANGE),
+                     -1); /* more than DBG_WATCH_CHANGE_MAX bytes */
+    ck_assert_int_eq(dbg_watch_linear(d, K_BASE + 0x200, 4, DBG_WATCH_READ | DBG_WATCH_CHANGE),
+                     -1); /* a change is a write's */
+    int w = dbg_watch_linear(d, K_BASE + 0x200, 4, DBG_WATCH_WRITE | DBG_WATCH_CHANGE);
+    ck_assert_int_gt(w, 0);
+    ck_assert_int_eq(dbg_continue(d, K_LIMIT), DBG_STOP_WATCHPOINT);
+    dbg_last_stop(d, &s);
+    ck_assert_int_eq(s.id, w);
+    ck_assert(s.changed);
+    ck_assert_uint_eq(s.old_value, 0x90909090u);
+    ck_assert_uint_eq(s.new_value, 5);
+    ck_assert_uint_eq(k_eip(d), K_BASE + 0x39); /* after the store */
+    ck_assert_int_eq(dbg_continue(d, K_LIMIT), DBG_STOP_EXIT);
+    ck_assert_int_eq(dbg_hits(d, w), 1);
+    k_free(d);
+
+    d = k_machine(cores[_i]);
+    static const uint8_t five[4] = {5, 0, 0, 0};
+    ck_assert_uint_eq(dbg_write_linear(d, K_BASE + 0x200, five, 4), 4);
+    w = dbg_watch_linear(d, K_BASE + 0x200, 4, DBG_WATCH_WRITE | DBG_WATCH_CHANGE);
+    ck_assert_int_eq(dbg_continue(d, K_LIMIT), DBG_STOP_EXIT);
+    ck_assert_int_eq(dbg_hits(d, w), 0);
+    k_free(d);
+}
+END_TEST
+
 START_TEST(test_conditions)
 {
     struct dbg *d = k_machine(cores[_i]);
@@ -316,6 +350,7 @@ static Suite *debug_suite(void)
     tcase_add_loop_test(run, test_next_over_call, 0, 2);
     tcase_add_loop_test(run, test_finish, 0, 2);
     tcase_add_loop_test(run, test_watch_write, 0, 2);
+    tcase_add_loop_test(run, test_watch_change, 0, 2);
     tcase_add_loop_test(run, test_conditions, 0, 2);
     tcase_add_test(run, test_budget_and_resume);
     tcase_add_loop_test(run, test_mode_switch_stop, 0, 2);

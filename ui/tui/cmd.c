@@ -49,7 +49,8 @@ static const struct command commands[] = {
     {"condition", "cond", cmd_condition, false,
      "condition N [EXPR]       stop at breakpoint N only when EXPR is not 0"},
     {"watch", "", cmd_watch, false,
-     "watch [-p] ADDR [LEN]    stop after a write to [ADDR, ADDR+LEN) (LEN 4)"},
+     "watch [-p] [-c] ADDR [LEN]  stop after a write to [ADDR, ADDR+LEN) (LEN 4); -c: only "
+     "when it changes the value"},
     {"rwatch", "", cmd_rwatch, false, "rwatch [-p] ADDR [LEN]   stop after a read"},
     {"awatch", "", cmd_awatch, false, "awatch [-p] ADDR [LEN]   stop after a read or a write"},
     {"pwatch", "", cmd_pwatch, false, "pwatch ADDR [LEN]        watch a physical range (writes)"},

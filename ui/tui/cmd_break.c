@@ -225,8 +225,9 @@ int cmd_condition(struct cmd *c, const char *fmt, const char *args, const struct
     return CMD_OK;
 }
 
-/* watch, rwatch, awatch, pwatch: [-p] ADDR [LEN]. Bochs' `watch read|write
- * ADDR` spelling is taken too. */
+/* watch, rwatch, awatch, pwatch: [-p] [-c] ADDR [LEN]. Bochs' `watch
+ * read|write ADDR` spelling is taken too. -c (watch, pwatch): stop only when
+ * a write changes the value, as gdb's watch does; at most 8 bytes. */
 static int set_watch(struct cmd *c, const char *name, const char *args, int kind, bool physical,
                      const struct cmd_io *io)
 {
@@ -235,8 +236,14 @@ static int set_watch(struct cmd *c, const char *name, const char *args, int kind
     struct cmd_addr a;
     uint64_t len = 4;
     args = cmd_skip(args);
-    if (strncmp(args, "-p ", 3) == 0) {
-        physical = true;
+    bool change = false;
+    for (;;) {
+        if (strncmp(args, "-p ", 3) == 0)
+            physical = true;
+        else if (strncmp(args, "-c ", 3) == 0 && kind == DBG_WATCH_WRITE)
+            change = true;
+        else
+            break;
         args = cmd_skip(args + 3);
     }
     if (strncmp(args, "read ", 5) == 0 || strncmp(args, "write ", 6) == 0) {
@@ -255,12 +262,15 @@ static int set_watch(struct cmd *c, const char *name, const char *args, int kind
         return cmd_fail(io, name, "%s", err);
     if (len == 0 || len > 0x100000)
         return cmd_fail(io, name, "length %llu: from 1 to 1 MiB", (unsigned long long)len);
-    int id = physical ? dbg_watch_physical(c->d, a.lin, len, kind)
-                      : dbg_watch_linear(c->d, a.lin, len, kind);
+    if (change && len > DBG_WATCH_CHANGE_MAX)
+        return cmd_fail(io, name, "-c watches at most %d bytes", DBG_WATCH_CHANGE_MAX);
+    int k = kind | (change ? DBG_WATCH_CHANGE : 0);
+    int id = physical ? dbg_watch_physical(c->d, a.lin, len, k) : dbg_watch_linear(c->d, a.lin, len, k);
     if (id < 0)
         return cmd_fail(io, name, "the table is full (%d watchpoints)", DBG_MAX_WATCH);
     snprintf(what, sizeof what, "%s[0x%08llx] %llu byte%s %s", physical ? "physical " : "",
-             (unsigned long long)a.lin, (unsigned long long)len, len == 1 ? "" : "s", kinds[kind]);
+             (unsigned long long)a.lin, (unsigned long long)len, len == 1 ? "" : "s",
+             change ? "changed" : kinds[kind]);
     track(c, id, "watchpoint", false, what);
     cmd_out(io, "Watchpoint %d: %s", id, what);
     return CMD_OK;

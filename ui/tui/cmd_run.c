@@ -115,6 +115,12 @@ static void tell_watch(struct cmd *c, const struct dbg_stop_info *s, const struc
     uint8_t b[8] = {0};
     int size = s->size > 0 && s->size <= 8 ? s->size : 1;
     uint64_t v = 0;
+    if (s->changed) { /* a value-change watchpoint (watch -c) */
+        cmd_out(io, "Watchpoint %d: [0x%08llx] %d byte%s changed: 0x%0*llx -> 0x%0*llx", s->id,
+                (unsigned long long)s->addr, s->size, s->size == 1 ? "" : "s", size * 2,
+                (unsigned long long)s->old_value, size * 2, (unsigned long long)s->new_value);
+        return;
+    }
     dbg_read_linear(c->d, s->addr, b, (size_t)size, NULL);
     for (int k = size - 1; k >= 0; k--)
         v = v << 8 | b[k];
