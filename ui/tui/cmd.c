@@ -57,6 +57,7 @@ static const struct command commands[] = {
     {"catch", "", cmd_catch, false,
      "catch io PORT[-LAST] [in|out] | serial [com1|com2] TEXT | trap KIND | vector N | mode | cr3"},
     {"continue", "c cont", cmd_continue, true, "continue                 run until something stops it"},
+    {"cycles", "", cmd_cycles, true, "cycles N                 run N cycles (or until something stops it)"},
     {"stepi", "si", cmd_stepi, true, "stepi [N]                N instructions (into calls and interrupts)"},
     {"step", "s", cmd_step, true, "step [N]                 a source line (an instruction without lines)"},
     {"next", "n nexti ni", cmd_next, true, "next [N]                 an instruction, over CALL, INT and REP"},

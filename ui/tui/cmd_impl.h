@@ -119,7 +119,7 @@ extern const char *const cmd_register_names[];
 
 /* --- the families' handlers --- */
 
-cmd_fn cmd_continue, cmd_stepi, cmd_step, cmd_next, cmd_finish, cmd_until, cmd_rstepi,
+cmd_fn cmd_continue, cmd_cycles, cmd_stepi, cmd_step, cmd_next, cmd_finish, cmd_until, cmd_rstepi,
     cmd_rcontinue, cmd_record;                                               /* cmd_run.c */
 cmd_fn cmd_info, cmd_page;                                                   /* cmd_info.c */
 cmd_fn cmd_x, cmd_xp, cmd_print, cmd_set, cmd_disassemble, cmd_savevm, cmd_loadvm; /* cmd_mem.c */

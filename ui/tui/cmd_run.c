@@ -333,6 +333,29 @@ int cmd_continue(struct cmd *c, const char *fmt, const char *args, const struct 
     return run_to_stop(c, dbg_continue(c->d, slice(c)), io);
 }
 
+/* cycles N: run N cycles, or less when something stops the machine first:
+ * a continue under a cycle limit now + N (the run's own limit still holds). */
+int cmd_cycles(struct cmd *c, const char *fmt, const char *args, const struct cmd_io *io)
+{
+    (void)fmt;
+    uint64_t n;
+    char err[256];
+    if (!*args)
+        return cmd_fail(io, "cycles", "how many? (cycles N)");
+    if (cmd_eval(c, args, &n, err, sizeof err) != 0)
+        return cmd_fail(io, "cycles", "%s", err);
+    if (n == 0)
+        return cmd_fail(io, "cycles", "N must be at least 1");
+    if (cannot_run(c, "cycles", io))
+        return CMD_ERROR;
+    uint64_t limit = c->max_cycles, target = emu_cycles(dbg_emu(c->d)) + n;
+    if (!limit || target < limit)
+        c->max_cycles = target;
+    int r = run_to_stop(c, dbg_continue(c->d, slice(c)), io);
+    c->max_cycles = limit;
+    return r;
+}
+
 int cmd_stepi(struct cmd *c, const char *fmt, const char *args, const struct cmd_io *io)
 {
     (void)fmt;
