@@ -19,20 +19,8 @@
 # The lab's own directory, from the Makefile's path (LAB_DIR, which lab86
 # grade passes, is not needed: the Makefile knows where it is).
 L := $(dir $(firstword $(MAKEFILE_LIST)))
-LIB := $(L)../lib
-ifeq ($(origin LAB_DIR),command line)
-SUB ?= .
-else
-SUB ?= solution
-endif
-OUT ?= $(SUB)/build
-
-CC := gcc
-NASM := nasm
-LD := ld -m elf_i386 --no-warn-rwx-segments
-CFLAGS := -m32 -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
-          -fno-builtin -nostdlib -mno-sse -mno-mmx -O1 -g -Wall -Wextra \
-          -I$(LIB) -I$(L) -I$(SUB) $(LAB_CFLAGS)
+include $(L)../lib/tools.mk
+CFLAGS += -I$(L) -I$(SUB) $(LAB_CFLAGS)
 
 SRCS := $(LIB)/entry.asm $(LIB)/serial.c $(addprefix $(L),$(LAB_GIVEN)) \
         $(addprefix $(SUB)/,$(LAB_STUDENT))

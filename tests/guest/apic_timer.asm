@@ -50,7 +50,9 @@ test_main:
     SET_IDT VEC_PERIODIC, SEL_KCODE, timer_handler, ACC_INTGATE
     SET_IDT VEC_ONESHOT, SEL_KCODE, oneshot_handler, ACC_INTGATE
     SET_IDT VEC_SPURIOUS, SEL_KCODE, spurious_handler, ACC_INTGATE
-    call pic_init
+    call pic_remap
+    mov al, 0xFE                        ; IRQ 0 only
+    out PIC1_DATA, al
     mov dword [APIC_SVR], 0x100 | VEC_SPURIOUS
     mov al, 0x34                        ; PIT counter 0, mode 2, 100 Hz
     out PIT_CMD, al
@@ -62,27 +64,6 @@ test_main:
     call check_one_shot
     call check_tpr
     call check_masked
-    ret
-
-pic_init:
-    mov al, 0x11
-    out PIC1_CMD, al
-    out PIC2_CMD, al
-    mov al, VEC_PIT
-    out PIC1_DATA, al
-    mov al, 0x28
-    out PIC2_DATA, al
-    mov al, 4
-    out PIC1_DATA, al
-    mov al, 2
-    out PIC2_DATA, al
-    mov al, 1
-    out PIC1_DATA, al
-    out PIC2_DATA, al
-    mov al, 0xFE                        ; IRQ 0 only
-    out PIC1_DATA, al
-    mov al, 0xFF
-    out PIC2_DATA, al
     ret
 
 ; wait_pit N: sleep until the PIT has ticked N times more.

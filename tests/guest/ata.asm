@@ -59,7 +59,7 @@ VEC_IRQ14       equ 0x28 + 6
 section .text
 test_main:
     SET_IDT VEC_IRQ14, SEL_KCODE, irq14_handler, ACC_INTGATE
-    call pic_init
+    call pic_remap
     mov dx, ATA_CTRL
     mov al, CTRL_NIEN                   ; polled until the interrupt check
     out dx, al
@@ -71,26 +71,6 @@ test_main:
     call check_errors
     call check_irq
     call check_reset
-    ret
-
-pic_init:
-    mov al, 0x11
-    out PIC1_CMD, al
-    out PIC2_CMD, al
-    mov al, 0x20
-    out PIC1_DATA, al
-    mov al, 0x28
-    out PIC2_DATA, al
-    mov al, 4
-    out PIC1_DATA, al
-    mov al, 2
-    out PIC2_DATA, al
-    mov al, 1
-    out PIC1_DATA, al
-    out PIC2_DATA, al
-    mov al, 0xFF
-    out PIC1_DATA, al
-    out PIC2_DATA, al
     ret
 
 ; wait_ready: until BSY clears; eax = the (alternate) status

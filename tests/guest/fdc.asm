@@ -53,7 +53,7 @@ VEC_IRQ6        equ 0x20 + 6
 section .text
 test_main:
     SET_IDT VEC_IRQ6, SEL_KCODE, irq6_handler, ACC_INTGATE
-    call pic_init
+    call pic_remap
     mov al, 0xBF                        ; only IRQ 6
     out PIC1_DATA, al
     sti
@@ -63,26 +63,6 @@ test_main:
     call check_reads
     call check_invalid
     cli
-    ret
-
-pic_init:
-    mov al, 0x11
-    out PIC1_CMD, al
-    out 0xA0, al
-    mov al, 0x20
-    out PIC1_DATA, al
-    mov al, 0x28
-    out 0xA1, al
-    mov al, 4
-    out PIC1_DATA, al
-    mov al, 2
-    out 0xA1, al
-    mov al, 1
-    out PIC1_DATA, al
-    out 0xA1, al
-    mov al, 0xFF
-    out PIC1_DATA, al
-    out 0xA1, al
     ret
 
 ; send al: one command or parameter byte, when the FIFO wants one

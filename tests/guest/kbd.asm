@@ -41,31 +41,11 @@ test_main:
     mov al, 0x44
     out KBC_DATA, al
     call flush
-    call pic_init
+    call pic_remap
     call check_controller
     call check_a20
     call check_keyboard
     call check_mouse
-    ret
-
-pic_init:
-    mov al, 0x11
-    out PIC1_CMD, al
-    out PIC2_CMD, al
-    mov al, 0x20
-    out PIC1_DATA, al
-    mov al, 0x28
-    out PIC2_DATA, al
-    mov al, 4
-    out PIC1_DATA, al
-    mov al, 2
-    out PIC2_DATA, al
-    mov al, 1
-    out PIC1_DATA, al
-    out PIC2_DATA, al
-    mov al, 0xFF
-    out PIC1_DATA, al
-    out PIC2_DATA, al
     ret
 
 ; cmd al: a controller command

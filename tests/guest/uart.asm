@@ -69,34 +69,13 @@ section .text
 test_main:
     SET_IDT VEC_IRQ3, SEL_KCODE, irq3_handler, ACC_INTGATE
     SET_IDT VEC_IRQ4, SEL_KCODE, irq4_handler, ACC_INTGATE
-    call pic_init
+    call pic_remap
     call check_registers
     call check_loopback
     call check_fifo
     call check_modem
     call check_rx_interrupt
     call check_com2
-    ret
-
-; The PCs' initialisation, vectors at 0x20; every input masked.
-pic_init:
-    mov al, 0x11
-    out PIC1_CMD, al
-    out 0xA0, al
-    mov al, VEC_MASTER
-    out PIC1_DATA, al
-    mov al, VEC_MASTER + 8
-    out 0xA1, al
-    mov al, 4
-    out PIC1_DATA, al
-    mov al, 2
-    out 0xA1, al
-    mov al, 1
-    out PIC1_DATA, al
-    out 0xA1, al
-    mov al, 0xFF
-    out PIC1_DATA, al
-    out 0xA1, al
     ret
 
 check_registers:
