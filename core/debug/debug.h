@@ -436,8 +436,15 @@ int dbg_auto_symbols(struct dbg *d, const char *symbols_path, const char *kernel
 
 /* --- snapshots and reverse execution (reverse.c; the format is ../snapshot.h) --- */
 
+/* A snapshot (emu_save()/emu_load()) as a host file, for any front end,
+ * with or without a debugger (savevm.c): 0, or -1 with a reason in err
+ * ("No such file or directory", "cannot write: No space left on device", or
+ * emu_load()'s reasons); the caller names the file. */
+int emu_save_file(struct emu *m, const char *path, char *err, size_t errlen);
+int emu_load_file(struct emu *m, const char *path, char *err, size_t errlen);
+
 /* Save the whole machine (CPU, RAM, devices, timers) to the file path.
- * Returns 0, or -1 with a one-line reason in err ("cannot write x: ..."). */
+ * Returns 0, or -1 with a one-line reason in err ("x.snap: cannot write: ...") */
 int dbg_savevm(struct dbg *d, const char *path, char *err, size_t errlen);
 /* Restore the machine from a file dbg_savevm() (or `lab86 run --savevm-at`)
  * wrote. The machine must be built as the saved one was (RAM size, board,

@@ -3,9 +3,11 @@
  * a snapshot (../snapshot.h) written to or read from a host file.
  *
  * The core proper does no file I/O (emu.h): emu_save() and emu_load() work
- * on buffers. The debugger core is the front ends' library, so it takes
- * the path here, as dbg_load_symbols() does, and reports a failure as one
- * line naming the file.
+ * on buffers. The debugger core is the front ends' library, so the files
+ * are handled here, as dbg_load_symbols() does: emu_save_file() and
+ * emu_load_file() for any front end (the command line's --loadvm and
+ * --savevm-at use them without a debugger), dbg_savevm() and dbg_loadvm()
+ * for the debugger's, which report a failure as one line naming the file.
  */
 #include "debug/dbg_impl.h"
 
@@ -14,40 +16,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-int dbg_savevm(struct dbg *d, const char *path, char *err, size_t errlen)
-{
-    uint8_t *buf;
-    size_t len;
-    char why[160];
-    if (emu_save(d->m, &buf, &len, why, sizeof why) != 0) {
-        snprintf(err, errlen, "%s: %s", path, why);
-        return -1;
-    }
-    FILE *f = fopen(path, "wb");
-    bool ok = f && fwrite(buf, 1, len, f) == len;
-    int saved = errno;
-    if (f && fclose(f) != 0 && ok) {
-        ok = false;
-        saved = errno;
-    }
-    free(buf);
-    if (!ok)
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(saved));
-    return ok ? 0 : -1;
-}
-
-/* The whole of a file into a new buffer: 0, or -1 with errno set. */
-static int slurp(const char *path, uint8_t **out, size_t *len)
+/* The whole file at path in a new buffer: 0, or -1 with errno set. */
+static int read_all(const char *path, uint8_t **out, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0;
     if (!f)
         return -1;
-    for (;;) {
+    uint8_t *buf = NULL;
+    size_t n = 0, cap = 0, got;
+    do {
         if (n == cap) {
-            size_t ncap = cap ? 2 * cap : 1u << 20;
-            uint8_t *p = realloc(buf, ncap);
+            uint8_t *p = realloc(buf, cap = cap ? 2 * cap : 1u << 20);
             if (!p) {
                 free(buf);
                 fclose(f);
@@ -55,13 +34,10 @@ static int slurp(const char *path, uint8_t **out, size_t *len)
                 return -1;
             }
             buf = p;
-            cap = ncap;
         }
-        size_t got = fread(buf + n, 1, cap - n, f);
+        got = fread(buf + n, 1, cap - n, f);
         n += got;
-        if (got == 0)
-            break;
-    }
+    } while (got > 0);
     int bad = ferror(f);
     fclose(f);
     if (bad) {
@@ -74,17 +50,52 @@ static int slurp(const char *path, uint8_t **out, size_t *len)
     return 0;
 }
 
-int dbg_loadvm(struct dbg *d, const char *path, char *err, size_t errlen)
+int emu_save_file(struct emu *m, const char *path, char *err, size_t errlen)
 {
     uint8_t *buf;
     size_t len;
-    char why[200];
-    if (slurp(path, &buf, &len) != 0) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+    if (emu_save(m, &buf, &len, err, errlen) != 0)
+        return -1;
+    FILE *f = fopen(path, "wb");
+    bool ok = f && fwrite(buf, 1, len, f) == len;
+    int saved = errno;
+    if (f && fclose(f) != 0 && ok) {
+        ok = false;
+        saved = errno;
+    }
+    free(buf);
+    if (!ok)
+        snprintf(err, errlen, "cannot write: %s", strerror(saved));
+    return ok ? 0 : -1;
+}
+
+int emu_load_file(struct emu *m, const char *path, char *err, size_t errlen)
+{
+    uint8_t *buf;
+    size_t len;
+    if (read_all(path, &buf, &len) != 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
         return -1;
     }
-    int rc = emu_load(d->m, buf, len, why, sizeof why);
+    int rc = emu_load(m, buf, len, err, errlen);
     free(buf);
+    return rc;
+}
+
+int dbg_savevm(struct dbg *d, const char *path, char *err, size_t errlen)
+{
+    char why[200];
+    if (emu_save_file(d->m, path, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s: %s", path, why);
+        return -1;
+    }
+    return 0;
+}
+
+int dbg_loadvm(struct dbg *d, const char *path, char *err, size_t errlen)
+{
+    char why[200];
+    int rc = emu_load_file(d->m, path, why, sizeof why);
     if (rc != 0) {
         snprintf(err, errlen, "%s: %s", path, why);
         return -1;

@@ -12,87 +12,31 @@
  * --loadvm end with the same output and the same cycle count as one run
  * that never stopped (tests/snapshot/run.sh).
  */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "cli.h"
+#include "debug/debug.h"
 #include "emu.h"
-
-/* The whole file: 0, or -1 with errno set. */
-static int read_all(const char *path, uint8_t **out, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0, got;
-    do {
-        if (n == cap) {
-            uint8_t *p = realloc(buf, cap = cap ? 2 * cap : 1u << 20);
-            if (!p) {
-                free(buf);
-                fclose(f);
-                errno = ENOMEM;
-                return -1;
-            }
-            buf = p;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        errno = EIO;
-        return -1;
-    }
-    *out = buf;
-    *len = n;
-    return 0;
-}
 
 int cli_loadvm(const struct run_args *a, struct emu *m)
 {
-    uint8_t *buf;
-    size_t len;
     char err[256];
     if (!a->loadvm)
         return 0;
-    if (read_all(a->loadvm, &buf, &len) != 0) {
-        cli_error(a->loadvm, "%s", strerror(errno));
+    if (emu_load_file(m, a->loadvm, err, sizeof err) != 0) {
+        cli_error(a->loadvm, "%s", err);
         return -1;
     }
-    int rc = emu_load(m, buf, len, err, sizeof err);
-    free(buf);
-    if (rc != 0)
-        cli_error(a->loadvm, "%s", err);
-    return rc;
+    return 0;
 }
 
 /* Write m to path: 0, or -1 after one error line. */
 static int save(struct emu *m, const char *path)
 {
-    uint8_t *buf;
-    size_t len;
     char err[256];
-    if (emu_save(m, &buf, &len, err, sizeof err) != 0) {
+    if (emu_save_file(m, path, err, sizeof err) != 0) {
         cli_error(path, "%s", err);
         return -1;
     }
-    FILE *f = fopen(path, "wb");
-    bool ok = f && fwrite(buf, 1, len, f) == len;
-    int saved = errno;
-    if (f && fclose(f) != 0 && ok) {
-        ok = false;
-        saved = errno;
-    }
-    free(buf);
-    if (!ok)
-        cli_error(path, "cannot write: %s", strerror(saved));
-    return ok ? 0 : -1;
+    return 0;
 }
 
 int cli_run_savevm(const struct run_args *a, struct emu *m, run_slice_fn *slice, void *ctx)
