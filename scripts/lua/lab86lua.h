@@ -108,6 +108,9 @@ struct lmachine *lm_push_current(lua_State *L, const struct run_args *a);
 /* Wrap a machine and debugger a front end owns (lua_session.c): pushes the
  * userdata; closing it takes its hooks back and leaves the machine be. */
 struct lmachine *lm_push_foreign(lua_State *L, struct dbg *d);
+/* A debugger stop of the machine at idx: its Lua callbacks run; 0 when they
+ * say go on, else the values m:run would return are pushed (their count). */
+int lm_on_stop(lua_State *L, struct lmachine *lm, int idx, enum dbg_stop why);
 /* A chardev write function to a FILE * (stdout), for --script's console. */
 void lm_stdio_write(void *opaque, const uint8_t *buf, size_t len);
 /* Destroy the machine and its debugger (idempotent). */

@@ -12,12 +12,17 @@
  * chunk defines the next one sees. lab86.current is the debugger's machine
  * (m:serial() is empty there: its output belongs to the front end); the
  * breakpoints and callbacks a chunk sets act while a script's m:run runs
- * the machine, and are taken back when the session is destroyed.
+ * the machine, and when the front end runs it and hands the stop to
+ * lm_session_stop() (breakpoints, watchpoints, I/O and serial stops; the
+ * trap, vector and mode-switch callbacks only under m:run), and are taken
+ * back when the session is destroyed.
  */
 #ifndef LAB86_LM_SESSION_H
 #define LAB86_LM_SESSION_H
 
 #include <stdbool.h>
+
+#include "debug/debug.h"
 
 struct dbg;
 struct lm_session;
@@ -32,5 +37,11 @@ struct lm_session *lm_session_create(struct dbg *d, lm_out_fn *out, void *ctx);
  * error and its traceback went to out. */
 int lm_session_exec(struct lm_session *s, const char *text, bool file);
 void lm_session_destroy(struct lm_session *s);
+
+/* The front end's machine stopped (a breakpoint, watchpoint, I/O, serial,
+ * trap or mode-switch stop): the callbacks the session's chunks set for it
+ * run, as under m:run. Returns 1 to stop there (a callback returned "stop",
+ * or the stop is not one of the session's), 0 to go on. */
+int lm_session_stop(struct lm_session *s, enum dbg_stop why);
 
 #endif

@@ -219,7 +219,7 @@ static uint64_t instructions(struct lmachine *lm)
 }
 
 /* What a debugger stop means for m:run: 0 go on, else values pushed. */
-static int on_stop(lua_State *L, struct lmachine *lm, int idx, enum dbg_stop why)
+int lm_on_stop(lua_State *L, struct lmachine *lm, int idx, enum dbg_stop why)
 {
     int n;
     switch (why) {
@@ -287,7 +287,7 @@ int lm_run(lua_State *L, int idx, uint64_t max_cycles, uint64_t max_insns)
         enum dbg_stop why = run_slice(lm, budget, left_i);
         if (max_insns && instructions(lm) > end_i)
             end_i = instructions(lm); /* never: stepi stops at or before the target */
-        int n = on_stop(L, lm, idx, why);
+        int n = lm_on_stop(L, lm, idx, why);
         if (n)
             return n;
     }

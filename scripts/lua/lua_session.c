@@ -131,6 +131,25 @@ int lm_session_exec(struct lm_session *s, const char *text, bool file)
     return -1;
 }
 
+int lm_session_stop(struct lm_session *s, enum dbg_stop why)
+{
+    lua_State *L = s->L;
+    int top = lua_gettop(L);
+    lua_getglobal(L, "lab86");
+    lua_getfield(L, -1, "current");
+    int idx = lua_gettop(L);
+    struct lmachine *lm = lm_check(L, idx);
+    if (lm->running) { /* a chunk's own m:run is on: its loop handles the stop */
+        lua_settop(L, top);
+        return 1;
+    }
+    lm->running = true; /* a callback must not run the machine again */
+    int n = lm_on_stop(L, lm, idx, why);
+    lm->running = false;
+    lua_settop(L, top);
+    return n != 0;
+}
+
 void lm_session_destroy(struct lm_session *s)
 {
     if (!s)

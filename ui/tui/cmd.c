@@ -255,6 +255,14 @@ static int run_lua(struct cmd *c, const char *text, bool file, const struct cmd_
     return r == 0 ? CMD_OK : CMD_ERROR;
 }
 
+bool cmd_lua_stop(struct cmd *c, enum dbg_stop why, const struct cmd_io *io)
+{
+    c->lua_io = io;
+    int r = lm_session_stop(c->lua, why);
+    c->lua_io = NULL;
+    return r != 0;
+}
+
 int cmd_lua_file(struct cmd *c, const char *path, const struct cmd_io *io)
 {
     return run_lua(c, path, true, io);

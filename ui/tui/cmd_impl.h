@@ -76,6 +76,8 @@ void cmd_out(const struct cmd_io *io, const char *fmt, ...) __attribute__((forma
 /* Print "NAME: why" as one line and return CMD_ERROR. */
 int cmd_fail(const struct cmd_io *io, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A stop reached Lua's callbacks (cmd.c): false when they say go on. */
+bool cmd_lua_stop(struct cmd *c, enum dbg_stop why, const struct cmd_io *io);
 /* Execute a line at a source depth (cmd_exec and `source` share it). */
 int cmd_exec_line(struct cmd *c, const char *line, const struct cmd_io *io);
 

@@ -271,6 +271,14 @@ static int run_to_stop(struct cmd *c, enum dbg_stop why, const struct cmd_io *io
 {
     enum cut cut = CUT_NONE;
     why = drive(c, why, io, &cut);
+    /* A stop a Lua chunk asked for (m:breakpoint, m:watch, m:on_io,
+     * m:on_serial: `lua`, `source FILE.lua`, --script) runs its callback,
+     * which decides whether the run goes on, as under m:run. */
+    while (cut == CUT_NONE && c->lua &&
+           (why == DBG_STOP_BREAKPOINT || why == DBG_STOP_WATCHPOINT || why == DBG_STOP_IO ||
+            why == DBG_STOP_SERIAL) &&
+           !cmd_lua_stop(c, why, io))
+        why = drive(c, dbg_resume(c->d, slice(c)), io, &cut);
     return report(c, why, cut, io);
 }
 
