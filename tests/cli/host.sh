@@ -31,18 +31,7 @@ mkdir -p "$work" || exit 2
 work=$(cd "$work" && pwd)
 out=$work/stdout
 err=$work/stderr
-
-ok() {
-    passed=$((passed + 1))
-    echo "ok   $1"
-}
-
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL $1: $2"
-    [ -f "$out" ] && sed 's/^/    stdout: /' "$out"
-    [ -f "$err" ] && sed 's/^/    stderr: /' "$err"
-}
+. "$here/lib.sh"
 
 skip() {
     skipped=$((skipped + 1))

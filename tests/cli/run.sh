@@ -24,41 +24,7 @@ failed=0
 mkdir -p "$work" || exit 2
 out=$work/stdout
 err=$work/stderr
-
-ok() {
-    passed=$((passed + 1))
-    echo "ok   $1"
-}
-
-# bad NAME WHY: report a failure with the captured output.
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL $1: $2"
-    sed 's/^/    stdout: /' "$out"
-    sed 's/^/    stderr: /' "$err"
-}
-
-# expect_error NAME FRAGMENT ARGS...: status 2, empty stdout, one stderr line, starting
-# with "lab86: " and containing FRAGMENT.
-expect_error() {
-    name=$1
-    fragment=$2
-    shift 2
-    "$lab86" "$@" </dev/null >"$out" 2>"$err"
-    status=$?
-    lines=$(wc -l <"$err")
-    if [ "$status" -ne 2 ]; then
-        bad "$name" "exit status $status, expected 2"
-    elif [ "$lines" -ne 1 ]; then
-        bad "$name" "$lines lines on stderr, expected 1"
-    elif [ -s "$out" ]; then
-        bad "$name" "output on stdout"
-    elif ! grep -q '^lab86: ' "$err" || ! grep -qF -- "$fragment" "$err"; then
-        bad "$name" "stderr does not say: lab86: ...$fragment"
-    else
-        ok "$name"
-    fi
-}
+. "$here/lib.sh"
 
 # expect_run NAME STATUS STDOUT STDERR ARGS...: the exit status, stdout exactly STDOUT
 # (printf format), and stderr empty (STDERR = "") or one line containing STDERR.

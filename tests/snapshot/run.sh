@@ -24,18 +24,16 @@ failed=0
 mkdir -p "$work" || exit 2
 out=$work/stdout
 err=$work/stderr
+. "$(dirname "$0")/../cli/lib.sh" # ok, bad, expect_error
+
+# expect_run_error NAME FRAGMENT ARGS...: expect_error for `lab86 run` on the guest.
+expect_run_error() {
+    n=$1
+    f=$2
+    shift 2
+    expect_error "$n" "$f" run --kernel "$guest" "$@"
+}
 at=1500000
-
-ok() {
-    passed=$((passed + 1))
-    echo "ok   $1"
-}
-
-bad() {
-    failed=$((failed + 1))
-    echo "FAIL $1: $2"
-    sed 's/^/    stderr: /' "$err"
-}
 
 # run NAME OUTFILE ARGS...: lab86 run on the guest; sets $status, keeps stderr in $err.
 run() {
@@ -81,39 +79,17 @@ for core in switch threaded; do
     done
 done
 
-# expect_error NAME FRAGMENT ARGS...: status 2, empty stdout, one stderr line, starting
-# with "lab86: " and containing FRAGMENT.
-expect_error() {
-    name=$1
-    fragment=$2
-    shift 2
-    "$lab86" run --kernel "$guest" "$@" </dev/null >"$out" 2>"$err"
-    status=$?
-    lines=$(wc -l <"$err")
-    if [ "$status" -ne 2 ]; then
-        bad "$name" "exit status $status, expected 2"
-    elif [ "$lines" -ne 1 ]; then
-        bad "$name" "$lines lines on stderr, expected 1"
-    elif [ -s "$out" ]; then
-        bad "$name" "output on stdout"
-    elif ! grep -q '^lab86: ' "$err" || ! grep -qF -- "$fragment" "$err"; then
-        bad "$name" "stderr does not say: lab86: ...$fragment"
-    else
-        ok "$name"
-    fi
-}
-
 head -c 100 "$work/at.snap" >"$work/short.snap"
 printf 'not a snapshot at all, just some text\n' >"$work/text.snap"
-expect_error "a missing snapshot" "$work/none.snap: No such file" -m 2M --loadvm "$work/none.snap"
-expect_error "a truncated snapshot" "truncated snapshot (100 of" -m 2M --loadvm "$work/short.snap"
-expect_error "a file that is no snapshot" "not a lab86 snapshot" -m 2M --loadvm "$work/text.snap"
-expect_error "a snapshot of another RAM size" "2 MiB of RAM; this one has 4" -m 4M \
+expect_run_error "a missing snapshot" "$work/none.snap: No such file" -m 2M --loadvm "$work/none.snap"
+expect_run_error "a truncated snapshot" "truncated snapshot (100 of" -m 2M --loadvm "$work/short.snap"
+expect_run_error "a file that is no snapshot" "not a lab86 snapshot" -m 2M --loadvm "$work/text.snap"
+expect_run_error "a snapshot of another RAM size" "2 MiB of RAM; this one has 4" -m 4M \
     --loadvm "$work/at.snap"
-expect_error "a snapshot of another board" "isa board; this machine is pc" -m 2M --board pc \
+expect_run_error "a snapshot of another board" "isa board; this machine is pc" -m 2M --board pc \
     --loadvm "$work/at.snap"
-expect_error "--savevm-at without a file" "expects N:FILE" --savevm-at 100
-expect_error "--savevm-at with a bad cycle" "not a number of cycles" --savevm-at x:y.snap
+expect_run_error "--savevm-at without a file" "expects N:FILE" --savevm-at 100
+expect_run_error "--savevm-at with a bad cycle" "not a number of cycles" --savevm-at x:y.snap
 
 echo "snapshot-cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
