@@ -9,7 +9,7 @@ set -eu
 
 PACKAGES="build-essential gcc-multilib clang nasm pkg-config check zlib1g-dev
 libncurses-dev libreadline-dev liblua5.4-dev libcapstone-dev libelf-dev libdw-dev
-gdb tmux python3
+gdb tmux python3 cpio
 bochsbios vgabios seabios grub-pc-bin xorriso mtools"
 
 missing=""

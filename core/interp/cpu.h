@@ -212,11 +212,21 @@ struct cpu {
     int exc_depth;          /* nesting of exception delivery (double/triple fault) */
     enum cpu_stop stop;     /* halted or shut down */
     bool intr_shadow;       /* interrupts inhibited for one instruction (STI, MOV SS) */
-    bool nmi_pending;       /* NMI line latched */
-    bool intr_line;         /* INTR pin (from the PIC) */
+    /* What a running block of the threaded core must look at after every
+     * instruction, in one word so that one test covers them all
+     * (exec_threaded.c): whoever sets one of these needs nothing else. */
+    union {
+        struct {
+            bool intr_line;    /* INTR pin (from the PIC or the local APIC) */
+            bool nmi_pending;  /* NMI line latched */
+            bool stop_request; /* a device or the debugger asks cpu_run() to return now */
+            bool poke;         /* something a running block relies on may have changed: a
+                                  TLB entry (mmu), code (tcache), a pending #DB trap */
+        };
+        uint32_t notice;       /* nonzero when any of the four is set */
+    };
     uint64_t cycles;        /* virtual clock: cycles executed */
     uint64_t deadline;      /* cpu_run() returns at this cycle; timers pull it in (clock.h) */
-    bool stop_request;      /* a device or the debugger asks cpu_run() to return now */
     uint64_t instructions;  /* instructions retired */
     uint32_t cycle_extra;   /* cycles the current instruction's handler reported (cycles.h) */
     struct cpu_stats stats; /* exceptions and interrupts counted */

@@ -69,8 +69,10 @@ void dr_check_data(struct cpu *c, uint64_t lin, int size, bool write)
         /* Overlap of [first, last] and [bp, bp_last]; an access that wraps
          * at 4 GiB is two ranges, checked as such. */
         bool hit = first <= last ? first <= bp_last && bp <= last : bp <= last || bp_last >= first;
-        if (hit)
+        if (hit) {
             c->dr6_pending |= DR6_B0 << n;
+            c->poke = true; /* the threaded core delivers it at the boundary */
+        }
     }
 }
 

@@ -72,6 +72,7 @@
 
 #include "interrupt.h"
 #include "ops.h"
+#include "ops_fast.h"
 #include "tcache.h"
 
 #if !defined(__GNUC__) && !defined(LAB86_NO_COMPUTED_GOTO)
@@ -123,22 +124,34 @@ static inline bool fetch_holds(const struct fetch *f)
            f->te->ppage == f->ppage;
 }
 
-/* May the next instruction of block b, at next_eip, run here, after entry
- * done ran? The checks of cpu_run() and cpu_step(), and that nothing moved
- * EIP or wrote the block.
- * The interrupt shadow comes last: clearing it is the one check with an
- * effect, which must not happen when the block is left for cpu_step(). */
-static inline bool may_continue(struct cpu *c, const struct block *b, const struct fetch *f,
-                                const struct entry *done, uint64_t next_eip)
+/* After an instruction, may the next one run without a closer look? Yes
+ * when the clock is short of the deadline and the notice word is clear
+ * (STI and the system instructions, which change what the loop checks
+ * without a notice, end their blocks: tcache.c). Everything else that could end a block
+ * early announces itself in c->notice (cpu.h): the INTR and NMI lines, a
+ * stop request, and the poke that the MMU sets when it changes a TLB entry
+ * (the block's fetch translation may be the one), the block cache when it
+ * drops blocks (the running one may be among them), and a data breakpoint.
+ * So the common case costs two loads and compares, not the dozen tests of
+ * may_continue(). */
+static inline bool quiet(const struct cpu *c)
+{
+    return c->cycles < c->deadline && !c->notice;
+}
+
+/* The closer look: may the next instruction of block b, at next_eip, run
+ * here? The checks of cpu_run() and cpu_step(), and that nothing moved EIP,
+ * wrote the block or changed its fetch translation. The interrupt shadow
+ * comes last: clearing it is the one check with an effect, which must not
+ * happen when the block is left for cpu_step(). */
+static bool may_continue(struct cpu *c, const struct block *b, const struct fetch *f,
+                         uint64_t next_eip)
 {
     if (!b->valid || c->eip != next_eip)
         return false;
     if (c->cycles >= c->deadline || c->stop != CPU_RUNNING || c->stop_request)
         return false;
-    /* Only a memory access, a port (the A20 gate) or a system instruction
-     * changes the TLB: after a register-only instruction (tcache.c) the
-     * translation the block was checked with still holds. */
-    if (!done->regonly && !fetch_holds(f))
+    if (watched(c) || !fetch_holds(f))
         return false;
     if (c->intr_shadow) {
         c->intr_shadow = false; /* cpu_step(): no interrupt before this instruction */
@@ -168,17 +181,33 @@ static inline uint64_t block_begin(struct cpu *c, const struct insn *i, uint32_t
     return insn_begin(c, i, mask);
 }
 
-/* After a handler that succeeded. False when a debug trap was delivered
- * (or the CPU shut down with one pending): the block ends. */
-static inline bool insn_retire(struct cpu *c, const struct entry *e)
+/* After a handler that succeeded: the cycles and the count. */
+static inline void insn_retire(struct cpu *c, const struct entry *e)
 {
     cycles_retire_fixed(c, &e->insn, e->cost); /* cycles_retire() with the cost precomputed */
     c->instructions++;
-    if (!c->dr6_pending)
-        return true;
-    if (c->stop != CPU_SHUTDOWN)
-        cpu_debug_trap(c);
-    return false;
+}
+
+/* After instruction e of block b when it was not quiet(): the pending
+ * debug trap first, as cpu_step() delivers it right after the instruction
+ * (a data breakpoint's poke brings us here); then at the block's end the
+ * loop in cpu_run_threaded() makes every check (returns b, whose chain it
+ * follows), else may_continue(). Returns b to go on with the block, or what
+ * run_block() returns: NULL (the block ends here) or b at its end. */
+static struct block *closer_look(struct cpu *c, struct block *b, const struct fetch *f,
+                                 const struct entry *e, uint64_t next_eip, bool *go_on)
+{
+    c->poke = false;
+    *go_on = false;
+    if (c->dr6_pending) {
+        if (c->stop != CPU_SHUTDOWN)
+            cpu_debug_trap(c);
+        return NULL;
+    }
+    if (e == b->e + b->n - 1)
+        return b;
+    *go_on = may_continue(c, b, f, next_eip);
+    return NULL;
 }
 
 /* After a handler that faulted. */
@@ -191,24 +220,25 @@ static void insn_fault(struct cpu *c)
 
 /* --- going from a block straight to its chained successor --- */
 
-/* At the end of block b, which ran to its last instruction: the block the
- * loop in cpu_run_threaded() would run next when it finds it through b's
- * chain, with *f and *ch updated as enter() would leave them; NULL, with
- * nothing changed, in every other case, and the loop then decides as
- * always (a hash lookup, a new chain, cpu_step()). The tests are the
- * loop's and enter()'s, in their order: the clock and the stop requests,
- * single-instruction watching, the interrupt shadow and a pending
- * interrupt, then the fetch translation of CS:EIP, the chained block's
- * key, and the CS limit. Staying in run_block() saves the return, the
- * loop's frame and the reload of what it keeps in registers: blocks are
- * short (five instructions on average on bench/bench.asm), so that was a
- * fifth of the threaded core's own time. */
+/* At the end of block b, which ran to its last instruction and was quiet()
+ * after it: the block the loop in cpu_run_threaded() would run next when it
+ * finds it through b's chain, with *f and *ch updated as enter() would
+ * leave them; NULL, with nothing changed, in every other case, and the loop
+ * then decides as always (a hash lookup, a new chain, cpu_step()). The
+ * tests are the loop's and enter()'s, in their order, but for what quiet()
+ * has covered (the clock, the notice word): a halt, single-instruction
+ * watching and the interrupt shadow (a block's last instruction may be HLT,
+ * POPF setting TF, or MOV SS), then the fetch translation of CS:EIP, the
+ * chained block's key and the CS limit. When the successor is on the page
+ * the block was entered through (a loop, most often) the fetch translation
+ * is the one quiet() vouched for and needs no lookup. Staying in
+ * run_block() saves the return, the loop's frame and the reload of what it
+ * keeps in registers: blocks are short (five instructions on average on
+ * bench/bench.asm). */
 static struct block *enter_chained(struct cpu *c, struct block *b, struct chain *ch,
                                    struct fetch *f)
 {
-    if (c->cycles >= c->deadline || c->stop != CPU_RUNNING || c->stop_request)
-        return NULL;
-    if (watched(c) || c->intr_shadow || interrupt_pending(c))
+    if (c->stop != CPU_RUNNING || watched(c) || c->intr_shadow)
         return NULL;
     const struct seg *cs = &c->seg[SEG_CS];
     uint32_t eip = (uint32_t)c->eip, mask = cpu_ip_mask(c);
@@ -218,16 +248,20 @@ static struct block *enter_chained(struct cpu *c, struct block *b, struct chain 
         return NULL;
     uint32_t lin = (uint32_t)(cs->base + eip);
     uint32_t need = tlb_need(c->cpl == 3, false, false);
-    const struct tlb_entry *te = tlb_hit(&c->tlb, lin, need);
-    if (!te || !te->host || nb->phys != (te->ppage | (lin & PAGE_OFFSET)))
+    if (lin >> 12 != f->lpage || need != f->need || mask != f->mask) {
+        const struct tlb_entry *te = tlb_hit(&c->tlb, lin, need);
+        if (!te || !te->host)
+            return NULL;
+        *f = (struct fetch){.te = te, .lpage = lin >> 12, .ppage = te->ppage, .need = need,
+                            .mask = mask};
+    }
+    if (nb->phys != (f->ppage | (lin & PAGE_OFFSET)))
         return NULL;
     if ((uint64_t)eip + nb->bytes - 1 > cs->limit || (uint64_t)eip + nb->bytes > (uint64_t)mask + 1)
         return NULL;
     ch->from = b;
     ch->slot = slot;
     ch->hits++;
-    *f = (struct fetch){.te = te, .lpage = lin >> 12, .ppage = te->ppage, .need = need,
-                        .mask = mask};
     ch->fallthrough = (eip + nb->bytes) & mask;
     return nb;
 }
@@ -248,9 +282,13 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
             insn_fault(c);
             return NULL;
         }
-        if (!insn_retire(c, e))
-            return NULL;
-        if (e == last) {
+        insn_retire(c, e);
+        if (!quiet(c)) {
+            bool go_on;
+            struct block *end = closer_look(c, b, f, e, next, &go_on);
+            if (!go_on)
+                return end;
+        } else if (e == last) {
             struct block *nb = enter_chained(c, b, ch, f);
             if (!nb)
                 return b;
@@ -260,8 +298,6 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
             next = block_begin(c, &e->insn, f->mask);
             continue;
         }
-        if (!may_continue(c, b, f, e, next))
-            return NULL;
         e++;
         next = insn_begin(c, &e->insn, f->mask);
     }
@@ -274,29 +310,86 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
  * tail then jumps to the label of the next instruction's operation. */
 static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, struct chain *ch)
 {
-    static const void *const label[OP_COUNT] = {
+    static const void *const label[FAST_END] = {
 #define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc) [OP_##name] = &&do_##name,
 #include "opcodes.def"
 #undef OP
+#define K8(first, name) [first + 0] = &&name##0, [first + 1] = &&name##1, [first + 2] = &&name##2, \
+    [first + 3] = &&name##3, [first + 4] = &&name##4, [first + 5] = &&name##5,                   \
+    [first + 6] = &&name##6, [first + 7] = &&name##7
+        K8(FAST_ALU_RR, alu_rr), K8(FAST_ALU_RI, alu_ri), K8(FAST_JCC, jcc), K8(FAST_JCC + 8, jcc1),
+#undef K8
+        [FAST_INC] = &&inc, [FAST_DEC] = &&dec, [FAST_MOV_RR] = &&mov_rr,
+        [FAST_MOV_RI] = &&mov_ri, [FAST_TEST_RR] = &&test_rr, [FAST_LOAD] = &&load,
+        [FAST_STORE] = &&store,
     };
     const struct entry *e = b->e, *last = b->e + b->n - 1;
     uint64_t next = block_begin(c, &e->insn, f->mask);
     int r;
 
-    goto *label[e->insn.op];
+    goto *label[e->xop];
 #define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc)                             \
     do_##name : r = op_##handler(c, &e->insn);                                                     \
     goto done;
 #include "opcodes.def"
 #undef OP
+    /* The specialised forms (ops_fast.h), each with its constants. */
+#define K8(name, call)                                                                             \
+    name##0 : r = call(0); goto done;                                                              \
+    name##1 : r = call(1); goto done;                                                              \
+    name##2 : r = call(2); goto done;                                                              \
+    name##3 : r = call(3); goto done;                                                              \
+    name##4 : r = call(4); goto done;                                                              \
+    name##5 : r = call(5); goto done;                                                              \
+    name##6 : r = call(6); goto done;                                                              \
+    name##7 : r = call(7); goto done;
+#define ALU_RR(k) fast_alu_rr(c, k, e->r1, e->r2)
+#define ALU_RI(k) fast_alu_ri(c, k, e->r1, e->insn.imm)
+#define JCC(cc) fast_jcc(c, &e->insn, cc)
+#define JCC1(cc) fast_jcc(c, &e->insn, 8 + (cc))
+    K8(alu_rr, ALU_RR)
+    K8(alu_ri, ALU_RI)
+    K8(jcc, JCC)
+    K8(jcc1, JCC1)
+#undef K8
+#undef ALU_RR
+#undef ALU_RI
+#undef JCC
+#undef JCC1
+inc:
+    r = fast_inc_dec(c, e->r1, true);
+    goto done;
+dec:
+    r = fast_inc_dec(c, e->r1, false);
+    goto done;
+mov_rr:
+    r = fast_mov_rr(c, e->r1, e->r2);
+    goto done;
+mov_ri:
+    c->gpr[e->r1] = e->insn.imm;
+    r = 0;
+    goto done;
+test_rr:
+    r = fast_test_rr(c, e->r1, e->r2);
+    goto done;
+load:
+    r = fast_load(c, &e->insn, e->r1);
+    goto done;
+store:
+    r = fast_store(c, &e->insn, e->r1);
+    goto done;
 done:
-    if (r) {
+    if (__builtin_expect(r != 0, 0)) {
         insn_fault(c);
         return NULL;
     }
-    if (!insn_retire(c, e))
-        return NULL;
-    if (e == last) {
+    insn_retire(c, e);
+    if (__builtin_expect(!quiet(c), 0)) {
+        bool go_on;
+        struct block *end = closer_look(c, b, f, e, next, &go_on);
+        if (!go_on)
+            return end;
+    } else if (e == last) {
         struct block *nb = enter_chained(c, b, ch, f);
         if (!nb)
             return b;
@@ -304,13 +397,11 @@ done:
         e = b->e;
         last = b->e + b->n - 1;
         next = block_begin(c, &e->insn, f->mask);
-        goto *label[e->insn.op];
+        goto *label[e->xop];
     }
-    if (!may_continue(c, b, f, e, next))
-        return NULL;
     e++;
     next = insn_begin(c, &e->insn, f->mask);
-    goto *label[e->insn.op];
+    goto *label[e->xop];
 }
 
 #endif
@@ -375,6 +466,8 @@ uint64_t cpu_run_threaded(struct cpu *c, uint64_t until_cycle)
     c->deadline = until_cycle; /* a device arming a timer may lower it */
     if (!c->tcache)
         c->tcache = tcache_create(c->bus); /* NULL (out of memory): cpu_step() runs it all */
+    if (c->tcache)
+        tcache_bind(c->tcache, &c->poke);
     while (c->cycles < c->deadline && c->stop == CPU_RUNNING && !c->stop_request) {
         struct fetch f;
         struct block *b = NULL;

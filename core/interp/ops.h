@@ -24,8 +24,17 @@
 /* --- operands (ops_common.c) --- */
 
 /* Offset of the memory operand: base + index*scale + disp, masked to the
- * address size. */
-uint32_t ea_offset(const struct cpu *c, const struct insn *i);
+ * address size. Inline: every memory operand computes it. */
+static inline uint32_t ea_offset(const struct cpu *c, const struct insn *i)
+{
+    uint32_t off = (uint32_t)i->disp;
+    if (i->ea.base != EA_NONE)
+        off += (uint32_t)c->gpr[i->ea.base];
+    if (i->ea.index != EA_NONE)
+        off += (uint32_t)c->gpr[i->ea.index] * i->ea.scale;
+    return i->addrsize == 2 ? (uint16_t)off : off;
+}
+
 /* The memory form of rm_read()/rm_write() below: i->seg:ea (mod != 3). */
 int WUR rm_read_mem(struct cpu *c, const struct insn *i, int size, uint32_t *v);
 int WUR rm_write_mem(struct cpu *c, const struct insn *i, int size, uint32_t v);
@@ -65,8 +74,26 @@ int WUR stack_peek(struct cpu *c, uint32_t offset, int size, uint32_t *v);
 
 /* --- control --- */
 
-/* Condition code cc (0-15, the low nibble of Jcc/SETcc/CMOVcc) on EFLAGS. */
-bool cond(const struct cpu *c, int cc);
+/* Condition code cc (0-15, the low nibble of Jcc/SETcc/CMOVcc) on EFLAGS.
+ * Inline: with a constant cc (the threaded core's Jcc, ops_fast.h) it folds
+ * to a test or two. */
+static inline bool cond(const struct cpu *c, int cc)
+{
+    uint32_t f = c->eflags;
+    bool r;
+    switch ((cc >> 1) & 7) {
+    case 0: r = f & FL_OF; break;                               /* O */
+    case 1: r = f & FL_CF; break;                               /* B */
+    case 2: r = f & FL_ZF; break;                               /* E */
+    case 3: r = f & (FL_CF | FL_ZF); break;                     /* BE */
+    case 4: r = f & FL_SF; break;                               /* S */
+    case 5: r = f & FL_PF; break;                               /* P */
+    case 6: r = !(f & FL_SF) != !(f & FL_OF); break;            /* L */
+    default: r = (f & FL_ZF) || !(f & FL_SF) != !(f & FL_OF); break; /* LE */
+    }
+    return (cc & 1) ? !r : r;
+}
+
 /* Jump to offset target in the current CS: #GP(0) beyond the CS limit. */
 int WUR jump_near(struct cpu *c, uint32_t target);
 

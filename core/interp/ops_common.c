@@ -4,16 +4,6 @@
  */
 #include "ops.h"
 
-uint32_t ea_offset(const struct cpu *c, const struct insn *i)
-{
-    uint32_t off = (uint32_t)i->disp;
-    if (i->ea.base != EA_NONE)
-        off += (uint32_t)c->gpr[i->ea.base];
-    if (i->ea.index != EA_NONE)
-        off += (uint32_t)c->gpr[i->ea.index] * i->ea.scale;
-    return i->addrsize == 2 ? (uint16_t)off : off;
-}
-
 int rm_read_mem(struct cpu *c, const struct insn *i, int size, uint32_t *v)
 {
     return mmu_read(c, i->seg, ea_offset(c, i), size, v);
@@ -58,23 +48,6 @@ int stack_peek(struct cpu *c, uint32_t offset, int size, uint32_t *v)
     if (!c->stack32)
         sp &= 0xffff;
     return mmu_read(c, SEG_SS, sp, size, v);
-}
-
-bool cond(const struct cpu *c, int cc)
-{
-    uint32_t f = c->eflags;
-    bool r;
-    switch ((cc >> 1) & 7) {
-    case 0: r = f & FL_OF; break;                               /* O */
-    case 1: r = f & FL_CF; break;                               /* B */
-    case 2: r = f & FL_ZF; break;                               /* E */
-    case 3: r = f & (FL_CF | FL_ZF); break;                     /* BE */
-    case 4: r = f & FL_SF; break;                               /* S */
-    case 5: r = f & FL_PF; break;                               /* P */
-    case 6: r = !(f & FL_SF) != !(f & FL_OF); break;            /* L */
-    default: r = (f & FL_ZF) || !(f & FL_SF) != !(f & FL_OF); break; /* LE */
-    }
-    return (cc & 1) ? !r : r;
 }
 
 int jump_near(struct cpu *c, uint32_t target)

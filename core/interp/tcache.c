@@ -22,8 +22,14 @@
  *     a control register (paging), HLT;
  *   - a string instruction with a REP prefix: its handler rewinds EIP to
  *     itself after a batch of elements, so what follows is not next;
- *   - LMSW (it can set CR0.PE) and MOV to a debug register (DR7 decides
- *     whether the threaded core may run at all);
+ *   - STI and the system instructions (A_PRIV: LMSW can set CR0.PE, a
+ *     write to DR7 decides whether the threaded core may run at all, and
+ *     the others load descriptor tables, control registers and MSRs): the
+ *     loop in exec_threaded.c then makes every check before the next
+ *     instruction. Inside a block it only tests the notice word and the
+ *     clock, because everything else that could end a block early
+ *     announces itself there (cpu.h), but for these: STI opens the
+ *     interrupt window one instruction late and sets IF with no notice;
  *   - the end of the page: the next instruction may be mapped elsewhere,
  *     and an instruction that crosses into the next page is left out
  *     (the switch core runs it: its second page needs its own fetch);
@@ -43,6 +49,7 @@
 #include "bus.h"
 #include "cycles.h"
 #include "ops.h"
+#include "ops_fast.h"
 
 #define PAGE_SIZE   4096u
 #define PAGE_SHIFT  12
@@ -76,6 +83,7 @@ struct tcache {
     uint8_t *watch;                /* one bit a page: the page has blocks */
     struct code_page *pages_used;  /* every record made since the last flush */
     uint8_t *arena;                /* blocks and records */
+    bool *poke;                    /* the running CPU's poke flag (tcache_bind), or NULL */
     size_t used;                   /* bytes of the arena in use */
     struct tcache_stats st;        /* counts */
 };
@@ -142,6 +150,8 @@ static void drop_page(struct tcache *tc, struct code_page *cp)
     memset(cp->lines, 0, sizeof cp->lines);
     watch_set(tc, cp->pn, false);
     tc->st.invalidated++;
+    if (tc->poke)
+        *tc->poke = true; /* the running block may be one of them */
 }
 
 /* The bus's watch callback: size bytes at paddr (inside one page) were just
@@ -173,6 +183,8 @@ void tcache_flush(struct tcache *tc)
     tc->pages_used = NULL;
     tc->used = 0;
     tc->st.flushes++;
+    if (tc->poke)
+        *tc->poke = true;
 }
 
 /* --- decoding a block --- */
@@ -181,44 +193,61 @@ void tcache_flush(struct tcache *tc)
 static bool ends_block(const struct insn *i)
 {
     uint32_t attr = x86_attr(i->op);
-    if (attr & A_JUMP)
+    if (attr & (A_JUMP | A_PRIV))
         return true;
     if ((attr & A_STR) && i->rep != REP_NONE)
         return true;
-    return i->op == OP_LMSW || i->op == OP_MOV_Dd_Rd;
+    return i->op == OP_STI;
 }
 
-/* Handlers whose register forms (ModR/M mod = 3, or no ModR/M at all) read
- * and write nothing but registers and flags: no memory, no I/O port, no
- * control register. After one of them the TLB cannot have changed, so the
- * threaded core skips its recheck of the fetch translation (fetch_holds in
- * exec_threaded.c), the costliest of its tests between instructions. The
- * list is short on purpose: the common register-only instructions, each
- * checked against its handler; anything not listed keeps the recheck. */
-static op_fn *const reg_only_handlers[] = {
-    op_alu_Eb_Gb, op_alu_Ev_Gv, op_alu_Gb_Eb, op_alu_Gv_Ev, op_alu_AL_Ib, op_alu_eAX_Iz,
-    op_alu_E_I,   op_test_E_G,  op_test_E_I,  op_test_A_I,  op_xchg_E_G,  op_xchg_Zv,
-    op_mov_E_G,   op_mov_G_E,   op_mov_E_I,   op_mov_Zb_Ib, op_mov_Zv_Iv, op_inc_Zv,
-    op_dec_Zv,    op_inc_E,     op_dec_E,     op_not_E,     op_neg_E,     op_shift,
-    op_shld,      op_shrd,      op_imul_Gv_Ev, op_imul_Gv_Ev_Iz, op_movzx, op_movsx,
-    op_setcc,     op_cmov,      op_bt_E_G,    op_bt_E_I,    op_bsf,       op_bsr,
-    op_xadd,      op_cmpxchg,   op_bswap,     op_cbw,       op_cwd,       op_clc,
-    op_stc,       op_cmc,       op_cld,       op_std,       op_lahf,      op_sahf,
-    op_nop,
-};
-
-/* Is decoded instruction i, run by fn, register-only (see above)? LEA
- * computes an address and never accesses it, whatever its form. */
-static bool reg_only(const struct insn *i, op_fn *fn)
+/* The specialised form (ops_fast.h) of entry e, if it has one: e->xop
+ * and its register operands. The computed-goto build only: the portable
+ * one calls e->fn, the generic handler, for everything. */
+static void specialise(struct entry *e)
 {
-    if (fn == op_lea)
-        return true;
-    if (i->has_modrm && i->modrm.mod != 3)
-        return false;
-    for (size_t k = 0; k < sizeof reg_only_handlers / sizeof reg_only_handlers[0]; k++)
-        if (fn == reg_only_handlers[k])
-            return true;
-    return false;
+    const struct insn *i = &e->insn;
+    bool reg = i->has_modrm && i->modrm.mod == 3;
+    op_fn *fn = e->fn;
+
+    e->xop = i->op;
+    e->r1 = e->r2 = 0;
+#ifndef LAB86_NO_COMPUTED_GOTO
+    if (fn == op_jcc) {
+        e->xop = (uint16_t)(FAST_JCC + (i->opcode & 0xf));
+        return;
+    }
+    if (i->opsize != 4)
+        return;
+    int k = (i->opcode >> 3) & 7, xop = -1, r1 = i->modrm.rm, r2 = i->modrm.reg;
+    if (fn == op_alu_Ev_Gv && reg) {
+        xop = FAST_ALU_RR + k;
+    } else if (fn == op_alu_Gv_Ev && reg) {
+        xop = FAST_ALU_RR + k, r1 = i->modrm.reg, r2 = i->modrm.rm;
+    } else if (fn == op_alu_E_I && reg) {
+        xop = FAST_ALU_RI + i->modrm.reg;
+    } else if (fn == op_alu_eAX_Iz) {
+        xop = FAST_ALU_RI + k, r1 = R_EAX;
+    } else if (fn == op_inc_Zv || fn == op_dec_Zv) {
+        xop = fn == op_inc_Zv ? FAST_INC : FAST_DEC, r1 = i->opcode & 7;
+    } else if (fn == op_mov_E_G) {
+        xop = reg ? FAST_MOV_RR : FAST_STORE, r1 = reg ? i->modrm.rm : i->modrm.reg,
+        r2 = i->modrm.reg;
+    } else if (fn == op_mov_G_E) {
+        xop = reg ? FAST_MOV_RR : FAST_LOAD, r1 = i->modrm.reg, r2 = i->modrm.rm;
+    } else if (fn == op_mov_Zv_Iv) {
+        xop = FAST_MOV_RI, r1 = i->opcode & 7;
+    } else if (fn == op_test_E_G && reg) {
+        xop = FAST_TEST_RR;
+    }
+    if (xop >= 0) {
+        e->xop = (uint16_t)xop;
+        e->r1 = (uint8_t)r1;
+        e->r2 = (uint8_t)r2;
+    }
+#else
+    (void)reg;
+    (void)fn;
+#endif
 }
 
 /* Decode into e[] the instructions of a block at page offset off, whose
@@ -233,7 +262,7 @@ static int decode_block(struct entry *e, uint32_t off, bool code32, const uint8_
         if (x86_decode(i, host + (pos - off), (int)avail, code32 ? 4 : 2) != DECODE_OK)
             break; /* crosses the page end (or is too long): the switch core runs it */
         e[n].fn = handlers[i->op];
-        e[n].regonly = reg_only(i, e[n].fn);
+        specialise(&e[n]);
         /* The static cost, looked up once here rather than at every run
          * (cycles_insn() was 8% of the threaded core's time on bench). */
         e[n].cost = cycles_insn_fixed(i);
@@ -354,6 +383,11 @@ void tcache_destroy(struct tcache *tc)
     free(tc->watch);
     free(tc->pages);
     free(tc);
+}
+
+void tcache_bind(struct tcache *tc, bool *poke)
+{
+    tc->poke = poke;
 }
 
 void tcache_get_stats(const struct tcache *tc, struct tcache_stats *s)

@@ -56,9 +56,10 @@ typedef int op_fn(struct cpu *c, const struct insn *i);
 /* One decoded instruction of a block. */
 struct entry {
     op_fn *fn;        /* its handler, from the table generated from opcodes.def */
+    uint16_t xop;     /* what the threaded core dispatches on: insn.op, or one of the
+                         specialised forms of ops_fast.h (enum fast_op) */
+    uint8_t r1, r2;   /* a specialised form's register operands (ops_fast.h) */
     uint16_t cost;    /* cycles_insn_fixed(): its static cost, or CYCLES_DYNAMIC */
-    bool regonly;     /* it touches registers and flags only: no memory, no port, no
-                         TLB (so the fetch translation holds after it; tcache.c) */
     struct insn insn; /* the decoded instruction */
 };
 
@@ -92,6 +93,11 @@ struct tcache *tcache_create(struct bus *b);
 
 /* Stop watching and free everything. NULL is allowed. */
 void tcache_destroy(struct tcache *tc);
+
+/* Set *poke whenever blocks are dropped (a store into code, a flush): the
+ * threaded core binds its CPU's c->poke, so that a running block notices at
+ * its next instruction boundary. */
+void tcache_bind(struct tcache *tc, bool *poke);
 
 /* Forget every block. Whoever writes guest RAM without the bus (a test
  * harness through bus.ram, a snapshot restore) calls this afterwards. */

@@ -300,6 +300,7 @@ int mmu_tlb_entry(struct cpu *c, uint32_t lin, int acc, bool user, bool dry, str
     }
     *out = make_entry(c, lin, &w, acc);
     if (!dry) {
+        c->poke = true; /* the slot may be the one a running block fetches through */
         c->tlb.e[(lin >> 12) & (TLB_ENTRIES - 1)] = *out;
         c->tlb.has_large |= (out->flags & TLB_LARGE) != 0;
     }
@@ -319,6 +320,7 @@ int mmu_translate(struct cpu *c, uint64_t lin, int acc, bool user, uint64_t *phy
 void mmu_flush(struct cpu *c, bool global)
 {
     bool large = false;
+    c->poke = true; /* a running block's fetch translation may be gone */
     for (unsigned k = 0; k < TLB_ENTRIES; k++) {
         struct tlb_entry *e = &c->tlb.e[k];
         if (global || !(e->flags & TLB_GLOBAL))
@@ -338,6 +340,7 @@ void mmu_invlpg(struct cpu *c, uint64_t lin)
     uint32_t lpage = (uint32_t)(lin >> 12) & 0xfffffu;
     struct tlb_entry *e = &c->tlb.e[lpage & (TLB_ENTRIES - 1)];
 
+    c->poke = true;
     if (e->lpage == lpage)
         e->flags = 0;
     if (!c->tlb.has_large)
