@@ -10,14 +10,10 @@
 
 #include "cpu.h"
 
-/* GCC and clang otherwise keep alu_op() out of line (it is long, and
- * specialised by size it looks dearer than a call); forced, the handlers
- * below run with no call at all. */
-#ifdef __GNUC__
-#define ALU_INLINE inline __attribute__((always_inline))
-#else
-#define ALU_INLINE inline
-#endif
+/* alu_op() and inc_dec() are forced inline (cpu.h): GCC and clang otherwise
+ * keep alu_op() out of line (it is long, and specialised by size it looks
+ * dearer than a call); forced, the handlers run with no call at all. */
+#define ALU_INLINE ALWAYS_INLINE
 
 /* The operation numbers of opcode bits 5:3 and of the 80-83 ModR/M reg. */
 enum { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP };

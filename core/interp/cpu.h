@@ -32,6 +32,16 @@ struct lapic;
 
 #define WUR __attribute__((warn_unused_result))
 
+/* For the few fast paths whose every call site must be inline (the
+ * threaded core's dispatch loop, the specialised forms, the MMU's fast
+ * path): GCC otherwise outlines them once a function grows past its
+ * limits, and the calls cost more than the work. */
+#ifdef __GNUC__
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
 /* General register numbers, as encoded in ModR/M and in the opcode low bits. */
 enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
 

@@ -235,7 +235,7 @@ static void insn_fault(struct cpu *c)
  * run_block() saves the return, the loop's frame and the reload of what it
  * keeps in registers: blocks are short (five instructions on average on
  * bench/bench.asm). */
-static struct block *enter_chained(struct cpu *c, struct block *b, struct chain *ch,
+static ALWAYS_INLINE struct block *enter_chained(struct cpu *c, struct block *b, struct chain *ch,
                                    struct fetch *f)
 {
     if (c->stop != CPU_RUNNING || watched(c) || c->intr_shadow)
@@ -318,10 +318,13 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
     [first + 3] = &&name##3, [first + 4] = &&name##4, [first + 5] = &&name##5,                   \
     [first + 6] = &&name##6, [first + 7] = &&name##7
         K8(FAST_ALU_RR, alu_rr), K8(FAST_ALU_RI, alu_ri), K8(FAST_JCC, jcc), K8(FAST_JCC + 8, jcc1),
+        K8(FAST_ALU_RM, alu_rm),
 #undef K8
         [FAST_INC] = &&inc, [FAST_DEC] = &&dec, [FAST_MOV_RR] = &&mov_rr,
         [FAST_MOV_RI] = &&mov_ri, [FAST_TEST_RR] = &&test_rr, [FAST_LOAD] = &&load,
-        [FAST_STORE] = &&store,
+        [FAST_STORE] = &&store, [FAST_LOAD8] = &&load8, [FAST_STORE8] = &&store8,
+        [FAST_MOVZX8] = &&movzx8, [FAST_MOVZX16] = &&movzx16, [FAST_PUSH] = &&push,
+        [FAST_POP] = &&pop,
     };
     const struct entry *e = b->e, *last = b->e + b->n - 1;
     uint64_t next = block_begin(c, &e->insn, f->mask);
@@ -347,11 +350,14 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
 #define ALU_RI(k) fast_alu_ri(c, k, e->r1, e->insn.imm)
 #define JCC(cc) fast_jcc(c, &e->insn, cc)
 #define JCC1(cc) fast_jcc(c, &e->insn, 8 + (cc))
+#define ALU_RM(k) fast_alu_rm(c, &e->insn, k, e->r1)
     K8(alu_rr, ALU_RR)
     K8(alu_ri, ALU_RI)
     K8(jcc, JCC)
     K8(jcc1, JCC1)
+    K8(alu_rm, ALU_RM)
 #undef K8
+#undef ALU_RM
 #undef ALU_RR
 #undef ALU_RI
 #undef JCC
@@ -377,6 +383,24 @@ load:
     goto done;
 store:
     r = fast_store(c, &e->insn, e->r1);
+    goto done;
+load8:
+    r = fast_load8(c, &e->insn, e->r1);
+    goto done;
+store8:
+    r = fast_store8(c, &e->insn, e->r1);
+    goto done;
+movzx8:
+    r = fast_movzx(c, &e->insn, 1, e->r1, e->r2);
+    goto done;
+movzx16:
+    r = fast_movzx(c, &e->insn, 2, e->r1, e->r2);
+    goto done;
+push:
+    r = fast_push(c, e->r1);
+    goto done;
+pop:
+    r = fast_pop(c, e->r1);
     goto done;
 done:
     if (__builtin_expect(r != 0, 0)) {

@@ -19,6 +19,11 @@
  *   LOAD        reg32 = [memory] (8B with mod != 3)
  *   STORE       [memory] = reg32 (89 with mod != 3)
  *   JCC<cc>     Jcc rel8/rel16/32 (70-7F, 0F 80-8F), either operand size
+ *   ALU_RM<k>   reg32 = reg32 op [memory] (03-3B with mod != 3)
+ *   LOAD8, STORE8  reg8 = [memory], [memory] = reg8 (8A, 88 with mod != 3)
+ *   MOVZX8, MOVZX16  reg32 = zero-extended r/m8 or r/m16 (0F B6, 0F B7)
+ *   PUSH, POP   reg32 (50-5F); with a 16-bit stack (SS.B = 0) they call the
+ *               generic push() and pop(), which wrap SP
  *
  * r1 and r2 are the register operands as the tcache entry records them.
  * Each is written with the very inline functions the generic handlers use
@@ -33,6 +38,7 @@
 
 #include "alu.h"
 #include "cycles.h"
+#include "mmu/mmu_fast.h"
 #include "ops.h"
 
 /* The specialised operations, numbered after opcodes.def's (enum op) so
@@ -48,7 +54,14 @@ enum fast_op {
     FAST_LOAD,
     FAST_STORE,
     FAST_JCC,                 /* + cc, 16 of them */
-    FAST_END = FAST_JCC + 16
+    FAST_ALU_RM = FAST_JCC + 16, /* + k, 8 of them */
+    FAST_LOAD8 = FAST_ALU_RM + 8,
+    FAST_STORE8,
+    FAST_MOVZX8,
+    FAST_MOVZX16,
+    FAST_PUSH,
+    FAST_POP,
+    FAST_END
 };
 
 /* --- the operations; f is a specialised entry's operand registers --- */
@@ -92,14 +105,70 @@ static ALU_INLINE int fast_test_rr(struct cpu *c, int r1, int r2)
 static ALU_INLINE int fast_load(struct cpu *c, const struct insn *i, int r1)
 {
     uint32_t v;
-    TRY(mmu_read(c, i->seg, ea_offset(c, i), 4, &v));
+    TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 4, &v));
     c->gpr[r1] = v;
     return 0;
 }
 
 static ALU_INLINE int fast_store(struct cpu *c, const struct insn *i, int r1)
 {
-    return mmu_write(c, i->seg, ea_offset(c, i), 4, (uint32_t)c->gpr[r1]);
+    return mmu_write_inline(c, i->seg, ea_offset(c, i), 4, (uint32_t)c->gpr[r1]);
+}
+
+static ALU_INLINE int fast_alu_rm(struct cpu *c, const struct insn *i, int k, int r1)
+{
+    uint32_t b;
+    TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 4, &b));
+    return fast_alu_ri(c, k, r1, b);
+}
+
+static ALU_INLINE int fast_load8(struct cpu *c, const struct insn *i, int r1)
+{
+    uint32_t v;
+    TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 1, &v));
+    reg_set(c, r1, 1, v);
+    return 0;
+}
+
+static ALU_INLINE int fast_store8(struct cpu *c, const struct insn *i, int r1)
+{
+    return mmu_write_inline(c, i->seg, ea_offset(c, i), 1, reg_get(c, r1, 1));
+}
+
+/* MOVZX from size bytes: r2 is the source register for a register form
+ * (i->modrm.mod == 3), else the source is memory. */
+static ALU_INLINE int fast_movzx(struct cpu *c, const struct insn *i, int size, int r1, int r2)
+{
+    uint32_t v;
+    if (i->modrm.mod == 3)
+        v = reg_get(c, r2, size);
+    else
+        TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), size, &v));
+    c->gpr[r1] = v;
+    return 0;
+}
+
+static ALU_INLINE int fast_push(struct cpu *c, int r1)
+{
+    uint32_t v = (uint32_t)c->gpr[r1], sp = (uint32_t)c->gpr[R_ESP] - 4;
+    if (!c->stack32)
+        return push(c, 4, v);
+    TRY(mmu_write_inline(c, SEG_SS, sp, 4, v));
+    c->gpr[R_ESP] = sp;
+    return 0;
+}
+
+static ALU_INLINE int fast_pop(struct cpu *c, int r1)
+{
+    uint32_t v, sp = (uint32_t)c->gpr[R_ESP];
+    if (!c->stack32) {
+        TRY(pop(c, 4, &v));
+    } else {
+        TRY(mmu_read_inline(c, SEG_SS, sp, 4, &v));
+        c->gpr[R_ESP] = sp + 4;
+    }
+    c->gpr[r1] = v; /* after ESP: POP ESP loads the popped value */
+    return 0;
 }
 
 /* op_jcc() with its condition a constant. */

@@ -216,10 +216,22 @@ static void specialise(struct entry *e)
         e->xop = (uint16_t)(FAST_JCC + (i->opcode & 0xf));
         return;
     }
-    if (i->opsize != 4)
-        return;
     int k = (i->opcode >> 3) & 7, xop = -1, r1 = i->modrm.rm, r2 = i->modrm.reg;
-    if (fn == op_alu_Ev_Gv && reg) {
+    if (i->opsize == 1 && i->has_modrm && !reg) {
+        if (fn == op_mov_E_G)
+            xop = FAST_STORE8, r1 = i->modrm.reg;
+        else if (fn == op_mov_G_E)
+            xop = FAST_LOAD8, r1 = i->modrm.reg;
+    }
+    if (i->opsize != 4) {
+        /* fall through to the end with xop as it is */
+    } else if (fn == op_movzx) {
+        xop = (i->opcode & 1) ? FAST_MOVZX16 : FAST_MOVZX8, r1 = i->modrm.reg, r2 = i->modrm.rm;
+    } else if (fn == op_push_Zv || fn == op_pop_Zv) {
+        xop = fn == op_push_Zv ? FAST_PUSH : FAST_POP, r1 = i->opcode & 7;
+    } else if (fn == op_alu_Gv_Ev && !reg) {
+        xop = FAST_ALU_RM + k, r1 = i->modrm.reg;
+    } else if (fn == op_alu_Ev_Gv && reg) {
         xop = FAST_ALU_RR + k;
     } else if (fn == op_alu_Gv_Ev && reg) {
         xop = FAST_ALU_RR + k, r1 = i->modrm.reg, r2 = i->modrm.rm;

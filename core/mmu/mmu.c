@@ -37,6 +37,7 @@
  * Not emulated: the segment checks of 64-bit mode (there is none yet).
  */
 #include "mmu.h"
+#include "mmu_fast.h"
 
 #include <string.h>
 
@@ -311,49 +312,10 @@ static NOINLINE int write_seg(struct cpu *c, int sreg, uint32_t off, int size, u
     return 0;
 }
 
-/* The common case of a data access, judged in a few tests with no stack
- * frame (mmu_read and mmu_write were a fifth of the threaded core's time,
- * much of it saving registers for the rare paths): a plain data segment
- * (in protected mode present, not expand-down, writable for a write; in
- * real and v86 mode any, as seg_linear judges only the limit there) with
- * the access inside its limit, no #AC possible (aligned, or below CPL 3),
- * inside one page, no data breakpoint or debugger listening, and a TLB hit
- * with the access's rights on RAM. Then the answer is the one the slow
- * path would reach - the same checks pass and read_lin()/write_lin() take
- * the same TLB entry - with no side effect but the load or store itself,
- * so the slow path is free to start again from the top. Returns the entry
- * and the linear address in *lin, or NULL for the slow path. */
-static inline const struct tlb_entry *fast_entry(struct cpu *c, int sreg, uint32_t off, int size,
-                                                 bool write, uint32_t *lin)
-{
-    const struct seg *s = &c->seg[sreg];
-    uint32_t last = off + (uint32_t)size - 1;
-    if (last < off || last > s->limit)
-        return NULL;
-    if (cpu_protected(c) && !cpu_v86(c)) {
-        uint32_t mask = SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_CODE | SEG_TYPE_EXPDOWN |
-                        (write ? SEG_TYPE_WRITABLE : 0);
-        uint32_t want = SEG_ATTR_P | SEG_ATTR_S | (write ? SEG_TYPE_WRITABLE : 0);
-        if ((s->attr & mask) != want)
-            return NULL;
-    }
-    uint32_t l = (uint32_t)(s->base + off);
-    bool user = c->cpl == 3;
-    if (((l & (uint32_t)(size - 1)) && user) || (l & PAGE_OFFSET) + (uint32_t)size > PAGE_SIZE)
-        return NULL;
-    if ((c->dr[7] & DR7_ENABLE_MASK) || c->attention)
-        return NULL;
-    const struct tlb_entry *e = tlb_hit(&c->tlb, l, tlb_need(user, write, cr0_wp(c)));
-    if (!e || !e->host)
-        return NULL;
-    *lin = l;
-    return e;
-}
-
 int mmu_read(struct cpu *c, int sreg, uint32_t off, int size, uint32_t *val)
 {
     uint32_t lin;
-    const struct tlb_entry *e = fast_entry(c, sreg, off, size, false, &lin);
+    const struct tlb_entry *e = mmu_fast_entry(c, sreg, off, size, false, &lin);
     if (!e)
         return read_seg(c, sreg, off, size, val);
     *val = ld_le(e->host + (lin & PAGE_OFFSET), size);
@@ -363,7 +325,7 @@ int mmu_read(struct cpu *c, int sreg, uint32_t off, int size, uint32_t *val)
 int mmu_write(struct cpu *c, int sreg, uint32_t off, int size, uint32_t val)
 {
     uint32_t lin;
-    const struct tlb_entry *e = fast_entry(c, sreg, off, size, true, &lin);
+    const struct tlb_entry *e = mmu_fast_entry(c, sreg, off, size, true, &lin);
     if (!e)
         return write_seg(c, sreg, off, size, val);
     page_store(c, e, lin & PAGE_OFFSET, val, size); /* RAM: the store and the SMC check */

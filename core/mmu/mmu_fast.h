@@ -1,0 +1,80 @@
+/*
+ * mmu_fast.h - the common case of a data access, inline.
+ *
+ * mmu_read() and mmu_write() (mmu.c) try mmu_fast_entry() first and take
+ * their slow paths when it says no. The threaded core's specialised loads
+ * and stores (interp/ops_fast.h) call mmu_read_inline() and
+ * mmu_write_inline() instead, which make the same test in place, with the
+ * access size a constant, and call mmu_read()/mmu_write() when it fails:
+ * those start again from the top, which is allowed because the test has no
+ * side effect. So there is one fast path, written once, and it gives the
+ * answer of the slow path.
+ */
+#ifndef LAB86_MMU_FAST_H
+#define LAB86_MMU_FAST_H
+
+#include "bus.h"
+#include "interp/exec.h"
+#include "mmu.h"
+
+/* The common case of a data access, judged in a few tests with no stack
+ * frame (mmu_read and mmu_write were a fifth of the threaded core's time,
+ * much of it saving registers for the rare paths): a plain data segment
+ * (in protected mode present, not expand-down, writable for a write; in
+ * real and v86 mode any, as seg_linear judges only the limit there) with
+ * the access inside its limit, no #AC possible (aligned, or below CPL 3),
+ * inside one page, no data breakpoint or debugger listening, and a TLB hit
+ * with the access's rights on RAM. Then the answer is the one the slow
+ * path would reach - the same checks pass and read_lin()/write_lin() take
+ * the same TLB entry - with no side effect but the load or store itself,
+ * so the slow path is free to start again from the top. Returns the entry
+ * and the linear address in *lin, or NULL for the slow path. */
+static ALWAYS_INLINE const struct tlb_entry *mmu_fast_entry(struct cpu *c, int sreg, uint32_t off,
+                                                     int size, bool write, uint32_t *lin)
+{
+    const struct seg *s = &c->seg[sreg];
+    uint32_t last = off + (uint32_t)size - 1;
+    if (last < off || last > s->limit)
+        return NULL;
+    if (cpu_protected(c) && !cpu_v86(c)) {
+        uint32_t mask = SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_CODE | SEG_TYPE_EXPDOWN |
+                        (write ? SEG_TYPE_WRITABLE : 0);
+        uint32_t want = SEG_ATTR_P | SEG_ATTR_S | (write ? SEG_TYPE_WRITABLE : 0);
+        if ((s->attr & mask) != want)
+            return NULL;
+    }
+    uint32_t l = (uint32_t)(s->base + off);
+    bool user = c->cpl == 3;
+    if (((l & (uint32_t)(size - 1)) && user) || (l & 0xfffu) + (uint32_t)size > 0x1000u)
+        return NULL;
+    if ((c->dr[7] & DR7_ENABLE_MASK) || c->attention)
+        return NULL;
+    const struct tlb_entry *e = tlb_hit(&c->tlb, l, tlb_need(user, write, (c->cr0 & CR0_WP) != 0));
+    if (!e || !e->host)
+        return NULL;
+    *lin = l;
+    return e;
+}
+
+static ALWAYS_INLINE int mmu_read_inline(struct cpu *c, int sreg, uint32_t off, int size, uint32_t *val)
+{
+    uint32_t lin;
+    const struct tlb_entry *e = mmu_fast_entry(c, sreg, off, size, false, &lin);
+    if (!e)
+        return mmu_read(c, sreg, off, size, val);
+    *val = ld_le(e->host + (lin & 0xfffu), size);
+    return 0;
+}
+
+static ALWAYS_INLINE int mmu_write_inline(struct cpu *c, int sreg, uint32_t off, int size, uint32_t val)
+{
+    uint32_t lin;
+    const struct tlb_entry *e = mmu_fast_entry(c, sreg, off, size, true, &lin);
+    if (!e)
+        return mmu_write(c, sreg, off, size, val);
+    st_le(e->host + (lin & 0xfffu), val, size);
+    bus_watch_check(c->bus, e->ppage | (lin & 0xfffu), size); /* code written? (tcache.h) */
+    return 0;
+}
+
+#endif
