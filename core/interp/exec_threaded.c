@@ -12,22 +12,33 @@
  *     the same order: prev_eip, EIP advanced, RF cleared, the handler, then
  *     on a fault EIP rewound and the exception delivered (cycles_abort),
  *     on success cycles_retire() and a pending debug trap delivered;
- *   - before every instruction but a block's first it repeats the checks
- *     cpu_run() and cpu_step() make before theirs (the clock against the
+ *   - before every instruction but a block's first it does what cpu_run()
+ *     and cpu_step() would decide before theirs (the clock against the
  *     deadline, the stop request, HLT, an interrupt or NMI that would be
  *     accepted, the interrupt shadow of STI and MOV SS), and leaves the
  *     block when one says so; the loop below then makes the same checks
- *     before a block's first instruction, or lets cpu_step() act;
- *   - the fetch's TLB hit test is repeated before every instruction too
- *     (fetch_holds), so a page walk, and its cost, happens exactly where
- *     the switch core's fetch would make it: cpu_step() makes it (after a
- *     register-only instruction, which cannot change the TLB, the test is
- *     known to pass and is skipped);
+ *     before a block's first instruction, or lets cpu_step() act. Most of
+ *     the time that is two tests (quiet()): the clock, and one word of
+ *     struct cpu, the notice, in which everything else that could end a
+ *     block early announces itself (the INTR and NMI lines, a stop request,
+ *     and the poke the MMU sets when it changes a TLB entry, the block
+ *     cache when it drops blocks, and a data breakpoint); STI and the
+ *     system instructions, which change what must be checked without a
+ *     notice, end their blocks (tcache.c). On a notice every check is made
+ *     (may_continue());
+ *   - so the fetch's TLB hit test is repeated exactly when the TLB changed
+ *     (fetch_holds), and a page walk, and its cost, happens where the
+ *     switch core's fetch would make it: cpu_step() makes it;
  *   - after a store into the running block (tcache.h) the block's valid
- *     flag is down, and the next instruction is fetched and decoded anew;
+ *     flag is down (and the notice up), and the next instruction is
+ *     fetched and decoded anew;
  *   - whenever something watches single instructions (TF, an enabled DR7
  *     breakpoint, a pending debug trap, a debugger's single_step_only),
- *     cpu_step() runs instead.
+ *     cpu_step() runs instead;
+ *   - the commonest forms of the commonest instructions run as specialised
+ *     operations (ops_fast.h: 32-bit ALU on registers, loads, stores, MOV,
+ *     PUSH, POP, Jcc...) built from the same inline pieces as the generic
+ *     handlers, and compared with them in tests/unit/test_fast.c.
  * So both cores retire the same instructions with the same cycle counts and
  * reach the same state; the lock-step mode of `lab86 run` and the tests
  * compare them.
@@ -62,11 +73,14 @@
  * Measured with callgrind (host instructions are exact where a loaded host
  * makes seconds noisy), bench.asm ITER=5 less ITER=0: 183 host instructions
  * a guest instruction before the flat-segment fast path of mmu_read and
- * mmu_write (mmu.c), 176 after it, 170 with enter_chained, 163 with the
- * register-only skip of fetch_holds. Of those 163, about 75 are this file's
- * own: the tests between instructions (the clock, the stop requests, the
- * interrupt lines, the block's validity), EIP and the cycle count; the rest
- * is the handlers, of which the flags are the biggest part.
+ * mmu_write (mmu.c), 176 after it, 170 with enter_chained, 163 with a
+ * register-only skip of fetch_holds; then 146 with the notice word in
+ * place of a dozen tests between instructions, 114 with the specialised
+ * forms and branch-free flags (alu.h), 104 with the MMU's fast path inline
+ * in them (mmu_fast.h). Of those 104, about 40 are this file's own (EIP,
+ * the cycle count, the two tests, the dispatch, entering the next block:
+ * blocks are five instructions long on bench.asm); the flags are the
+ * biggest part of the rest.
  */
 #include "exec.h"
 
@@ -244,7 +258,7 @@ static ALWAYS_INLINE struct block *enter_chained(struct cpu *c, struct block *b,
     uint32_t eip = (uint32_t)c->eip, mask = cpu_ip_mask(c);
     int slot = eip == ch->fallthrough ? 0 : 1;
     struct block *nb = b->succ[slot];
-    if (!nb || !nb->valid || nb->code32 != c->code32 || eip > cs->limit)
+    if (!nb || !nb->valid || nb->code32 != c->code32)
         return NULL;
     uint32_t lin = (uint32_t)(cs->base + eip);
     uint32_t need = tlb_need(c->cpl == 3, false, false);
@@ -257,10 +271,12 @@ static ALWAYS_INLINE struct block *enter_chained(struct cpu *c, struct block *b,
     }
     if (nb->phys != (f->ppage | (lin & PAGE_OFFSET)))
         return NULL;
+    /* The whole block inside the CS limit (so its first byte is too) and
+     * not wrapping a 16-bit IP. */
     if ((uint64_t)eip + nb->bytes - 1 > cs->limit || (uint64_t)eip + nb->bytes > (uint64_t)mask + 1)
         return NULL;
-    ch->from = b;
-    ch->slot = slot;
+    /* ch->from needs no update: run_block() returns the block it ends in,
+     * and the loop takes that as the chain's start. */
     ch->hits++;
     ch->fallthrough = (eip + nb->bytes) & mask;
     return nb;

@@ -4,14 +4,16 @@
  */
 #include "ops.h"
 
+#include "mmu/mmu_fast.h"
+
 int rm_read_mem(struct cpu *c, const struct insn *i, int size, uint32_t *v)
 {
-    return mmu_read(c, i->seg, ea_offset(c, i), size, v);
+    return mmu_read_inline(c, i->seg, ea_offset(c, i), size, v);
 }
 
 int rm_write_mem(struct cpu *c, const struct insn *i, int size, uint32_t v)
 {
-    return mmu_write(c, i->seg, ea_offset(c, i), size, v);
+    return mmu_write_inline(c, i->seg, ea_offset(c, i), size, v);
 }
 
 int rm_check_write(struct cpu *c, const struct insn *i, int size)
@@ -29,7 +31,7 @@ int push(struct cpu *c, int size, uint32_t v)
     uint32_t sp = cpu_sp(c) - (uint32_t)size;
     if (!c->stack32)
         sp &= 0xffff;
-    TRY(mmu_write(c, SEG_SS, sp, size, v));
+    TRY(mmu_write_inline(c, SEG_SS, sp, size, v));
     cpu_set_sp(c, sp);
     return 0;
 }
@@ -37,7 +39,7 @@ int push(struct cpu *c, int size, uint32_t v)
 int pop(struct cpu *c, int size, uint32_t *v)
 {
     uint32_t sp = cpu_sp(c);
-    TRY(mmu_read(c, SEG_SS, sp, size, v));
+    TRY(mmu_read_inline(c, SEG_SS, sp, size, v));
     cpu_set_sp(c, sp + (uint32_t)size);
     return 0;
 }

@@ -25,8 +25,9 @@
  * write to a watched page comes here; when it touches the bytes of some
  * block (tracked in 16-byte lines, so that data sharing a page with code
  * costs one test and nothing more) every block of the page is marked
- * invalid and forgotten. The threaded core checks its block's flag after
- * every instruction, so a store into the very block that is running takes
+ * invalid and forgotten, and the running CPU's poke is set (tcache_bind):
+ * the threaded core then checks its block's flag before the next
+ * instruction, so a store into the very block that is running takes
  * effect at the next instruction, as on the hardware (SDM vol. 3, 11.6:
  * a write to code that is about to run is seen, with no serializing needed
  * on a processor that snoops its prefetch queue, which the i486 does not
