@@ -64,27 +64,99 @@ enum fast_op {
     FAST_END
 };
 
-/* --- the operations; f is a specialised entry's operand registers --- */
+/* --- 32-bit ADD, SUB, CMP, INC and DEC on the host's own ALU --- */
+
+/*
+ * On an x86 host the host's ADD and SUB are the guest's: they define all
+ * six arithmetic flags exactly as the SDM does for the guest (INC and DEC
+ * all but CF), on every x86 processor, so LAHF and SETO after them give the
+ * flags in two instructions where alu.h spends some twenty. Only these are
+ * done so: the logic operations leave AF undefined on the host, and ADC and
+ * SBB would need the guest's CF loaded first; those stay in C. Elsewhere
+ * (another host, another compiler) the C of alu.h runs. test_fast.c
+ * compares the two on the edges of 32-bit arithmetic.
+ */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define HOST_FLAGS 1
+
+/* Guest EFLAGS bits from the host's AH (after LAHF: SF ZF AF PF CF in the
+ * guest's own bit positions) and the byte SETO wrote. */
+static ALWAYS_INLINE uint32_t host_flags(uint16_t ax, uint8_t of)
+{
+    return ((uint32_t)(ax >> 8) & (FL_SF | FL_ZF | FL_AF | FL_PF | FL_CF)) | (uint32_t)of << 11;
+}
+
+/* a + b (sub: a - b) on the host; the six flags in *f. */
+static ALWAYS_INLINE uint32_t host_addsub(bool sub, uint32_t a, uint32_t b, uint32_t *f)
+{
+    uint16_t ax;
+    uint8_t of;
+    if (sub)
+        __asm__("subl %3, %0\n\tlahf\n\tseto %1" : "+r"(a), "=&q"(of), "=&a"(ax) : "r"(b) : "cc");
+    else
+        __asm__("addl %3, %0\n\tlahf\n\tseto %1" : "+r"(a), "=&q"(of), "=&a"(ax) : "r"(b) : "cc");
+    *f = host_flags(ax, of);
+    return a;
+}
+
+/* a + 1 (dec: a - 1) on the host; its five flags in *f (not CF). */
+static ALWAYS_INLINE uint32_t host_incdec(bool dec, uint32_t a, uint32_t *f)
+{
+    uint16_t ax;
+    uint8_t of;
+    if (dec)
+        __asm__("decl %0\n\tlahf\n\tseto %1" : "+r"(a), "=&q"(of), "=&a"(ax) : : "cc");
+    else
+        __asm__("incl %0\n\tlahf\n\tseto %1" : "+r"(a), "=&q"(of), "=&a"(ax) : : "cc");
+    *f = host_flags(ax, of) & ~FL_CF;
+    return a;
+}
+#else
+#define HOST_FLAGS 0
+#endif
+
+/* r1 op= b for operation k, 32 bits: alu_op(), or the host for ADD, SUB
+ * and CMP. */
+static ALU_INLINE void fast_alu(struct cpu *c, int k, int r1, uint32_t b)
+{
+    uint32_t a = (uint32_t)c->gpr[r1], res, f;
+    if (HOST_FLAGS && (k == ALU_ADD || k == ALU_SUB || k == ALU_CMP)) {
+#if HOST_FLAGS
+        res = host_addsub(k != ALU_ADD, a, b, &f);
+#else
+        res = f = 0;
+#endif
+        c->eflags = (c->eflags & ~FL_ARITH) | f;
+    } else {
+        res = alu_op(c, k, 4, a, b);
+    }
+    if (k != ALU_CMP)
+        c->gpr[r1] = res;
+}
+
+/* --- the operations; r1 and r2 are a specialised entry's registers --- */
 
 static ALU_INLINE int fast_alu_rr(struct cpu *c, int k, int r1, int r2)
 {
-    uint32_t res = alu_op(c, k, 4, (uint32_t)c->gpr[r1], (uint32_t)c->gpr[r2]);
-    if (k != ALU_CMP)
-        c->gpr[r1] = res;
+    fast_alu(c, k, r1, (uint32_t)c->gpr[r2]);
     return 0;
 }
 
 static ALU_INLINE int fast_alu_ri(struct cpu *c, int k, int r1, uint32_t imm)
 {
-    uint32_t res = alu_op(c, k, 4, (uint32_t)c->gpr[r1], imm);
-    if (k != ALU_CMP)
-        c->gpr[r1] = res;
+    fast_alu(c, k, r1, imm);
     return 0;
 }
 
 static ALU_INLINE int fast_inc_dec(struct cpu *c, int r1, bool inc)
 {
+#if HOST_FLAGS
+    uint32_t f;
+    c->gpr[r1] = host_incdec(!inc, (uint32_t)c->gpr[r1], &f);
+    c->eflags = (c->eflags & ~(FL_ARITH & ~FL_CF)) | f; /* CF as it was */
+#else
     c->gpr[r1] = inc_dec(c, 4, (uint32_t)c->gpr[r1], inc);
+#endif
     return 0;
 }
 
