@@ -70,9 +70,11 @@ enum fast_op {
  * On an x86 host the host's ADD and SUB are the guest's: they define all
  * six arithmetic flags exactly as the SDM does for the guest (INC and DEC
  * all but CF), on every x86 processor, so LAHF and SETO after them give the
- * flags in two instructions where alu.h spends some twenty. Only these are
- * done so: the logic operations leave AF undefined on the host, and ADC and
- * SBB would need the guest's CF loaded first; those stay in C. Elsewhere
+ * flags in two instructions where alu.h spends some twenty. The logic
+ * operations take SF ZF PF the same way from a TEST of their result, and
+ * nothing else: AF is undefined after them on the host, and we clear it,
+ * as alu.h does. ADC and SBB would need the guest's CF loaded first; they
+ * stay in C. Elsewhere
  * (another host, another compiler) the C of alu.h runs. test_fast.c
  * compares the two on the edges of 32-bit arithmetic.
  */
@@ -111,6 +113,16 @@ static ALWAYS_INLINE uint32_t host_incdec(bool dec, uint32_t a, uint32_t *f)
     *f = host_flags(ax, of) & ~FL_CF;
     return a;
 }
+
+/* SF ZF PF of a 32-bit result, for the logic operations and TEST (which
+ * clear CF, OF and AF): TEST of the result with itself defines those three
+ * on the host as on the guest. */
+static ALWAYS_INLINE uint32_t host_szp(uint32_t res)
+{
+    uint16_t ax;
+    __asm__("testl %1, %1\n\tlahf" : "=a"(ax) : "r"(res) : "cc");
+    return (uint32_t)(ax >> 8) & (FL_SF | FL_ZF | FL_PF);
+}
 #else
 #define HOST_FLAGS 0
 #endif
@@ -127,6 +139,11 @@ static ALU_INLINE void fast_alu(struct cpu *c, int k, int r1, uint32_t b)
         res = f = 0;
 #endif
         c->eflags = (c->eflags & ~FL_ARITH) | f;
+    } else if (HOST_FLAGS && (k == ALU_AND || k == ALU_OR || k == ALU_XOR)) {
+        res = k == ALU_AND ? a & b : k == ALU_OR ? a | b : a ^ b;
+#if HOST_FLAGS
+        c->eflags = (c->eflags & ~FL_ARITH) | host_szp(res);
+#endif
     } else {
         res = alu_op(c, k, 4, a, b);
     }
@@ -168,8 +185,12 @@ static ALU_INLINE int fast_mov_rr(struct cpu *c, int r1, int r2)
 
 static ALU_INLINE int fast_test_rr(struct cpu *c, int r1, int r2)
 {
-    uint32_t f;
-    logic_flags(4, (uint32_t)c->gpr[r1] & (uint32_t)c->gpr[r2], &f);
+    uint32_t f, res = (uint32_t)c->gpr[r1] & (uint32_t)c->gpr[r2];
+#if HOST_FLAGS
+    f = host_szp(res);
+#else
+    logic_flags(4, res, &f);
+#endif
     c->eflags = (c->eflags & ~FL_ARITH) | f;
     return 0;
 }
