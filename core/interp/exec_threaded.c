@@ -340,7 +340,7 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
         [FAST_MOV_RI] = &&mov_ri, [FAST_TEST_RR] = &&test_rr, [FAST_LOAD] = &&load,
         [FAST_STORE] = &&store, [FAST_LOAD8] = &&load8, [FAST_STORE8] = &&store8,
         [FAST_MOVZX8] = &&movzx8, [FAST_MOVZX16] = &&movzx16, [FAST_PUSH] = &&push,
-        [FAST_POP] = &&pop,
+        [FAST_POP] = &&pop, [FAST_LEA] = &&lea, [FAST_CALL] = &&call, [FAST_RET] = &&ret,
     };
     const struct entry *e = b->e, *last = b->e + b->n - 1;
     uint64_t next = block_begin(c, &e->insn, f->mask);
@@ -417,6 +417,16 @@ push:
     goto done;
 pop:
     r = fast_pop(c, e->r1);
+    goto done;
+lea:
+    c->gpr[e->r1] = ea_offset(c, &e->insn); /* 32-bit address size: no mask */
+    r = 0;
+    goto done;
+call:
+    r = fast_call(c, &e->insn);
+    goto done;
+ret:
+    r = fast_ret(c, &e->insn);
     goto done;
 done:
     if (__builtin_expect(r != 0, 0)) {

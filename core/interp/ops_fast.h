@@ -24,6 +24,9 @@
  *   MOVZX8, MOVZX16  reg32 = zero-extended r/m8 or r/m16 (0F B6, 0F B7)
  *   PUSH, POP   reg32 (50-5F); with a 16-bit stack (SS.B = 0) they call the
  *               generic push() and pop(), which wrap SP
+ *   LEA         reg32 = effective address (8D, 32-bit operand)
+ *   CALL, RET   near, 32-bit operand (E8 rel32, C3); with a 16-bit stack the
+ *               generic handlers run
  *
  * r1 and r2 are the register operands as the tcache entry records them.
  * Each is written with the very inline functions the generic handlers use
@@ -61,6 +64,9 @@ enum fast_op {
     FAST_MOVZX16,
     FAST_PUSH,
     FAST_POP,
+    FAST_LEA,
+    FAST_CALL,
+    FAST_RET,
     FAST_END
 };
 
@@ -261,6 +267,36 @@ static ALU_INLINE int fast_pop(struct cpu *c, int r1)
         c->gpr[R_ESP] = sp + 4;
     }
     c->gpr[r1] = v; /* after ESP: POP ESP loads the popped value */
+    return 0;
+}
+
+/* op_call_near() for E8 with a 32-bit operand: the target's limit check,
+ * then the push, then the jump. */
+static ALU_INLINE int fast_call(struct cpu *c, const struct insn *i)
+{
+    uint32_t target = (uint32_t)c->eip + i->imm, sp = (uint32_t)c->gpr[R_ESP] - 4;
+    if (!c->stack32)
+        return op_call_near(c, i);
+    if (target > c->seg[SEG_CS].limit)
+        return cpu_fault(c, EXC_GP, 0);
+    TRY(mmu_write_inline(c, SEG_SS, sp, 4, (uint32_t)c->eip));
+    c->gpr[R_ESP] = sp;
+    c->eip = target;
+    return 0;
+}
+
+/* op_ret_near() for C3 with a 32-bit operand: the return address read in
+ * place, its limit check, then ESP moved. */
+static ALU_INLINE int fast_ret(struct cpu *c, const struct insn *i)
+{
+    uint32_t target, sp = (uint32_t)c->gpr[R_ESP];
+    if (!c->stack32)
+        return op_ret_near(c, i);
+    TRY(mmu_read_inline(c, SEG_SS, sp, 4, &target));
+    if (target > c->seg[SEG_CS].limit)
+        return cpu_fault(c, EXC_GP, 0);
+    c->eip = target;
+    c->gpr[R_ESP] = sp + 4;
     return 0;
 }
 

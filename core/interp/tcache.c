@@ -227,6 +227,10 @@ static void specialise(struct entry *e)
         /* fall through to the end with xop as it is */
     } else if (fn == op_movzx) {
         xop = (i->opcode & 1) ? FAST_MOVZX16 : FAST_MOVZX8, r1 = i->modrm.reg, r2 = i->modrm.rm;
+    } else if (fn == op_lea) {
+        xop = i->addrsize == 4 ? FAST_LEA : -1, r1 = i->modrm.reg;
+    } else if ((fn == op_call_near && i->op == OP_CALL_Jz) || (fn == op_ret_near && i->op == OP_RET)) {
+        xop = fn == op_call_near ? FAST_CALL : FAST_RET;
     } else if (fn == op_push_Zv || fn == op_pop_Zv) {
         xop = fn == op_push_Zv ? FAST_PUSH : FAST_POP, r1 = i->opcode & 7;
     } else if (fn == op_alu_Gv_Ev && !reg) {

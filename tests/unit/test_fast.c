@@ -5,7 +5,8 @@
  * For every form the block cache specialises (the eight ALU operations on
  * two registers in both encodings, with an immediate in three and with a
  * memory source, INC, DEC, MOV between registers and from an immediate,
- * TEST, loads and stores of dwords and bytes, MOVZX, PUSH and POP, all
+ * TEST, loads and stores of dwords and bytes, MOVZX, PUSH, POP, LEA,
+ * CALL and RET, all
  * sixteen Jcc in both lengths and both operand sizes), the test first
  * checks that the block cache did pick the specialised form (so a change
  * there cannot make this test compare the generic handler with itself),
@@ -82,7 +83,8 @@ static struct unit_machine *machine(const struct form *f, const uint32_t *regs, 
             c->gpr[r] = regs[r];
     c->eflags = FL_FIXED1 | (flags & FL_ARITH);
     wr32(m, DATA, regs[R_ESP]);        /* the loads' operand */
-    wr32(m, STACK0_TOP, ~regs[R_ESP]); /* what POP pops */
+    /* What POP and RET pop: half of the time an address among the HLTs. */
+    wr32(m, STACK0_TOP, (regs[R_ESP] & 1) ? org + 0x40 : ~regs[R_ESP]);
     if (threaded) {
         c->tcache = tcache_create(&m->bus);
         ck_assert_ptr_nonnull(c->tcache);
@@ -178,6 +180,11 @@ START_TEST(t_moves_and_counts)
         {{0x50 + R_ESP}, 1, FAST_PUSH, false},                 /* pushes the old ESP */
         {{0x58 + R_EBP}, 1, FAST_POP, false},
         {{0x58 + R_ESP}, 1, FAST_POP, false},                  /* ESP = the popped value */
+        {{0x8d, 0x44, 0x8b, 0x80}, 4, FAST_LEA, false},        /* lea eax, [ebx+ecx*4-128] */
+        {{0x8d, 0x3d, 0x78, 0x56, 0x34, 0x12}, 6, FAST_LEA, false}, /* lea edi, [0x12345678] */
+        {{0xe8, 0x40, 0x00, 0x00, 0x00}, 5, FAST_CALL, false},  /* forward */
+        {{0xe8, 0x00, 0xfc, 0xff, 0xff}, 5, FAST_CALL, false},  /* back */
+        {{0xc3}, 1, FAST_RET, false},
     };
     for (size_t n = 0; n < sizeof forms / sizeof forms[0]; n++)
         check_form(&forms[n]);
