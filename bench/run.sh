@@ -115,6 +115,14 @@ else
     lab86_systems="lab86"
 fi
 systems=$lab86_systems
+# The same lab86 built with CYCLE_MODEL=0 (one cycle an instruction), from bench.mk: its
+# speed beside the real build's is what the cycle model costs.
+flat_lab86=${BENCH_FLAT_LAB86:-}
+if [ -n "$flat_lab86" ] && [ -x "$flat_lab86" ]; then
+    systems="$systems lab86-flat"
+elif [ -n "$flat_lab86" ]; then
+    note_failure "lab86-flat: not run: $flat_lab86 is not an executable"
+fi
 if command -v bochs >/dev/null && [ -f "$bochs_bios" ] && [ -f "$vga_bios" ]; then
     systems="$systems bochs"
 else
@@ -134,6 +142,7 @@ label() {
     lab86-threaded) echo "lab86 --core threaded" ;;
     lab86-switch) echo "lab86 --core switch" ;;
     lab86) echo "lab86" ;;
+    lab86-flat) echo "lab86 threaded, flat" ;;
     bochs) echo "bochs 2.7" ;;
     qemu) echo "qemu TCG" ;;
     qemu-icount) echo "qemu TCG icount shift=0" ;;
@@ -159,6 +168,8 @@ launch() {
         "${wrap[@]}" "$lab86" run --core "${sys#lab86-}" --kernel "$bin" -m 32 </dev/null ;;
     lab86)
         "${wrap[@]}" "$lab86" run --kernel "$bin" -m 32 </dev/null ;;
+    lab86-flat)
+        "${wrap[@]}" "$flat_lab86" run --core threaded --kernel "$bin" -m 32 </dev/null ;;
     bochs)
         # "c": continue, for the internal debugger that stops before the first instruction
         printf 'c\n' | BENCH_FLOPPY=$img "${wrap[@]}" bochs -q -f "$here/bochsrc" \
@@ -432,6 +443,13 @@ results=$out/results.txt
         "run used, which a busy host disturbs less."
     echo "x/y columns: lab86's MIPS divided by that row's (above 1: lab86 is faster)."
     echo "RSS: peak resident memory of the ITER=N runs (median), guest RAM 32 MiB everywhere."
+    if [ -n "${cpu_mips[lab86-flat]:-}" ] && [ -n "${cpu_mips[lab86-threaded]:-}" ]; then
+        awk -v m="${cpu_mips[lab86-threaded]}" -v f="${cpu_mips[lab86-flat]}" 'BEGIN {
+            if (m == "n/a" || f == "n/a" || m == 0) exit
+            printf "cycle accounting: the threaded core, built with CYCLE_MODEL=0 (one cycle"
+            printf " an instruction), runs %.1f cpu MIPS against %.1f: the model costs" , f, m
+            printf " %.0f%% (target: at most 10%%)\n", (f / m - 1) * 100 }'
+    fi
 
     # The instruction count, checked: under QEMU -icount shift=0 the TSC counts
     # instructions, and so do Bochs's ticks; the difference of the rdtsc deltas of an
