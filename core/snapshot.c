@@ -35,6 +35,7 @@ static const struct snap_keep cpu_keep[] = {
     SNAP_KEEP(struct cpu, single_step_only), SNAP_KEEP(struct cpu, attention),
     SNAP_KEEP(struct cpu, dbg),        SNAP_KEEP(struct cpu, dbg_opaque),
     SNAP_KEEP(struct cpu, dbg_break),  SNAP_KEEP(struct cpu, fpu.ferr),
+    SNAP_KEEP(struct cpu, poke), /* the threaded core's notice to itself (cpu.h) */
 };
 
 /* FNV-1a's step over 64-bit little-endian words, then the tail bytes:
