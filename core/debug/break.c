@@ -197,30 +197,11 @@ void dbg_free_tables(struct dbg *d)
             dbg_delete(d, d->bp[k].id);
 }
 
-void dbg_stop_on_vector(struct dbg *d, int vector, bool on)
-{
-    uint32_t bit = 1u << (vector & 31);
-    if (on)
-        d->vectors[(vector & 0xff) >> 5] |= bit;
-    else
-        d->vectors[(vector & 0xff) >> 5] &= ~bit;
-}
-
-void dbg_stop_on_mode_switch(struct dbg *d, bool on)
-{
-    d->stop_mode = on;
-}
-
-void dbg_stop_on_cr3_write(struct dbg *d, bool on)
-{
-    d->stop_cr3 = on;
-}
-
+/* Mode and CR3 stops are found at boundaries (debug.c), so they count
+ * here; vector stops are decided in the trap hook (stops.c). */
 bool dbg_tables_active(const struct dbg *d)
 {
-    bool any = d->stop_mode || d->stop_cr3;
-    for (int k = 0; k < 8; k++)
-        any |= d->vectors[k] != 0;
+    bool any = d->mode_owners || d->cr3_owners;
     for (int k = 0; k < DBG_MAX_BREAK; k++)
         any |= d->bp[k].id != 0;
     for (int k = 0; k < DBG_MAX_WATCH; k++)

@@ -78,8 +78,12 @@ struct dbg {
     struct dbg_bp bp[DBG_MAX_BREAK]; /* execution breakpoints */
     struct dbg_wp wp[DBG_MAX_WATCH]; /* watchpoints */
     int next_id;                     /* the id the next breakpoint or watchpoint gets */
-    uint32_t vectors[8];             /* 256 bits: vectors that stop */
-    bool stop_mode, stop_cr3;        /* stop on a mode switch, a CR3 change */
+    /* The switch stops (stops.c), each a set of owners (DBG_OWNER_BIT): on
+     * while any owner has it on. */
+    uint8_t vector_owners[256];      /* per vector: who stops after its delivery */
+    uint8_t mode_owners, cr3_owners; /* who stops on a mode switch, a CR3 change */
+    uint8_t trap_owners[TRAP_COUNT]; /* per trap kind: who stops on it */
+    uint8_t owners_used;             /* owner numbers handed out (bit 0, the user's, always) */
     /* The run in progress. */
     enum dbg_goal goal;              /* what stepi/next/finish asked for */
     int step_left;                   /* GOAL_STEP: boundaries still to pass */
@@ -88,6 +92,8 @@ struct dbg {
     int goal_bp;                     /* id of the goal's temporary breakpoint, or 0 */
     uint64_t seen_insns;             /* c->instructions at the last boundary */
     bool delivered;                  /* a vector was delivered since the last boundary */
+    bool move_pending;               /* a mode or CR3 stop took a boundary the goal had not
+                                        counted yet: dbg_resume counts it there */
     bool skip_bp;                    /* this boundary is where the last stop was */
     bool stopped_at_boundary;        /* the last stop was decided at a boundary */
     int last_mode;                   /* the mode at the last boundary */
@@ -104,7 +110,6 @@ struct dbg {
     /* I/O, serial and trap stops (stops.c). */
     struct dbg_iobp iobp[DBG_MAX_IOBP];     /* I/O-port stops */
     struct dbg_serial serial[DBG_MAX_SERIAL]; /* serial-string stops */
-    bool trap_stop[TRAP_COUNT];      /* trap kinds that stop */
     bool watching;                   /* a watchpoint is set (arm()): on_access has work */
     bool change_pending;             /* a change watchpoint was written: judge at the boundary */
     /* Stepping over hardware interrupts (debug.c). */
@@ -158,7 +163,7 @@ void dbg_events_free(struct dbg *d);
 /* stops.c: the trap hook and the serial tap (installed by debug.c). */
 void dbg_on_trap(void *opaque, int kind, uint64_t a, uint64_t b);
 void dbg_on_serial(void *opaque, uint16_t port, uint8_t byte);
-/* stops.c: is an I/O, serial or trap stop set? */
+/* stops.c: is an I/O, serial, trap or vector stop set? */
 bool dbg_stops_active(const struct dbg *d);
 /* stops.c: does id name one of its stops? Deletes it: 0, else -1. */
 int dbg_stops_delete(struct dbg *d, int id);

@@ -3,7 +3,7 @@
  * calls while it listens, and continue, stepi, next, finish and until.
  *
  * How a stop happens. While anything is set (a breakpoint, a watchpoint, a
- * step goal, a vector or mode stop), the debugger sets c->attention and
+ * step goal, a mode stop), the debugger sets c->attention and
  * c->single_step_only before it calls emu_run(): the threaded core then
  * defers to cpu_step(), which calls on_boundary() at every instruction
  * boundary, and the memory path and the interrupt delivery call
@@ -74,9 +74,17 @@ static bool mode_changed(struct dbg *d)
     d->stop.new_mode = mode;
     d->last_mode = mode;
     d->last_cr3 = d->c->cr3;
-    if (d->stop_mode && mode != d->stop.old_mode)
-        return hold(d, DBG_STOP_MODE_SWITCH, true);
-    return d->stop_cr3 && cr3 && hold(d, DBG_STOP_CR3_WRITE, true);
+    /* Held as not at the boundary, though it is: the breakpoints here were
+     * not looked at yet, so the next run must not skip them (a breakpoint
+     * on the instruction after MOV CR0 still stops, after the switch). */
+    if (d->mode_owners && mode != d->stop.old_mode) {
+        d->stop.owners = d->mode_owners;
+        return hold(d, DBG_STOP_MODE_SWITCH, false);
+    }
+    if (!d->cr3_owners || !cr3)
+        return false;
+    d->stop.owners = d->cr3_owners;
+    return hold(d, DBG_STOP_CR3_WRITE, false);
 }
 
 /* GOAL_FINISH: spot the frame's return, then stop after it. */
@@ -103,15 +111,20 @@ static bool on_boundary(void *opaque)
     struct cpu *c = d->c;
     if (c->stop == CPU_HALTED)
         return false;
-    bool moved = c->instructions != d->seen_insns || d->delivered;
+    bool moved = c->instructions != d->seen_insns || d->delivered || d->move_pending;
     bool skip = d->skip_bp;
     d->seen_insns = c->instructions;
     d->delivered = false;
     d->skip_bp = false;
+    d->move_pending = false;
     if (d->in_irq) /* stepping over a handler: its instructions do not count */
         moved = irq_returned(d);
-    if (mode_changed(d))
+    if (mode_changed(d)) {
+        /* Told before the goal looked at this boundary: when the run resumes
+         * here, a stepi that ends here ends here, not one instruction on. */
+        d->move_pending = moved;
         return true;
+    }
     if (d->change_pending && dbg_check_changes(d))
         return hold(d, DBG_STOP_WATCHPOINT, false); /* as any watchpoint: after the write */
     if (d->goal == GOAL_STEP && moved && --d->step_left == 0)
@@ -173,15 +186,13 @@ static void on_access(void *opaque, uint64_t lin, int size, bool write)
         hold(d, DBG_STOP_WATCHPOINT, false);
 }
 
-/* The delivery hook: counts as a step, and stops on a chosen vector. */
+/* The delivery hook: counts as a step. (The vector stops are decided by
+ * the trap hook the delivery calls next: stops.c.) */
 static void on_vector(void *opaque, int vector)
 {
     struct dbg *d = opaque;
+    (void)vector;
     d->delivered = true;
-    if (!d->c->dbg_break && (d->vectors[vector >> 5] >> (vector & 31)) & 1) {
-        d->stop.vector = vector;
-        hold(d, DBG_STOP_VECTOR, false);
-    }
 }
 
 static const struct cpu_dbg_hooks hooks = {
@@ -240,8 +251,6 @@ static void arm(struct dbg *d)
         d->watching |= d->wp[k].id != 0;
     c->dbg_break = false;
     d->stop = (struct dbg_stop_info){.reason = DBG_STOP_BUDGET};
-    d->seen_insns = c->instructions;
-    d->delivered = false;
     d->skip_bp = d->stopped_at_boundary;
     d->stopped_at_boundary = false;
     d->last_mode = dbg_cpu_mode(c);
@@ -271,6 +280,12 @@ static void end_goal(struct dbg *d)
     d->goal = GOAL_NONE;
     d->finish_ret = false;
     d->in_irq = false;
+    d->move_pending = false;
+    /* A new run command counts from here. dbg_resume does not come here: the
+     * instruction (or delivery) that ended a budget slice or a stop after
+     * it retired past a boundary the hook has not seen yet, and counts. */
+    d->seen_insns = d->c->instructions;
+    d->delivered = false;
 }
 
 void dbg_end_goal(struct dbg *d)
@@ -292,7 +307,10 @@ static enum dbg_stop run(struct dbg *d, uint64_t max_cycles)
         d->stop = (struct dbg_stop_info){.reason = machine_stop(d, why)};
         d->stop.exit_code = why == EMU_STOP_EXIT ? emu_exit_code(d->m) : 0;
     }
-    if (d->stop.reason != DBG_STOP_BUDGET)
+    /* The goal ends when it is reached or the machine ends; another stop
+     * (a breakpoint in a function `next` steps over) keeps it, so that a
+     * front end passing over that stop can go on toward it (dbg_resume). */
+    if (d->stop.reason == DBG_STOP_STEP || (!ours && d->stop.reason != DBG_STOP_BUDGET))
         end_goal(d);
     return d->stop.reason;
 }

@@ -66,15 +66,20 @@ struct dbg_stop_info {
     uint64_t addr;        /* watchpoint: linear address of the access */
     int size;             /* watchpoint: bytes accessed */
     bool write;           /* watchpoint: the access stored */
-    int vector;           /* DBG_STOP_VECTOR: the vector */
+    int vector;           /* DBG_STOP_VECTOR (and a TRAP stop of a delivery): the vector */
     uint32_t exit_code;   /* DBG_STOP_EXIT: the value written to the exit device */
     bool changed;         /* a DBG_WATCH_CHANGE stop: the value changed */
     uint64_t old_value;   /* then the watched bytes before (little-endian) */
     uint64_t new_value;   /* and after */
     int old_mode;         /* DBG_STOP_MODE_SWITCH: enum dbg_mode | DBG_MODE_PAGING */
     int new_mode;         /* the same, after */
-    uint32_t value;       /* DBG_STOP_IO: the data; DBG_STOP_TRAP: the trap's b (trap.h) */
-    int trap;             /* DBG_STOP_TRAP: enum trap_kind (trap.h) */
+    uint32_t value;       /* DBG_STOP_IO: the data; DBG_STOP_TRAP: the trap's b (trap.h);
+                             DBG_STOP_VECTOR: an exception's error code */
+    int trap;             /* DBG_STOP_TRAP: enum trap_kind (trap.h); DBG_STOP_VECTOR: how the
+                             vector came: TRAP_EXCEPTION, TRAP_INTR or TRAP_SWINT */
+    bool has_error;       /* DBG_STOP_VECTOR, TRAP (exception): the CPU pushed an error code */
+    unsigned owners;      /* VECTOR, MODE_SWITCH, CR3_WRITE, TRAP: DBG_OWNER_BIT of each owner
+                             whose stop matched (see "stop owners") */
 };
 
 /* --- life (debug.c) --- */
@@ -91,7 +96,10 @@ struct emu *dbg_emu(struct dbg *d);
 
 /* Run until a stop. Drops any stepi/next/finish/until goal. */
 enum dbg_stop dbg_continue(struct dbg *d, uint64_t max_cycles);
-/* Run on toward the goal a DBG_STOP_BUDGET interrupted. */
+/* Run on toward the goal a DBG_STOP_BUDGET interrupted; or, after a stop
+ * the front end passes over (a script's callback said go on), toward the
+ * goal of the run command that stopped: a goal lasts until it is reached,
+ * the machine ends, or the next run command replaces it. */
 enum dbg_stop dbg_resume(struct dbg *d, uint64_t max_cycles);
 /* Pass n instruction boundaries: an instruction retired, or an interrupt
  * or exception delivered (stepping into handlers), n >= 1. */
@@ -152,6 +160,37 @@ void dbg_stop_on_vector(struct dbg *d, int vector, bool on);
 void dbg_stop_on_mode_switch(struct dbg *d, bool on);
 /* Stop after an instruction that gives CR3 a new value. */
 void dbg_stop_on_cr3_write(struct dbg *d, bool on);
+
+/* --- stop owners (stops.c) ---
+ *
+ * The vector, mode-switch, CR3 and trap-kind stops are switches, not
+ * numbered entries, and two clients of one debugger may want the same one:
+ * the command line's `catch vector 14` and a Lua script's m:on_exception(14)
+ * (scripts/lua). So each switch holds a set of owners: it is on while any
+ * owner has it on, an owner turning it off leaves the others' on, and a stop
+ * names every owner whose switch matched (dbg_stop_info.owners), so that each
+ * client acts on its own and none mistakes another's stop for its own.
+ *
+ * Owner 0, DBG_OWNER_USER, is the debugger's user: the plain calls above and
+ * dbg_stop_on_trap use it. A client that sets stops of its own takes another
+ * number. A delivery that matches both a vector stop and the trap stop of
+ * its kind (TRAP_EXCEPTION, TRAP_INTR, TRAP_SWINT) is one stop with both
+ * sets of owners: DBG_STOP_VECTOR when a vector stop matched, else
+ * DBG_STOP_TRAP, with the vector, its kind and error code either way. */
+#define DBG_MAX_OWNERS 8
+#define DBG_OWNER_USER 0
+#define DBG_OWNER_BIT(owner) (1u << (owner))
+/* A new owner number (1 to DBG_MAX_OWNERS - 1), or -1 when all are taken. */
+int dbg_owner_new(struct dbg *d);
+/* Turn off every switch stop owner holds and give the number back (not
+ * DBG_OWNER_USER: that only turns its stops off). */
+void dbg_owner_free(struct dbg *d, int owner);
+/* The stops above and dbg_stop_on_trap, for owner; a bad owner, vector or
+ * kind is ignored. */
+void dbg_stop_on_vector_as(struct dbg *d, int owner, int vector, bool on);
+void dbg_stop_on_mode_switch_as(struct dbg *d, int owner, bool on);
+void dbg_stop_on_cr3_write_as(struct dbg *d, int owner, bool on);
+void dbg_stop_on_trap_as(struct dbg *d, int owner, int kind, bool on);
 
 /* --- expressions (expr.c) --- */
 

@@ -1,7 +1,8 @@
 /*
  * stops.c - what the interpreter's trap hook and the UARTs' tap tell the
  * debugger, and the stops made from it: I/O-port ranges, a string on a
- * serial port, hypervisor-trap kinds (trap.h); and the trap counters.
+ * serial port, hypervisor-trap kinds (trap.h), vectors; the owners of the
+ * switch stops (vector, mode switch, CR3, trap kind); and the trap counters.
  *
  * The interpreter calls cpu_trap() at every trap event (a port access, a
  * CPUID, an exception delivered, ...): it always counts the event in
@@ -20,6 +21,15 @@
  * The serial stop matches text as a rolling window over the bytes sent
  * since it was set, so the text may arrive in any number of OUTs, slices
  * and runs; it stops after the instruction that sent the text's last byte.
+ *
+ * Vector stops are decided here too, not in the delivery hook: every
+ * delivery calls the trap hook (TRAP_EXCEPTION, TRAP_INTR or TRAP_SWINT)
+ * right after the delivery hook, and only here are the vector, how it came
+ * and the error code known together. One decision for both switches makes
+ * a delivery that matches a vector stop and a trap stop one stop, owned by
+ * both (debug.h, "stop owners"), rather than two of which the second would
+ * be lost to the rule that an instruction's first stop is the one told.
+ * Like the trap stops, they need the hooks but not single steps.
  */
 #include "debug/dbg_impl.h"
 
@@ -98,13 +108,100 @@ static bool check_io(struct dbg *d, uint16_t port, int size, bool out, uint32_t 
     return false;
 }
 
-/* --- trap stops and counters --- */
+/* --- switch stops and their owners --- */
+
+/* Turn owner's bit in *set on or off. */
+static void own(const struct dbg *d, uint8_t *set, int owner, bool on)
+{
+    if (owner < 0 || owner >= DBG_MAX_OWNERS || !((d->owners_used | 1u) >> owner & 1))
+        return; /* not an owner number handed out */
+    uint8_t bit = (uint8_t)DBG_OWNER_BIT(owner);
+    *set = on ? *set | bit : *set & (uint8_t)~bit;
+}
+
+int dbg_owner_new(struct dbg *d)
+{
+    for (int k = 1; k < DBG_MAX_OWNERS; k++) {
+        if (!(d->owners_used >> k & 1)) {
+            d->owners_used |= (uint8_t)DBG_OWNER_BIT(k);
+            return k;
+        }
+    }
+    return -1;
+}
+
+void dbg_owner_free(struct dbg *d, int owner)
+{
+    for (int v = 0; v < 256; v++)
+        own(d, &d->vector_owners[v], owner, false);
+    for (int k = 0; k < TRAP_COUNT; k++)
+        own(d, &d->trap_owners[k], owner, false);
+    own(d, &d->mode_owners, owner, false);
+    own(d, &d->cr3_owners, owner, false);
+    if (owner > DBG_OWNER_USER && owner < DBG_MAX_OWNERS)
+        d->owners_used &= (uint8_t)~DBG_OWNER_BIT(owner);
+}
+
+void dbg_stop_on_vector_as(struct dbg *d, int owner, int vector, bool on)
+{
+    if (vector >= 0 && vector < 256)
+        own(d, &d->vector_owners[vector], owner, on);
+}
+
+void dbg_stop_on_mode_switch_as(struct dbg *d, int owner, bool on)
+{
+    own(d, &d->mode_owners, owner, on);
+}
+
+void dbg_stop_on_cr3_write_as(struct dbg *d, int owner, bool on)
+{
+    own(d, &d->cr3_owners, owner, on);
+}
+
+void dbg_stop_on_trap_as(struct dbg *d, int owner, int kind, bool on)
+{
+    if (kind >= 0 && kind < TRAP_COUNT)
+        own(d, &d->trap_owners[kind], owner, on);
+}
+
+void dbg_stop_on_vector(struct dbg *d, int vector, bool on)
+{
+    dbg_stop_on_vector_as(d, DBG_OWNER_USER, vector & 0xff, on);
+}
+
+void dbg_stop_on_mode_switch(struct dbg *d, bool on)
+{
+    dbg_stop_on_mode_switch_as(d, DBG_OWNER_USER, on);
+}
+
+void dbg_stop_on_cr3_write(struct dbg *d, bool on)
+{
+    dbg_stop_on_cr3_write_as(d, DBG_OWNER_USER, on);
+}
 
 void dbg_stop_on_trap(struct dbg *d, int kind, bool on)
 {
-    if (kind >= 0 && kind < TRAP_COUNT)
-        d->trap_stop[kind] = on;
+    dbg_stop_on_trap_as(d, DBG_OWNER_USER, kind, on);
 }
+
+/* A delivery (kind TRAP_EXCEPTION, TRAP_INTR or TRAP_SWINT): one stop for
+ * the vector's stop and the kind's, with the owners of both. */
+static void check_delivery(struct dbg *d, int kind, uint64_t a, uint64_t b)
+{
+    int vector = (int)(a & 0xff);
+    unsigned by_vector = d->vector_owners[vector], owners = by_vector | d->trap_owners[kind];
+    if (!owners)
+        return;
+    d->stop.vector = vector;
+    d->stop.trap = kind;
+    d->stop.addr = (uint32_t)a;
+    d->stop.value = (uint32_t)b;
+    d->stop.has_error = (a & TRAP_A_HAS_ERR) != 0;
+    d->stop.owners = owners;
+    dbg_hold(d, by_vector ? DBG_STOP_VECTOR : DBG_STOP_TRAP, false);
+}
+
+/* --- trap counters --- */
 
 void dbg_traps(struct dbg *d, uint64_t counts[TRAP_COUNT])
 {
@@ -140,10 +237,13 @@ void dbg_on_trap(void *opaque, int kind, uint64_t a, uint64_t b)
     if (kind == TRAP_IO &&
         check_io(d, (uint16_t)a, TRAP_A_SIZE(a), (a & TRAP_A_WRITE) != 0, (uint32_t)b)) {
         dbg_hold(d, DBG_STOP_IO, false);
-    } else if (d->trap_stop[kind]) {
+    } else if (kind == TRAP_EXCEPTION || kind == TRAP_INTR || kind == TRAP_SWINT) {
+        check_delivery(d, kind, a, b);
+    } else if (d->trap_owners[kind]) {
         d->stop.trap = kind;
         d->stop.addr = (uint32_t)a;
         d->stop.value = (uint32_t)b;
+        d->stop.owners = d->trap_owners[kind];
         dbg_hold(d, DBG_STOP_TRAP, false);
     }
 }
@@ -211,7 +311,9 @@ bool dbg_stops_active(const struct dbg *d)
 {
     bool any = false;
     for (int k = 0; k < TRAP_COUNT; k++)
-        any |= d->trap_stop[k];
+        any |= d->trap_owners[k] != 0;
+    for (int v = 0; v < 256; v++)
+        any |= d->vector_owners[v] != 0;
     for (int k = 0; k < DBG_MAX_IOBP; k++)
         any |= d->iobp[k].id != 0;
     for (int k = 0; k < DBG_MAX_SERIAL; k++)

@@ -87,6 +87,8 @@ struct lmachine {
     uint32_t vec_exc[8], vec_int[8];  /* 256-bit sets: vectors with a callback */
     bool mode_cb;                  /* a mode-switch callback is set */
     bool trap_cb[TRAP_COUNT];      /* trap kinds with an m:on_trap callback */
+    int owner;                     /* its owner number of d's vector, mode and trap stops
+                                      (debug.h, "stop owners"): never the user's */
     bool borrowed;                 /* lab86.current: closed by its owner, not by Lua */
     bool running;                  /* inside m:run (a callback must not run it again) */
     bool md_open;                  /* md holds open files */
@@ -106,7 +108,8 @@ struct lmachine *lm_check(lua_State *L, int idx);
  * Pushes the userdata; NULL (nothing pushed) after an error line. */
 struct lmachine *lm_push_current(lua_State *L, const struct run_args *a);
 /* Wrap a machine and debugger a front end owns (lua_session.c): pushes the
- * userdata; closing it takes its hooks back and leaves the machine be. */
+ * userdata; closing it takes its hooks back and leaves the machine be. NULL
+ * (nothing pushed) when the debugger has no owner number left. */
 struct lmachine *lm_push_foreign(lua_State *L, struct dbg *d);
 /* A debugger stop of the machine at idx: its Lua callbacks run; 0 when they
  * say go on, else the values m:run would return are pushed (their count). */

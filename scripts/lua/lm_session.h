@@ -13,9 +13,12 @@
  * (m:serial() is empty there: its output belongs to the front end); the
  * breakpoints and callbacks a chunk sets act while a script's m:run runs
  * the machine, and when the front end runs it and hands the stop to
- * lm_session_stop() (breakpoints, watchpoints, I/O and serial stops; the
- * trap, vector and mode-switch callbacks only under m:run), and are taken
- * back when the session is destroyed.
+ * lm_session_stop() (breakpoints, watchpoints, I/O and serial stops, and
+ * the exception, interrupt, trap and mode-switch callbacks), and are taken
+ * back when the session is destroyed. The session's vector, trap and
+ * mode-switch stops are its own (an owner of the debugger's: debug.h,
+ * "stop owners"), so the front end's `catch` of the same stop is neither
+ * turned off by the script nor mistaken for the script's.
  */
 #ifndef LAB86_LM_SESSION_H
 #define LAB86_LM_SESSION_H
@@ -39,9 +42,10 @@ int lm_session_exec(struct lm_session *s, const char *text, bool file);
 void lm_session_destroy(struct lm_session *s);
 
 /* The front end's machine stopped (a breakpoint, watchpoint, I/O, serial,
- * trap or mode-switch stop): the callbacks the session's chunks set for it
- * run, as under m:run. Returns 1 to stop there (a callback returned "stop",
- * or the stop is not one of the session's), 0 to go on. */
+ * vector, trap, mode-switch or CR3 stop): the callbacks the session's chunks
+ * set for it run, as under m:run. Returns 1 to stop there (a callback
+ * returned "stop", or the stop is also, or only, someone else's), 0 to go
+ * on. */
 int lm_session_stop(struct lm_session *s, enum dbg_stop why);
 
 #endif

@@ -15,14 +15,22 @@
  *
  * Each is a thin wrapper over the debugger core's stop of the same kind
  * (dbg_break_linear, dbg_watch_linear, dbg_break_io, dbg_stop_on_serial,
- * dbg_stop_on_mode_switch, dbg_stop_on_trap). The C side keeps what was
- * asked for, so m:reset() sets it all again on the new machine; the
+ * dbg_stop_on_mode_switch_as, dbg_stop_on_trap_as). The C side keeps what
+ * was asked for, so m:reset() sets it all again on the new machine; the
  * functions live in the machine's callback table.
  *
- * Exceptions and interrupts ride on the trap stops (TRAP_EXCEPTION,
- * TRAP_INTR, TRAP_SWINT), which say how the vector came and carry the
- * error code, rather than on dbg_stop_on_vector, which knows only the
- * vector. A trap stop of a vector without a callback is passed over.
+ * The mode and trap stops are switches another client of the same debugger
+ * may set too (the command line's `catch`, under `lab86 debug`): the script
+ * sets them as its own owner (lm->owner; debug.h, "stop owners"), so that
+ * turning its own off, or closing the machine, leaves the command line's
+ * on, and a stop says whether it was the script's (lua_run.c).
+ *
+ * Exception and interrupt callbacks ride on the vector stops of their
+ * vectors: the stop says how the vector came (exception, external or INT n)
+ * and carries the error code, and a delivery of the vector the other way
+ * (INT 14 where only m:on_exception(14) is set) is passed over. A vector
+ * stop stops only that vector, where the trap stop TRAP_INTR would stop the
+ * run at every timer tick.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -71,25 +79,18 @@ static int arm_hook(struct lmachine *lm, const struct lm_hook *h)
     return -1;
 }
 
-static bool any_bit(const uint32_t *set)
-{
-    for (int k = 0; k < 8; k++)
-        if (set[k])
-            return true;
-    return false;
-}
-
-/* The trap stops that carry the vector callbacks and m:on_trap: an
- * exception callback needs TRAP_EXCEPTION, an interrupt one TRAP_INTR
- * (external) and TRAP_SWINT (INT n). */
+/* The script's switch stops as its callbacks want them: a vector stop
+ * where an exception or interrupt callback is set, a trap stop per kind
+ * with an m:on_trap callback. */
 static void update_traps(struct lmachine *lm)
 {
-    bool exc = any_bit(lm->vec_exc), intr = any_bit(lm->vec_int);
-    for (int k = 0; k < TRAP_COUNT; k++) {
-        bool on = lm->trap_cb[k] || (k == TRAP_EXCEPTION && exc) ||
-                  ((k == TRAP_INTR || k == TRAP_SWINT) && intr);
-        dbg_stop_on_trap(lm->d, k, on);
+    for (int v = 0; v < 256; v++) {
+        uint32_t bit = 1u << (v & 31);
+        bool on = ((lm->vec_exc[v >> 5] | lm->vec_int[v >> 5]) & bit) != 0;
+        dbg_stop_on_vector_as(lm->d, lm->owner, v, on);
     }
+    for (int k = 0; k < TRAP_COUNT; k++)
+        dbg_stop_on_trap_as(lm->d, lm->owner, k, lm->trap_cb[k]);
 }
 
 void lm_rearm(struct lmachine *lm)
@@ -98,7 +99,7 @@ void lm_rearm(struct lmachine *lm)
         if (lm->hook[k].used)
             lm->hook[k].dbg_id = arm_hook(lm, &lm->hook[k]);
     update_traps(lm);
-    dbg_stop_on_mode_switch(lm->d, lm->mode_cb);
+    dbg_stop_on_mode_switch_as(lm->d, lm->owner, lm->mode_cb);
 }
 
 void lm_disarm(struct lmachine *lm)
@@ -106,10 +107,7 @@ void lm_disarm(struct lmachine *lm)
     for (int k = 0; k < LM_MAX_HOOK; k++)
         if (lm->hook[k].used)
             dbg_delete(lm->d, lm->hook[k].dbg_id);
-    for (int k = 0; k < TRAP_COUNT; k++)
-        dbg_stop_on_trap(lm->d, k, false);
-    if (lm->mode_cb)
-        dbg_stop_on_mode_switch(lm->d, false);
+    dbg_owner_free(lm->d, lm->owner); /* its mode and trap stops, not the command line's */
 }
 
 void lm_free_hooks(struct lmachine *lm)
@@ -249,7 +247,7 @@ static int l_on_mode_switch(lua_State *L)
     lm_callbacks(L, 1);
     lua_pushvalue(L, 2);
     lua_setfield(L, -2, "mode");
-    dbg_stop_on_mode_switch(lm->d, lm->mode_cb);
+    dbg_stop_on_mode_switch_as(lm->d, lm->owner, lm->mode_cb);
     return 0;
 }
 

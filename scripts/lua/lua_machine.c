@@ -128,6 +128,8 @@ static int do_boot(struct lmachine *lm)
         return -1;
     lm->d = dbg_create(lm->m);
     char err[256];
+    if (lm->d) /* a fresh debugger: the script is its only owner but the user */
+        lm->owner = dbg_owner_new(lm->d);
     if (!lm->d)
         snprintf(err, sizeof err, "machine: out of memory");
     else if (dbg_auto_symbols(lm->d, lm->args.symbols, lm->args.kernel, err, sizeof err) == 0)
@@ -273,10 +275,14 @@ struct lmachine *lm_push_current(lua_State *L, const struct run_args *a)
 
 struct lmachine *lm_push_foreign(lua_State *L, struct dbg *d)
 {
+    int owner = dbg_owner_new(d);
+    if (owner < 0)
+        return NULL;
     struct lmachine *lm = new_userdata(L);
     lm->foreign = true;
     lm->d = d;
     lm->m = dbg_emu(d);
+    lm->owner = owner;
     return lm;
 }
 

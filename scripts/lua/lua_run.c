@@ -14,6 +14,8 @@
  *   "breakpoint", "watchpoint", "io", "serial"  and the hook's handle
  *   "exception", "interrupt"                    and the vector (m:on_exception,
  *                                               m:on_interrupt)
+ *   "vector"                                    and the vector: the command
+ *                                               language's `catch vector` (m:command)
  *   "trap"                                      and the trap kind's name
  *   "mode_switch", "cr3"
  *   "exit"                                      and the value written to the
@@ -144,35 +146,54 @@ static int call_opt(lua_State *L, struct lmachine *lm, int idx, const char *fiel
     return call_back(L, lm, 1 + nargs);
 }
 
-/* A trap stop: the exception or interrupt callback of its vector, and the
- * kind's m:on_trap callback. *reason and *detail say what stopped, if any. */
+/* Vector, trap and mode-switch stops are switches the debugger's user (the
+ * command line's catch, with lab86 debug) may have set as well: a stop says
+ * whose it is (debug.h, "stop owners"). The script's callbacks run when it
+ * is the script's; a stop that is also someone else's ends m:run (and stops
+ * the command line) whatever they return. */
+static bool mine(const struct lmachine *lm, const struct dbg_stop_info *s)
+{
+    return (s->owners & DBG_OWNER_BIT(lm->owner)) != 0;
+}
+
+static bool others(const struct lmachine *lm, const struct dbg_stop_info *s)
+{
+    return (s->owners & ~DBG_OWNER_BIT(lm->owner)) != 0;
+}
+
+/* A vector or trap stop: the exception or interrupt callback of its vector,
+ * and the kind's m:on_trap callback. *reason and *detail say what stopped,
+ * if anything does. */
 static bool dispatch_trap(lua_State *L, struct lmachine *lm, int idx, const char **reason,
                           lua_Integer *detail)
 {
     struct dbg_stop_info s;
     dbg_last_stop(lm->d, &s);
-    int v = (int)(s.addr & 0xff), rv = -1, rt = -1;
+    int v = s.vector, rv = -1, rt = -1;
     uint32_t bit = 1u << (v & 31);
-    if (s.trap == TRAP_EXCEPTION && (lm->vec_exc[v >> 5] & bit)) {
+    bool delivery = s.trap == TRAP_EXCEPTION || s.trap == TRAP_INTR || s.trap == TRAP_SWINT;
+    if (delivery && mine(lm, &s) && s.trap == TRAP_EXCEPTION && (lm->vec_exc[v >> 5] & bit)) {
         lua_pushinteger(L, v);
         lua_pushinteger(L, s.value);
         rv = call_opt(L, lm, idx, "exception", v, 2);
-    } else if ((s.trap == TRAP_INTR || s.trap == TRAP_SWINT) && (lm->vec_int[v >> 5] & bit)) {
+    } else if (delivery && mine(lm, &s) && s.trap != TRAP_EXCEPTION &&
+               (lm->vec_int[v >> 5] & bit)) {
         lua_pushinteger(L, v);
         rv = call_opt(L, lm, idx, "interrupt", v, 1);
     }
-    if (lm->trap_cb[s.trap]) {
+    if (mine(lm, &s) && lm->trap_cb[s.trap]) {
         lua_pushstring(L, dbg_trap_name(s.trap));
         lua_pushinteger(L, (lua_Integer)s.addr);
         lua_pushinteger(L, s.value);
         rt = call_opt(L, lm, idx, "trap", s.trap, 3);
     }
-    *reason = s.trap == TRAP_EXCEPTION ? "exception" : "interrupt";
     *detail = v;
-    if (rv == 1)
+    if (rv == 1) {
+        *reason = s.trap == TRAP_EXCEPTION ? "exception" : "interrupt";
         return true;
-    *reason = "trap";
-    return rt == 1;
+    }
+    *reason = s.reason == DBG_STOP_VECTOR && rt != 1 ? "vector" : "trap";
+    return rt == 1 || others(lm, &s);
 }
 
 static bool dispatch_mode(lua_State *L, struct lmachine *lm, int idx)
@@ -182,14 +203,14 @@ static bool dispatch_mode(lua_State *L, struct lmachine *lm, int idx)
     lm_callbacks(L, idx);
     lua_getfield(L, -1, "mode");
     lua_remove(L, -2);
-    if (lua_isnil(L, -1)) {
+    if (lua_isnil(L, -1) || !mine(lm, &s)) {
         lua_pop(L, 1);
         return true;
     }
     lua_pushvalue(L, idx);
     lua_pushstring(L, dbg_mode_name(s.old_mode));
     lua_pushstring(L, dbg_mode_name(s.new_mode));
-    return call_back(L, lm, 3);
+    return call_back(L, lm, 3) || others(lm, &s);
 }
 
 /* Push the reason of a stop that ends m:run; returns the count pushed. */
@@ -229,11 +250,6 @@ int lm_on_stop(lua_State *L, struct lmachine *lm, int idx, enum dbg_stop why)
         return dispatch_hook(L, lm, idx, &n) ? push_end(L, lm, "breakpoint", n, true) : 0;
     case DBG_STOP_WATCHPOINT:
         return dispatch_hook(L, lm, idx, &n) ? push_end(L, lm, "watchpoint", n, true) : 0;
-    case DBG_STOP_VECTOR: { /* set by a debugger front end sharing the machine */
-        struct dbg_stop_info v;
-        dbg_last_stop(lm->d, &v);
-        return push_end(L, lm, "vector", v.vector, true);
-    }
     case DBG_STOP_MODE_SWITCH:
         return dispatch_mode(L, lm, idx) ? push_end(L, lm, "mode_switch", 0, false) : 0;
     case DBG_STOP_CR3_WRITE: return push_end(L, lm, "cr3", 0, false);
@@ -241,6 +257,7 @@ int lm_on_stop(lua_State *L, struct lmachine *lm, int idx, enum dbg_stop why)
         return dispatch_hook(L, lm, idx, &n) ? push_end(L, lm, "io", n, true) : 0;
     case DBG_STOP_SERIAL:
         return dispatch_hook(L, lm, idx, &n) ? push_end(L, lm, "serial", n, true) : 0;
+    case DBG_STOP_VECTOR: /* "vector": set by a debugger front end sharing the machine */
     case DBG_STOP_TRAP: {
         const char *reason;
         lua_Integer v;

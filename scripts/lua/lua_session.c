@@ -108,9 +108,13 @@ struct lm_session *lm_session_create(struct dbg *d, lm_out_fn *out, void *ctx)
     s->ctx = ctx;
     lua_State *L = s->L;
     lua_getglobal(L, "lab86");
-    lm_push_foreign(L, d);
+    if (!lm_push_foreign(L, d)) { /* every owner number of d is taken */
+        lua_close(L);
+        free(s);
+        return NULL;
+    }
     lua_setfield(L, -2, "current");
-        lua_pop(L, 1);
+    lua_pop(L, 1);
     lua_pushlightuserdata(L, s);
     lua_pushcclosure(L, session_print, 1);
     lua_setglobal(L, "print");
@@ -131,23 +135,41 @@ int lm_session_exec(struct lm_session *s, const char *text, bool file)
     return -1;
 }
 
+/* (machine, why) -> whether to stop: lm_on_stop in a protected call, so
+ * that a callback's error comes back as a message, not a Lua panic. */
+static int session_stop_entry(lua_State *L)
+{
+    struct lmachine *lm = lm_check(L, 1);
+    enum dbg_stop why = (enum dbg_stop)lua_tointeger(L, 2);
+    lm->running = true; /* a callback must not run the machine again */
+    int n = lm_on_stop(L, lm, 1, why);
+    lm->running = false;
+    lua_pushboolean(L, n != 0);
+    return 1;
+}
+
 int lm_session_stop(struct lm_session *s, enum dbg_stop why)
 {
     lua_State *L = s->L;
     int top = lua_gettop(L);
     lua_getglobal(L, "lab86");
     lua_getfield(L, -1, "current");
-    int idx = lua_gettop(L);
-    struct lmachine *lm = lm_check(L, idx);
+    struct lmachine *lm = lm_check(L, -1);
     if (lm->running) { /* a chunk's own m:run is on: its loop handles the stop */
         lua_settop(L, top);
         return 1;
     }
-    lm->running = true; /* a callback must not run the machine again */
-    int n = lm_on_stop(L, lm, idx, why);
+    lua_pushcfunction(L, session_stop_entry);
+    lua_insert(L, -2);
+    lua_pushinteger(L, why);
+    int stop = 1; /* a callback that fails stops the machine, its error shown */
+    if (lm_pcall(L, 2, 1) == 0)
+        stop = lua_toboolean(L, -1);
+    else
+        s->out(s->ctx, lua_pushfstring(L, "%s\n", lua_tostring(L, -1)));
     lm->running = false;
     lua_settop(L, top);
-    return n != 0;
+    return stop;
 }
 
 void lm_session_destroy(struct lm_session *s)

@@ -3,9 +3,10 @@
 #
 # tests/debugcli/run.sh runs each tests/debugcli/*.cmds (debugger commands) on the machine
 # its "# args:" line describes -- the hello boot sector through a BIOS, the demo
-# multiboot kernel, or a small kernel in C with a DWARF line table (ckern.asm, ckern_c.c,
-# built here) -- under both interpreter cores, and compares standard output with the
-# matching *.expected file and the exit status with its "# status:" line.
+# multiboot kernel, a small kernel in C with a DWARF line table (ckern.asm, ckern_c.c,
+# built here), or a guest test's kernel (tests/guest/paging.asm: page faults for the
+# scripts' exception callbacks) -- under both interpreter cores, and compares standard
+# output with the matching *.expected file and the exit status with its "# status:" line.
 #
 #   make debugcli-check     run them (part of make check)
 
@@ -24,7 +25,13 @@ $(CKERN): tests/debugcli/ckern.asm tests/debugcli/ckern_c.c tests/guest/link.ld
 	ld -m elf_i386 -T tests/guest/link.ld -o $@ $(DEBUGCLI_OUT)/ckern_asm.o $(DEBUGCLI_OUT)/ckern_c.o
 
 .PHONY: debugcli-check
-debugcli-check: $(LAB86) $(HELLO_IMG) $(GUEST_OUT)/demo.elf $(CKERN)
-	sh tests/debugcli/run.sh $(LAB86) $(HELLO_IMG) $(GUEST_OUT)/demo.elf $(CKERN) $(DEBUGCLI_OUT)
+debugcli-check: $(LAB86) $(HELLO_IMG) $(GUEST_OUT)/demo.elf $(CKERN) $(GUEST_OUT)/paging.elf
+	sh tests/debugcli/run.sh $(LAB86) $(HELLO_IMG) $(GUEST_OUT)/demo.elf $(CKERN) $(DEBUGCLI_OUT) \
+	    $(GUEST_OUT)
 
 CHECK_TARGETS += debugcli-check
+
+# tests/unit/test_dbgowner.c (the switch stops' owners, which these scripts' Lua callbacks
+# rely on) runs on unit.mk's dbgkern.elf, beside the suites: it needs it built first, as
+# unit.mk says for the other debugger suites.
+$(BUILD)/tests/test_dbgowner: $(DBGKERN)

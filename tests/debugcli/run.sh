@@ -1,13 +1,15 @@
 #!/bin/sh
-# run.sh LAB86 HELLO_IMG DEMO_ELF CKERN_ELF WORKDIR -- `lab86 debug --no-tui` driven by
-# scripts.
+# run.sh LAB86 HELLO_IMG DEMO_ELF CKERN_ELF WORKDIR GUESTS -- `lab86 debug --no-tui` driven
+# by scripts.
 #
 # Each tests/debugcli/NAME.cmds is a script of debugger commands. Its first lines say how to
 # run it:
 #     # args: --hda @HELLO@ --firmware legacy     the machine options (@HELLO@ is the
 #                                                 hello disk image, @DEMO@ the demo kernel,
 #                                                 @CKERN@ the C kernel of ckern.asm and
-#                                                 ckern_c.c, with a DWARF line table)
+#                                                 ckern_c.c, with a DWARF line table;
+#                                                 @GUESTS@ the directory of the guest
+#                                                 tests' kernels, tests/guest/*.asm)
 #     # status: 33                                the exit status lab86 must end with
 #     # cycles: any                               (optional) "cycles N instructions M" lines
 #                                                 are compared as "cycles N instructions N"
@@ -22,8 +24,8 @@
 # The last line is always "debugcli: N passed, N failed"; the exit status is non-zero if
 # any test failed.
 
-if [ $# -ne 5 ]; then
-    echo "usage: $0 LAB86 HELLO_IMG DEMO_ELF CKERN_ELF WORKDIR" >&2
+if [ $# -ne 6 ]; then
+    echo "usage: $0 LAB86 HELLO_IMG DEMO_ELF CKERN_ELF WORKDIR GUESTS" >&2
     exit 2
 fi
 lab86=$1
@@ -31,6 +33,7 @@ hello=$2
 demo=$3
 ckern=$4
 work=$5
+guests=$6
 here=$(dirname "$0")
 passed=0
 failed=0
@@ -38,7 +41,7 @@ mkdir -p "$work" || exit 2
 
 for script in "$here"/*.cmds; do
     name=$(basename "$script" .cmds)
-    args=$(sed -n 's/^# args: //p' "$script" | sed "s|@HELLO@|$hello|g; s|@DEMO@|$demo|g; s|@CKERN@|$ckern|g")
+    args=$(sed -n 's/^# args: //p' "$script" | sed "s|@HELLO@|$hello|g; s|@DEMO@|$demo|g; s|@CKERN@|$ckern|g; s|@GUESTS@|$guests|g")
     want_status=$(sed -n 's/^# status: //p' "$script")
     any_cycles=$(sed -n 's/^# cycles: //p' "$script")
     for core in switch threaded; do

@@ -18,7 +18,7 @@ $(BUILD)/guests/keys.elf: $(BUILD)/guests/keys.o tests/guest/link.ld
 
 .PHONY: lua-check
 lua-check: $(LAB86) $(BUILD)/guests/demo.elf $(BUILD)/guests/paging.elf $(BUILD)/guests/pic_pit.elf \
-           $(BUILD)/guests/keys.elf
+           $(BUILD)/guests/keys.elf $(BUILD)/guests/pae.elf
 	sh tests/lua/run.sh $(LAB86) $(BUILD)
 
 CHECK_TARGETS += lua-check

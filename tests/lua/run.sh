@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh LAB86 BUILDDIR -- the tests of the Lua module and of `lab86 grade`.
 #
-#   1. tests/lua/{regs,watch,paging,pae,keys,vectors,errors}.lua under `lab86 script`, each under
+#   1. tests/lua/{regs,watch,paging,pae,keys,vectors,owners,errors}.lua under `lab86 script`, each under
 #      both interpreter cores: each checks what it reads and fails on a difference, and
 #      the two cores' outputs (cycle counts included) must be the same;
 #   2. a script error names FILE:LINE, has a traceback and exits 1; a runaway script is
@@ -38,7 +38,7 @@ expect_status() {
 }
 
 # 1. the scripts, under both cores
-for t in regs watch paging pae keys vectors errors; do
+for t in regs watch paging pae keys vectors owners errors; do
     for core in switch threaded; do
         "$lab86" script "$here/$t.lua" "$core" "$guests" >"$work/$t.$core" 2>&1
         expect_status "$t.lua ($core)" 0 $?

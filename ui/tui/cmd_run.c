@@ -143,6 +143,19 @@ static void tell_halt(struct cmd *c, const struct cmd_io *io)
     }
 }
 
+/* A vector stop: the vector and how it came (catch vector N, or a Lua
+ * script's m:on_exception / m:on_interrupt). */
+static void tell_vector(const struct dbg_stop_info *s, const struct cmd_io *io)
+{
+    if (s->trap == TRAP_EXCEPTION && s->has_error)
+        cmd_out(io, "Vector 0x%02x delivered (exception, error code 0x%x)", s->vector, s->value);
+    else
+        cmd_out(io, "Vector 0x%02x delivered (%s)", s->vector,
+                s->trap == TRAP_EXCEPTION ? "exception"
+                : s->trap == TRAP_INTR    ? "external interrupt"
+                                          : "INT n");
+}
+
 /* The debugger core's own stops: I/O, serial text, trap kinds, modes. */
 static void tell_event_stop(const struct dbg_stop_info *s, const struct dbg_cpu_view *v,
                             const struct cmd_io *io)
@@ -166,7 +179,7 @@ static void tell_event_stop(const struct dbg_stop_info *s, const struct dbg_cpu_
                 dbg_mode_name(s->new_mode));
         break;
     case DBG_STOP_CR3_WRITE: cmd_out(io, "CR3 write: 0x%08llx", (unsigned long long)v->cr[3]); break;
-    case DBG_STOP_VECTOR: cmd_out(io, "Vector 0x%02x delivered", s->vector); break;
+    case DBG_STOP_VECTOR: tell_vector(s, io); break;
     case DBG_STOP_HISTORY_START:
         cmd_out(io, "[the start of the reverse history: nothing older is kept]");
         break;
@@ -230,13 +243,39 @@ static bool was_temporary(struct cmd *c, int id)
 /* Why a run ended before its stop: the front end's poll, or the limit. */
 enum cut { CUT_NONE, CUT_POLL, CUT_LIMIT };
 
-/* Resume from a run call's answer until a stop other than the budget; a
- * DBG_STOP_BUDGET comes back only with *cut saying who ended the run. */
+/* A stop a Lua chunk may have asked for (`lua`, `source FILE.lua`,
+ * --script): m:breakpoint, m:watch, m:on_io, m:on_serial by their ids;
+ * m:on_exception, m:on_interrupt, m:on_trap, m:on_mode_switch by the stop's
+ * owners (the session's switch stops are its own: debug.h). */
+static bool scriptable(enum dbg_stop why)
+{
+    switch (why) {
+    case DBG_STOP_BREAKPOINT:
+    case DBG_STOP_WATCHPOINT:
+    case DBG_STOP_IO:
+    case DBG_STOP_SERIAL:
+    case DBG_STOP_VECTOR:
+    case DBG_STOP_TRAP:
+    case DBG_STOP_MODE_SWITCH:
+    case DBG_STOP_CR3_WRITE: return true;
+    default: return false;
+    }
+}
+
+/* Resume from a run call's answer until a stop other than the budget. A
+ * stop of the Lua session's runs its callbacks, which decide, as under
+ * m:run, whether the run goes on (toward the run command's goal, which the
+ * core keeps: dbg_resume) or stops here. When the front end's poll or the
+ * cycle limit ends the run first, *cut says so (the stop returned is then
+ * DBG_STOP_BUDGET or one the callbacks passed over, and is not told). */
 static enum dbg_stop drive(struct cmd *c, enum dbg_stop why, const struct cmd_io *io,
                            enum cut *cut)
 {
     c->ran = true;
-    while (why == DBG_STOP_BUDGET) {
+    for (;;) {
+        if (why != DBG_STOP_BUDGET &&
+            (!c->lua || !scriptable(why) || cmd_lua_stop(c, why, io)))
+            return why;
         if (c->max_cycles && emu_cycles(dbg_emu(c->d)) >= c->max_cycles) {
             *cut = CUT_LIMIT;
             return why;
@@ -247,7 +286,6 @@ static enum dbg_stop drive(struct cmd *c, enum dbg_stop why, const struct cmd_io
         }
         why = dbg_resume(c->d, slice(c));
     }
-    return why;
 }
 
 /* Tell how a run ended, then where the CPU is. */
@@ -271,14 +309,6 @@ static int run_to_stop(struct cmd *c, enum dbg_stop why, const struct cmd_io *io
 {
     enum cut cut = CUT_NONE;
     why = drive(c, why, io, &cut);
-    /* A stop a Lua chunk asked for (m:breakpoint, m:watch, m:on_io,
-     * m:on_serial: `lua`, `source FILE.lua`, --script) runs its callback,
-     * which decides whether the run goes on, as under m:run. */
-    while (cut == CUT_NONE && c->lua &&
-           (why == DBG_STOP_BREAKPOINT || why == DBG_STOP_WATCHPOINT || why == DBG_STOP_IO ||
-            why == DBG_STOP_SERIAL) &&
-           !cmd_lua_stop(c, why, io))
-        why = drive(c, dbg_resume(c->d, slice(c)), io, &cut);
     return report(c, why, cut, io);
 }
 
