@@ -1,6 +1,8 @@
 /*
  * board.c - the PC board: which chip sits at which port, IRQ and address,
- * and the wires between them. Read board_wire() as the schematic.
+ * and the wires between them. Read board_wire() as the schematic; the pc
+ * board's own parts (PCI, the shadow area, fw_cfg, the APICs) are wired by
+ * board_pc.c, called through board_internal.h.
  *
  *     CPU      INTR <- PIC master INT; INTA -> pic_ack(); A20 <- 8042 OR port 0x92
  *     RAM      from 0, with a hole at 0xA0000-0xBFFFF for the VGA window;
@@ -28,6 +30,7 @@
  *       00:01.0  PIIX3 ISA bridge     PIRQ routes 0x60-0x63 (remembered only)
  *       00:01.1  PIIX3 IDE            configuration only: the ATA ports above
  *       00:02.0  VGA 1234:1111        BAR0 = the VBE framebuffer, ROM BAR = VGA BIOS
+ *     0x510    QEMU's fw_cfg        the machine for SeaBIOS; no boot menu (devices/fwcfg.c)
  *
  * and the APICs (devices/lapic.c, ioapic.c), for --smp N CPUs:
  *
@@ -64,7 +67,7 @@
  * recorded here and served by the run loop at the next instruction
  * boundary (machine.c).
  */
-#include "board.h"
+#include "board_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +78,7 @@
 #include "devices/debugport.h"
 #include "devices/dma.h"
 #include "devices/fdc.h"
+#include "devices/fwcfg.h"
 #include "devices/i440fx.h"
 #include "devices/ioapic.h"
 #include "devices/kbc.h"
@@ -88,18 +92,6 @@
 #include "devices/vga.h"
 #include "mmu/mmu.h"
 #include "snapshot.h"
-
-/* PCI configuration mechanism 1 (CONFIG_ADDRESS 0xCF8, CONFIG_DATA 0xCFC):
- * on the ISA board its range is claimed empty (see wire_pci_host()). */
-#define BOARD_PCI_CONF_PORT PCI_PORT_ADDRESS
-#define BOARD_PCI_CONF_LEN  8
-
-/* A segment that is plain RAM. */
-#define BOARD_PAM_RAM (BOARD_PAM_READ_RAM | BOARD_PAM_WRITE_RAM)
-
-/* The RAM the VGA's memory window hides. */
-#define BOARD_HOLE_START VGA_WINDOW_BASE
-#define BOARD_HOLE_END   (VGA_WINDOW_BASE + VGA_WINDOW_SIZE)
 
 /* The CHS translation the CMOS reports for a hard disk: the one the ATA
  * drive's IDENTIFY reports too (ata_disk.c), 16 heads, 63 sectors a track,
@@ -228,159 +220,15 @@ static void debugexit_request(void *opaque, uint32_t value)
     board_stop_cpus(m);
 }
 
-/* --- the PCI side's wires --- */
-
-/* The segment of the shadow area that holds offset off. */
-static uint8_t pam_of(const struct emu *m, uint32_t off)
-{
-    return m->pam[off / BOARD_SHADOW_SEG];
-}
-
-/* A read in 0xC0000-0xFFFFF that the RAM hole sent here: the shadow RAM or
- * the ROM side, as the segment's PAM bits say. An access never crosses a
- * 4 KiB page, so it stays inside one segment. */
-static uint32_t shadow_read(void *opaque, uint32_t off, int size)
-{
-    struct emu *m = opaque;
-    if (pam_of(m, off) & BOARD_PAM_READ_RAM)
-        return ld_le(m->bus.ram + BOARD_SHADOW_BASE + off, size);
-    return ld_le(m->shadow_rom + off, size);
-}
-
-/* A write there reaches the shadow RAM only if the segment lets it; the
- * watch check keeps the threaded core's cached blocks honest. */
-static void shadow_write(void *opaque, uint32_t off, uint32_t value, int size)
-{
-    struct emu *m = opaque;
-    if (!(pam_of(m, off) & BOARD_PAM_WRITE_RAM))
-        return;
-    st_le(m->bus.ram + BOARD_SHADOW_BASE + off, value, size);
-    bus_watch_check(&m->bus, BOARD_SHADOW_BASE + off, size);
-}
-
-/* Hide from bus_ram_ptr() every segment that is not plain RAM: the hole of
- * the VGA window, stretched to the end of the last such segment (see the
- * top of the file). The TLB may hold pointers into what is now hidden. */
-static void update_shadow(struct emu *m)
-{
-    uint64_t end = BOARD_HOLE_END;
-    for (uint32_t k = 0; k < BOARD_SHADOW_NSEG; k++)
-        if (m->pam[k] != BOARD_PAM_RAM)
-            end = BOARD_SHADOW_BASE + (k + 1) * BOARD_SHADOW_SEG;
-    bus_set_ram_hole(&m->bus, BOARD_HOLE_START, end);
-    for (uint32_t k = 0; k < m->n_cpus; k++)
-        mmu_flush(board_cpu(m, k), true);
-}
-
-/* The i440FX's PAM field for [base, base + size) changed. */
-static void i440fx_pam(void *opaque, uint32_t base, uint32_t size, bool read_ram, bool write_ram)
-{
-    struct emu *m = opaque;
-    uint8_t bits = (read_ram ? BOARD_PAM_READ_RAM : 0) | (write_ram ? BOARD_PAM_WRITE_RAM : 0);
-    for (uint32_t a = base; a < base + size; a += BOARD_SHADOW_SEG)
-        m->pam[(a - BOARD_SHADOW_BASE) / BOARD_SHADOW_SEG] = bits;
-    update_shadow(m);
-}
-
-/* The PIIX3 routed PIRQ pirq to ISA IRQ isa_irq (or nowhere). No device
- * raises PCI INTx yet, so the route is only remembered. */
-static void piix3_pirq(void *opaque, int pirq, int isa_irq)
-{
-    struct emu *m = opaque;
-    m->pirq[pirq] = isa_irq;
-}
-
-/* The VGA's BAR0 moved: its framebuffer range follows. */
-static void vga_lfb_moved(void *opaque, uint64_t old_base, uint64_t new_base)
-{
-    struct emu *m = opaque;
-    bus_move_mmio(&m->bus, old_base, m->vga, new_base);
-}
-
 /* --- the schematic --- */
 
 static bool all_wired(const struct emu *m)
 {
-    bool pci = m->cfg.board != EMU_BOARD_PC || (m->pci && m->i440fx && m->piix3 && m->pci_vga);
+    bool pci =
+        m->cfg.board != EMU_BOARD_PC || (m->pci && m->i440fx && m->piix3 && m->pci_vga && m->fwcfg);
     return m->pic && m->pit && m->port61 && m->cmos && m->dma && m->sysctl && m->kbc && m->com1 &&
            m->com2 && m->debugcon && m->debugexit && m->vga && m->ata[0] && m->ata[1] && m->fdc &&
            pci;
-}
-
-/* The ISA board: PCI's ports claimed empty (reads all ones, writes
- * dropped), as a bridge with no devices answers. Unclaimed, a dword write
- * to CONFIG_ADDRESS would be split into bytes, and the one for 0xCF9 would
- * reset the machine. The pc board: the PCI bus, the host bridge (its PAM
- * registers switch the shadow area, served by one MMIO range) and the
- * PIIX3. sysctl keeps the byte at 0xCF9 either way: it came first. */
-static void wire_pci_host(struct emu *m)
-{
-    struct bus *b = &m->bus;
-    for (uint32_t k = 0; k < BOARD_SHADOW_NSEG; k++)
-        m->pam[k] = m->cfg.board == EMU_BOARD_PC ? 0 : BOARD_PAM_RAM; /* 0: the ROM side */
-    for (int k = 0; k < PIIX3_NPIRQ; k++)
-        m->pirq[k] = PIIX3_NO_IRQ;
-    if (m->cfg.board != EMU_BOARD_PC) {
-        bus_map_io(b, BOARD_PCI_CONF_PORT, BOARD_PCI_CONF_LEN, NULL, NULL, NULL);
-        return;
-    }
-    m->shadow_rom = malloc(BOARD_SHADOW_SIZE);
-    m->vga_rom = malloc(FW_VGA_BIOS_MAX);
-    if (!m->shadow_rom || !m->vga_rom ||
-        bus_map_mmio(b, BOARD_SHADOW_BASE, BOARD_SHADOW_SIZE, shadow_read, shadow_write, m) != 0)
-        return;
-    memset(m->shadow_rom, 0xff, BOARD_SHADOW_SIZE);
-    memset(m->vga_rom, 0xff, FW_VGA_BIOS_MAX);
-    m->pci = pci_create(b);
-    m->i440fx = m->pci ? i440fx_create(m->pci, i440fx_pam, m) : NULL;
-    m->piix3 = m->pci ? piix3_create(m->pci, PIIX3_DEV, piix3_pirq, m) : NULL;
-}
-
-/* The VGA's PCI face (pc board): BAR0 moves the framebuffer, the ROM BAR
- * shows the VGA BIOS (board_load_firmware() fills vga_rom). */
-static void wire_pci_vga(struct emu *m)
-{
-    const struct pci_vga_host host = {vga_lfb_moved, m, VBE_LFB_DEFAULT_BASE};
-    if (m->pci && m->vga)
-        m->pci_vga =
-            pci_vga_create(m->pci, &m->bus, PCI_VGA_DEV, m->vga_rom, FW_VGA_BIOS_MAX, &host);
-}
-
-/* The local APIC page: every CPU sees its own APIC there, so an access
- * goes to the executing CPU's. */
-static uint32_t lapic_page_read(void *opaque, uint32_t off, int size)
-{
-    struct emu *m = opaque;
-    return lapic_mmio_read(m->apic_bus.running->apic, off, size);
-}
-
-static void lapic_page_write(void *opaque, uint32_t off, uint32_t value, int size)
-{
-    struct emu *m = opaque;
-    lapic_mmio_write(m->apic_bus.running->apic, off, value, size);
-}
-
-/* The pc board's APICs: a local APIC per CPU (ID = CPU number; ExtINT
- * requests go to the PIC's INTA) and the I/O APIC with the next ID. They
- * take over the CPUs' interrupt pins, so this comes after cpu_intr_ack. */
-static int wire_apics(struct emu *m)
-{
-    m->apic_bus.running = &m->cpu;
-    if (m->cfg.board != EMU_BOARD_PC)
-        return 0;
-    for (uint32_t k = 0; k < m->n_cpus; k++) {
-        m->lapic[k] = lapic_create(&m->apic_bus, &m->clock, board_cpu(m, k), (uint8_t)k, k == 0,
-                                   cpu_intr_ack, m->pic);
-        if (!m->lapic[k])
-            return -1;
-        m->apic_bus.apic[k] = m->lapic[k];
-    }
-    m->ioapic = ioapic_create(&m->bus, IOAPIC_BASE, &m->apic_bus, (uint8_t)m->n_cpus);
-    if (!m->ioapic ||
-        bus_map_mmio(&m->bus, LAPIC_BASE, LAPIC_MMIO_SIZE, lapic_page_read, lapic_page_write,
-                     m) != 0)
-        return -1;
-    return 0;
 }
 
 /* The x87's FERR# output, the PC/AT way of reporting its errors (used when
@@ -431,7 +279,7 @@ static int wire_devices(struct emu *m)
                           m->cfg.rtc_epoch ? m->cfg.rtc_epoch : CMOS_DEFAULT_EPOCH);
     m->dma = dma_create(b);
     m->sysctl = sysctl_create(b, &sys);
-    wire_pci_host(m);
+    board_wire_pci_host(m);
     m->kbc = kbc_create(b, k, isa_irq(m, KBC_KBD_IRQ), isa_irq(m, KBC_AUX_IRQ), kbc_a20,
                         kbc_reset_request, m);
     m->com1_irq = isa_irq(m, UART_COM1_IRQ);
@@ -445,7 +293,8 @@ static int wire_devices(struct emu *m)
     m->ata[1] =
         ata_create(b, ATA_SECONDARY_CMD, ATA_SECONDARY_CTL, isa_irq(m, ATA_SECONDARY_IRQ), 1);
     m->fdc = m->dma ? fdc_create(b, k, isa_irq(m, FDC_IRQ), m->dma) : NULL; /* DMA ch. 2 */
-    wire_pci_vga(m);
+    board_wire_pci_vga(m);
+    board_wire_fwcfg(m);
     return all_wired(m) ? 0 : -1;
 }
 
@@ -525,6 +374,7 @@ static void register_devices(struct emu *m)
         n += i440fx_devinfo(m->i440fx, d + n, max - n);
         n += piix3_devinfo(m->piix3, d + n, max - n);
         n += pci_vga_devinfo(m->pci_vga, d + n, max - n);
+        n += fwcfg_devinfo(m->fwcfg, d + n, max - n);
     }
     for (uint32_t k = 0; k < EMU_MAX_CPUS && m->lapic[k]; k++)
         n += lapic_devinfo(m->lapic[k], d + n, max - n);
@@ -560,6 +410,7 @@ size_t board_snap_regions(struct emu *m, struct snap_region *out, size_t max)
         i440fx_snap(m->i440fx, "i440fx", &out[n++]);
         piix3_snap(m->piix3, "piix3", &out[n++]);
         pci_vga_snap(m->pci_vga, "pci_vga", &out[n++]);
+        fwcfg_snap(m->fwcfg, "fwcfg", &out[n++]);
     }
     static const char *const lapic_names[] = {"lapic0", "lapic1", "lapic2", "lapic3",
                                               "lapic4", "lapic5", "lapic6", "lapic7"};
@@ -577,9 +428,9 @@ int board_wire(struct emu *m)
         return -1;
     m->cpu.intr_ack = cpu_intr_ack;
     m->cpu.intr_opaque = m->pic;
-    if (wire_apics(m) != 0 || wire_ferr(m) != 0)
+    if (board_wire_apics(m) != 0 || wire_ferr(m) != 0)
         return -1;
-    update_shadow(m); /* the RAM hole: the VGA window (and on the pc board the ROM side) */
+    board_update_shadow(m); /* the RAM hole: the VGA window (and on the pc board the ROM side) */
     setup_cmos(m);
     register_devices(m);
     return 0;
@@ -605,6 +456,7 @@ void board_destroy(struct emu *m)
     ioapic_destroy(m->ioapic);
     for (uint32_t k = 0; k < EMU_MAX_CPUS; k++)
         lapic_destroy(m->lapic[k]);
+    fwcfg_destroy(m->fwcfg);
     pci_vga_destroy(m->pci_vga);
     piix3_destroy(m->piix3);
     i440fx_destroy(m->i440fx);
@@ -628,19 +480,6 @@ void board_destroy(struct emu *m)
     pic_destroy(m->pic);
 }
 
-/* The APs and the APICs (pc board): the CPUs to their power-on state, the
- * local APICs after them (each sets its CPU's APIC base MSR and INTR; the
- * APs wait for a startup IPI), the I/O APIC's entries masked. */
-static void reset_apics(struct emu *m)
-{
-    for (uint32_t k = 1; k < m->n_cpus; k++)
-        cpu_reset(board_cpu(m, k));
-    for (uint32_t k = 0; k < EMU_MAX_CPUS && m->lapic[k]; k++)
-        lapic_reset(m->lapic[k]);
-    if (m->ioapic)
-        ioapic_reset(m->ioapic);
-}
-
 /* The PIC is reset first, so that the devices' resets, which lower their
  * lines, find it ready; the CPU's INTR and A20 are then driven again from
  * the outputs the devices left (cpu_reset() cleared INTR and opened A20). */
@@ -662,8 +501,10 @@ void board_reset(struct emu *m)
     fdc_reset(m->fdc);
     if (m->pci)
         pci_reset(m->pci); /* PAM back to the ROM side: the BIOS boots from ROM again */
+    if (m->fwcfg)
+        fwcfg_reset(m->fwcfg);
     m->cpu.intr_line = m->intr_level;
-    reset_apics(m);
+    board_reset_apics(m);
     apply_a20(m);
 }
 

@@ -61,6 +61,7 @@ struct emu {
     struct i440fx *i440fx;       /* host bridge 00:00.0: the PAM registers */
     struct piix3 *piix3;         /* ISA bridge 00:01.0 (PIRQ routes), IDE 00:01.1 */
     struct pci_vga *pci_vga;     /* the VGA's PCI face 00:02.0: LFB BAR, ROM BAR */
+    struct fwcfg *fwcfg;         /* QEMU's fw_cfg: 0x510-0x511 (what SeaBIOS asks) */
     uint8_t *shadow_rom;         /* what 0xC0000-0xFFFFF reads on the ROM side: the
                                     BIOS's last 128 KiB at the top, all ones below */
     uint8_t *vga_rom;            /* the VGA BIOS behind the ROM BAR, FW_VGA_BIOS_MAX bytes */
@@ -73,6 +74,10 @@ struct emu {
     struct lapic *lapic[EMU_MAX_CPUS]; /* each CPU's local APIC, by APIC ID; NULL: ISA */
     struct ioapic *ioapic;             /* 0xFEC00000, the ISA IRQs on its pins */
     struct apic_bus apic_bus;          /* the APICs' messages; .running: the CPU executing */
+    struct smp_turn {                  /* smp.c's turn in progress (saved in snapshots) */
+        bool open;                     /* the BSP's part began; the APs' has not run yet */
+        uint64_t until;                /* the BSP cycle the turn ends at, at the latest */
+    } turn;
     /* Signals between devices and the CPU. */
     bool intr_level; /* the PIC's INT output as last driven */
     bool a20_kbc;    /* the 8042's A20 output */

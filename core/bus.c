@@ -41,7 +41,7 @@ int bus_map_mmio(struct bus *b, uint64_t base, uint64_t len, io_read_fn *rd, io_
 {
     if (b->n_mmio == BUS_MAX_MMIO)
         return -1;
-    b->mmio[b->n_mmio++] = (struct mmio_range){base, len, rd, wr, opaque, NULL};
+    b->mmio[b->n_mmio++] = (struct mmio_range){base, len, rd, wr, opaque, NULL, NULL};
     return 0;
 }
 
@@ -49,7 +49,7 @@ int bus_map_rom(struct bus *b, uint64_t base, uint64_t len, const uint8_t *data)
 {
     if (b->n_mmio == BUS_MAX_MMIO)
         return -1;
-    b->mmio[b->n_mmio++] = (struct mmio_range){base, len, NULL, NULL, NULL, data};
+    b->mmio[b->n_mmio++] = (struct mmio_range){base, len, NULL, NULL, NULL, data, NULL};
     return 0;
 }
 
@@ -125,6 +125,38 @@ static struct mmio_range *find_mmio(struct bus *b, uint64_t paddr)
         if (paddr - b->mmio[k].base < b->mmio[k].len)
             return &b->mmio[k];
     return NULL;
+}
+
+int bus_mmio_page_reads(struct bus *b, uint64_t base, mmio_page_fn *fn)
+{
+    for (int k = 0; k < b->n_mmio; k++) {
+        if (b->mmio[k].base == base && !b->mmio[k].rom) {
+            b->mmio[k].page = fn;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const uint8_t *bus_read_page(struct bus *b, uint64_t ppage)
+{
+    const uint8_t *p = bus_ram_ptr(b, ppage, 4096);
+    if (p)
+        return p;
+    struct mmio_range *r = find_mmio(b, ppage);
+    if (!r || ppage - r->base + 4096 > r->len)
+        return NULL; /* nothing there, or a range that ends inside the page */
+    if (r->rom)
+        return r->rom + (ppage - r->base);
+    if (r->page)
+        return r->page(r->opaque, (uint32_t)(ppage - r->base));
+    return NULL;
+}
+
+void bus_page_changed(struct bus *b, uint64_t ppage)
+{
+    if (b->watch && ppage < b->ram_size && ((b->watch[ppage >> 15] >> ((ppage >> 12) & 7)) & 1))
+        b->watch_fn(b->watch_opaque, ppage, 4096);
 }
 
 bool bus_is_mmio_device(struct bus *b, uint64_t paddr)

@@ -32,6 +32,11 @@ typedef void io_unmapped_fn(void *opaque, uint16_t port, bool write, int size);
  * when paddr's page is marked in the watch map. */
 typedef void bus_watch_fn(void *opaque, uint64_t paddr, int size);
 
+/* Where the reads of one 4 KiB page of a memory-mapped range come from when
+ * they are plain memory (the shadow area's RAM or ROM side, board_pc.c): a
+ * host pointer to the page at offset off in the range, or NULL. */
+typedef const uint8_t *mmio_page_fn(void *opaque, uint32_t off);
+
 #define BUS_MAX_IO 64
 #define BUS_MAX_MMIO 16
 
@@ -48,6 +53,7 @@ struct mmio_range {
     io_write_fn *write;  /* NULL: writes dropped (ROM) */
     void *opaque;        /* device state */
     const uint8_t *rom;  /* non-NULL: read-only memory backed by this buffer */
+    mmio_page_fn *page;  /* optional: pages whose reads are plain memory (bus_read_page) */
 };
 
 struct bus {
@@ -97,6 +103,24 @@ int bus_move_mmio(struct bus *b, uint64_t base, const void *owner, uint64_t new_
  * all ones). One hole a bus; call before the first instruction, since TLBs
  * that already hold pointers into it are not flushed. */
 void bus_set_ram_hole(struct bus *b, uint64_t start, uint64_t end);
+
+/* Say that the memory-mapped range at base (mapped with bus_map_mmio) reads
+ * as plain memory, page by page as fn says, so that bus_read_page() can
+ * hand out pointers into it. Returns 0, or -1 when no range starts there. */
+int bus_mmio_page_reads(struct bus *b, uint64_t base, mmio_page_fn *fn);
+
+/* A host pointer to what reads of the 4 KiB page at ppage (page aligned)
+ * see, when that is plain memory: visible RAM, a ROM, or a range that said
+ * so with bus_mmio_page_reads(); else NULL. Writes must still go through
+ * bus_mem_write() unless bus_ram_ptr() gives the page: the TLB keeps such a
+ * page as read-only host memory (TLB_HOSTW clear, tlb.h), which is what
+ * lets the firmware run at full speed from shadow RAM it has locked. */
+const uint8_t *bus_read_page(struct bus *b, uint64_t ppage);
+
+/* Tell the watcher (the threaded core's block cache) that what reads of the
+ * 4 KiB page at ppage see has changed without a write through the bus: the
+ * board switched a shadow segment between its RAM and ROM sides. */
+void bus_page_changed(struct bus *b, uint64_t ppage);
 
 /* Is paddr a device's register (a memory-mapped range with callbacks, not
  * a ROM and not RAM)? For the MMIO count of hypervisor traps (trap.h). */

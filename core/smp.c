@@ -15,11 +15,18 @@
  *
  *     1. serve the machine's requests (exit, power-off, reset, a triple
  *        fault on any CPU, an INIT a CPU sent itself), fire the due timers;
- *     2. the BSP runs up to the earliest of the next timer event, the end
- *        of the budget and now + SMP_QUANTUM cycles (it may stop earlier:
- *        HLT, a device's request, a timer armed meanwhile);
+ *     2. the BSP runs up to the earliest of the next timer event and
+ *        now + SMP_QUANTUM cycles (it may stop earlier: HLT, a device's
+ *        request, a timer armed meanwhile and due);
  *     3. each AP in ID order runs until its own cycle count reaches the
  *        BSP's: the same stretch of virtual time.
+ *
+ * The end of emu_run()'s budget is not a turn boundary: when the budget
+ * ends inside the BSP's part, the turn stays open (m->turn, saved in
+ * snapshots) and the next call goes on with it; the debugger's stops do
+ * the same. So the turns, and with them the whole run, do not depend on
+ * how the front end slices it, where a snapshot was taken or restored, or
+ * where the debugger stopped (bsp_part()).
  *
  * So a CPU sees another's store, IPI or device access at most a quantum
  * late, always at the same instruction. The devices see the time of the
@@ -52,6 +59,7 @@ int smp_create(struct emu *m)
         if (!c)
             return -1;
         cpu_init(c, &m->bus);
+        c->tsc_clock = &m->cpu.cycles; /* one TSC clock for all (ops_msr.c, tsc_cycles) */
         m->ap[k - 1] = c;
         m->n_cpus = k + 1;
     }
@@ -61,7 +69,7 @@ int smp_create(struct emu *m)
 void smp_destroy(struct emu *m)
 {
     for (uint32_t k = 1; k < m->n_cpus; k++)
-        free(m->ap[k - 1]); /* its tcache is the BSP's (run_cpu()) */
+        free(m->ap[k - 1]); /* its tcache is the BSP's (enter()) */
 }
 
 void smp_serve_inits(struct emu *m)
@@ -95,29 +103,97 @@ static bool wakeable(struct emu *m)
     return false;
 }
 
-/* Run CPU k up to cycle until: one call of the core (or the step that takes
- * the interrupt that wakes it); a CPU that cannot run just moves its clock
- * on. The next turn goes on where this one stopped. */
-static void run_cpu(struct emu *m, uint32_t k, uint64_t until)
+/* Make c the running CPU, with the one block cache: it is keyed by
+ * physical address, and a bus has room for one cache's watch on its pages
+ * (tcache.h). */
+static void enter(struct emu *m, struct cpu *c)
 {
-    struct cpu *c = board_cpu(m, k);
     m->apic_bus.running = c;
-    /* One block cache for all: it is keyed by physical address, and a bus
-     * has room for one cache's watch on its pages (tcache.h). */
     if (m->cfg.core != EMU_CORE_SWITCH && !m->cpu.tcache)
         m->cpu.tcache = tcache_create(&m->bus);
     c->tcache = m->cpu.tcache;
+}
+
+/* Run c up to cycle until with the configured core. */
+static void run_core(struct emu *m, struct cpu *c, uint64_t until)
+{
+    if (m->cfg.core == EMU_CORE_SWITCH)
+        cpu_run(c, until);
+    else
+        cpu_run_threaded(c, until);
+}
+
+/* AP k's part of a turn, up to cycle until: one call of the core (or the
+ * step that takes the interrupt that wakes it); one that cannot run just
+ * moves its clock on. The next turn goes on where this one stopped. */
+static void run_ap(struct emu *m, uint32_t k, uint64_t until)
+{
+    struct cpu *c = board_cpu(m, k);
+    enter(m, c);
     if (!can_run(m, k)) {
         if (c->cycles < until)
             c->cycles = until;
     } else if (c->stop == CPU_HALTED) {
         cpu_step(c); /* the interrupt that wakes it */
-    } else if (m->cfg.core == EMU_CORE_SWITCH) {
-        cpu_run(c, until);
     } else {
-        cpu_run_threaded(c, until);
+        run_core(m, c, until);
     }
     m->apic_bus.running = &m->cpu;
+}
+
+/* A request the turn boundary serves: reset, power-off, exit (board.c),
+ * or an INIT the BSP sent itself. Each also stopped the CPU that made it. */
+static bool requested(const struct emu *m)
+{
+    return m->exited || m->powered_off || m->reset_pending ||
+           (m->lapic[0] && lapic_init_pending(m->lapic[0]));
+}
+
+/* The BSP's part of the open turn, no further than cycle end. It is over
+ * at the first instruction boundary at which the turn's end is reached, a
+ * timer is due, the BSP halts or shuts down, or a request is pending:
+ * then true. A stop for the budget's end or the debugger (dbg_break) is
+ * not the end of the turn: false, and the turn stays open, so the next
+ * emu_run() goes on with the BSP before the APs run at all. That is what
+ * makes a run independent of how it is cut into emu_run() calls: a
+ * --savevm-at, a --max-cycles, the front end's slices, a debugger stop or
+ * a replay of reverse execution see the very turns of one long run.
+ *
+ * Why "a timer is due" rather than "the CPU stopped at its deadline": a
+ * device arming a timer lowers the running CPU's deadline, and re-arming
+ * it later does not raise it again, so where cpu_run() stops depends on
+ * the arms made since it was called, which differ when the run is cut.
+ * Whether a timer is due at a boundary does not. */
+static bool bsp_part(struct emu *m, uint64_t end)
+{
+    struct cpu *c = &m->cpu;
+    for (;;) {
+        uint64_t next = clock_next(&m->clock);
+        uint64_t until = m->turn.until < next ? m->turn.until : next;
+        if (c->cycles >= until)
+            return true;
+        if (c->cycles >= end)
+            return false;
+        uint64_t lim = until < end ? until : end;
+        enter(m, c);
+        if (!can_run(m, 0)) {
+            c->cycles = lim; /* halted with nothing to wake it: time moves on */
+            continue;
+        }
+        if (c->stop == CPU_HALTED) {
+            cpu_step(c); /* the interrupt that wakes it, a turn of its own */
+            return true;
+        }
+        run_core(m, c, lim);
+        if (c->stop != CPU_RUNNING || requested(m))
+            return true;
+        if (c->dbg_break)
+            return false; /* the debugger holds the BSP inside the turn */
+        if (c->stop_request)
+            return true;
+        /* Else it reached lim, or a deadline a timer armed and moved: the
+         * loop decides which. */
+    }
 }
 
 /* A triple fault on any CPU shuts the machine down (the chipset sees the
@@ -172,32 +248,38 @@ enum emu_stop smp_run(struct emu *m, uint64_t end)
     struct cpu *bsp = &m->cpu;
     enum emu_stop why;
     for (;;) {
-        if (m->exited)
-            return EMU_STOP_EXIT;
-        if (m->powered_off)
-            return EMU_STOP_POWER_OFF;
-        if (bsp->dbg_break)
-            return EMU_STOP_BUDGET; /* the debugger stopped it (core/debug) */
-        if (serve_requests(m, &why))
-            return why;
-        clock_dispatch(&m->clock);
-        if (bsp->cycles >= end)
-            return EMU_STOP_BUDGET;
-        bool any = false;
-        for (uint32_t k = 0; k < m->n_cpus && !any; k++)
-            any = can_run(m, k);
-        if (!any) {
-            if (!idle(m, end, &why))
+        if (!m->turn.open) {
+            if (m->exited)
+                return EMU_STOP_EXIT;
+            if (m->powered_off)
+                return EMU_STOP_POWER_OFF;
+            if (bsp->dbg_break)
+                return EMU_STOP_BUDGET; /* the debugger stopped it (core/debug) */
+            if (serve_requests(m, &why))
                 return why;
-            continue;
+            clock_dispatch(&m->clock);
+            if (bsp->cycles >= end)
+                return EMU_STOP_BUDGET;
+            bool any = false;
+            for (uint32_t k = 0; k < m->n_cpus && !any; k++)
+                any = can_run(m, k);
+            if (!any) {
+                if (!idle(m, end, &why))
+                    return why;
+                continue;
+            }
+            m->turn = (struct smp_turn){.open = true, .until = bsp->cycles + SMP_QUANTUM};
+        } else {
+            if (bsp->dbg_break)
+                return EMU_STOP_BUDGET;
+            if (!requested(m))
+                bsp->stop_request = false; /* the debugger's hold, now released */
         }
-        uint64_t next = clock_next(&m->clock);
-        uint64_t until = bsp->cycles + SMP_QUANTUM;
-        until = next < until ? next : until;
-        until = end < until ? end : until;
-        run_cpu(m, 0, until);
+        if (!bsp_part(m, end))
+            return EMU_STOP_BUDGET;
+        m->turn.open = false;
         for (uint32_t k = 1; k < m->n_cpus; k++)
             if (board_cpu(m, k)->cycles < bsp->cycles)
-                run_cpu(m, k, bsp->cycles);
+                run_ap(m, k, bsp->cycles);
     }
 }

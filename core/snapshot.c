@@ -4,9 +4,12 @@
  * snapshot.h; restoring is snapshot_load.c; the public entry points,
  * emu_save() and emu_load(), are at the end).
  *
- * Saving walks the machine in a fixed order: what it is ("machine"), the
- * CPU and its TLB, the board's wires, the bus's movable parts, the clock's
- * timers, every device the board lists (board_snap_regions()), RAM.
+ * Saving walks the machine in a fixed order: what it is ("machine"), each
+ * CPU and its TLB ("cpu", "tlb" the BSP's; "cpu1", "tlb1" ... the APs' of
+ * --smp N), the SMP scheduler's turn, the board's wires, the bus's movable
+ * parts, the clock's timers, every device the board lists
+ * (board_snap_regions(): the local APICs and the I/O APIC among them),
+ * RAM.
  * Loading (snapshot_load.c) parses the whole buffer first, checks the magic, version, length,
  * checksum, that the machine is the same kind and that every section is
  * there with this build's size; only then does it write anything, so a
@@ -26,7 +29,10 @@
 #include "emu.h"
 
 /* struct cpu's members that are wiring or the run loop's business, not
- * state; the TLB is saved on its own ("tlb": host pointers as offsets). */
+ * state; the TLB is saved on its own ("tlb": host pointers as offsets).
+ * poke is the threaded core's hint to a running block (cpu.h), stale once
+ * the core has returned: the switch core never clears it, so saved it
+ * would make the two cores' snapshots of one state differ. */
 static const struct snap_keep cpu_keep[] = {
     SNAP_KEEP(struct cpu, deadline),   SNAP_KEEP(struct cpu, stop_request),
     SNAP_KEEP(struct cpu, bus),        SNAP_KEEP(struct cpu, tlb),
@@ -36,6 +42,7 @@ static const struct snap_keep cpu_keep[] = {
     SNAP_KEEP(struct cpu, dbg),        SNAP_KEEP(struct cpu, dbg_opaque),
     SNAP_KEEP(struct cpu, dbg_break),  SNAP_KEEP(struct cpu, fpu.ferr),
     SNAP_KEEP(struct cpu, poke), /* the threaded core's notice to itself (cpu.h) */
+    SNAP_KEEP(struct cpu, tsc_clock), /* wiring: the TSC's clock (smp.c) */
 };
 
 /* FNV-1a's step over 64-bit little-endian words, then the tail bytes:
@@ -188,9 +195,21 @@ static void w_region(struct writer *w, const struct snap_region *r)
     s_end(w, at);
 }
 
-struct snap_region snap_cpu_region(struct emu *m)
+/* The sections of CPU k (0 the BSP): its struct cpu and its TLB. */
+static const char *const cpu_names[EMU_MAX_CPUS] = {"cpu",  "cpu1", "cpu2", "cpu3",
+                                                    "cpu4", "cpu5", "cpu6", "cpu7"};
+static const char *const tlb_names[EMU_MAX_CPUS] = {"tlb",  "tlb1", "tlb2", "tlb3",
+                                                    "tlb4", "tlb5", "tlb6", "tlb7"};
+_Static_assert(EMU_MAX_CPUS == 8, "name every CPU's sections");
+
+const char *snap_tlb_name(uint32_t k)
 {
-    return SNAP_REGION("cpu", &m->cpu, cpu_keep);
+    return tlb_names[k];
+}
+
+struct snap_region snap_cpu_region(struct emu *m, uint32_t k)
+{
+    return SNAP_REGION(cpu_names[k], board_cpu(m, k), cpu_keep);
 }
 
 /* The firmware's identity: the BIOS and, on the pc board, the ROM sides. */
@@ -237,7 +256,7 @@ void snap_describe(const struct emu *m, enum snap_mode mode, struct snap_machine
     s->hz = emu_cpu_hz(m);
     s->fw_len = m->fw.flash_len;
     s->fw_hash = firmware_hash(m);
-    s->n_cpus = m->n_cpus ? m->n_cpus : 1;
+    s->n_cpus = snap_n_cpus(m);
     for (int k = 0; k < SNAP_DRIVES; k++) {
         const struct blockdev *bd = snap_drive(m, k);
         if (!bd)
@@ -250,15 +269,20 @@ void snap_describe(const struct emu *m, enum snap_mode mode, struct snap_machine
     }
 }
 
-static void w_tlb(struct writer *w, const struct emu *m)
+/* CPU cpu's TLB. */
+static void w_tlb(struct writer *w, struct emu *m, uint32_t cpu)
 {
-    struct tlb t = m->cpu.tlb;
+    struct tlb t = board_cpu(m, cpu)->tlb;
     for (unsigned k = 0; k < TLB_ENTRIES; k++) {
-        uint8_t *h = t.e[k].host;
-        uint64_t off = h ? (uint64_t)(h - m->bus.ram) : TLB_NO_HOST;
+        /* Only a pointer into RAM is saved (as its offset); one into a ROM
+         * or the shadow's ROM side (bus_read_page) is dropped, and the
+         * restored entry reads through the bus instead: slower, as exact. */
+        uintptr_t h = (uintptr_t)t.e[k].host, ram = (uintptr_t)m->bus.ram;
+        bool in_ram = h >= ram && h - ram < m->bus.ram_size;
+        uint64_t off = in_ram ? (uint64_t)(h - ram) : TLB_NO_HOST;
         memcpy(&t.e[k].host, &off, sizeof off); /* a pointer's bytes hold the offset */
     }
-    size_t at = s_begin(w, "tlb");
+    size_t at = s_begin(w, tlb_names[cpu]);
     w_bytes(w, &t, sizeof t);
     s_end(w, at);
 }
@@ -279,6 +303,17 @@ static void w_board(struct writer *w, const struct emu *m)
     b.exit_code = m->exit_code;
     size_t at = s_begin(w, "board");
     w_bytes(w, &b, sizeof b);
+    s_end(w, at);
+}
+
+/* The SMP scheduler's turn (smp.c): whether the BSP is inside one whose
+ * APs have not run yet, and where it ends. Written for one CPU too (all
+ * zero), so that every snapshot has the same sections. */
+static void w_smp(struct writer *w, const struct emu *m)
+{
+    struct snap_smp t = {.open = m->turn.open, .until = m->turn.until};
+    size_t at = s_begin(w, "smp");
+    w_bytes(w, &t, sizeof t);
     s_end(w, at);
 }
 
@@ -313,16 +348,7 @@ int snap_save(struct emu *m, enum snap_mode mode, uint8_t **out, size_t *len, ch
     struct snap_machine desc;
     struct snap_region regions[SNAP_MAX_REGIONS];
     size_t n = board_snap_regions(m, regions, SNAP_MAX_REGIONS);
-    struct snap_region cpu = snap_cpu_region(m);
     uint32_t hdr[2] = {SNAP_VERSION, mode == SNAP_FILE ? SNAP_F_CHECKSUM : 0};
-
-    if (m->n_cpus > 1) {
-        /* The APs' struct cpu and the SMP run loop's turn state are not
-         * saved yet: refuse rather than write a snapshot that resumes wrong. */
-        snprintf(err, errlen, "snapshots of a machine with more than one CPU are not "
-                              "supported yet");
-        return -1;
-    }
 
     w_reserve(&w, m->bus.ram_size + (1u << 20)); /* one allocation, nearly always */
     w.len = 0;
@@ -333,8 +359,12 @@ int snap_save(struct emu *m, enum snap_mode mode, uint8_t **out, size_t *len, ch
     size_t at = s_begin(&w, "machine");
     w_bytes(&w, &desc, sizeof desc);
     s_end(&w, at);
-    w_region(&w, &cpu);
-    w_tlb(&w, m);
+    for (uint32_t k = 0; k < snap_n_cpus(m); k++) {
+        struct snap_region cpu = snap_cpu_region(m, k);
+        w_region(&w, &cpu);
+        w_tlb(&w, m, k);
+    }
+    w_smp(&w, m);
     w_board(&w, m);
     w_bus(&w, m);
     w_clock(&w, m);

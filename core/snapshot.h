@@ -16,10 +16,13 @@
  *     sections:  char name[16] (NUL-padded), u64 len, len bytes
  *       "machine"   what the machine is: RAM size, board, clock, firmware, drives
  *       "cpu"       struct cpu;   "tlb"  its TLB, host pointers as RAM offsets
+ *       "cpu1" ...  with --smp N, each AP's struct cpu and "tlb1" ... its TLB
+ *       "smp"       the SMP scheduler's turn in progress (smp.c; zeros with one CPU)
  *       "board"     the board's own wires (PAM, PIRQ, A20, pending requests)
  *       "bus"       the RAM hole and where each memory-mapped range sits now
  *       "clock"     every timer's name and deadline (an absolute cycle)
- *       one section a device: "pic", "pit", ..., "com1", "ata0", ...
+ *       one section a device: "pic", "pit", ..., "com1", "ata0", ..., and on
+ *                   the pc board each CPU's local APIC ("lapic0" ...) and "ioapic"
  *       "ram"       all of RAM (sparse: see SNAP_PAGE below)
  *       "end"       snap_hash() of everything before it (0 when unchecked)
  *
@@ -72,7 +75,7 @@
 
 #define SNAP_MAGIC     "LAB86SNP"
 #define SNAP_MAGIC_LEN 8
-#define SNAP_VERSION   1
+#define SNAP_VERSION   2 /* 2: the APs of --smp N, the "smp" section */
 #define SNAP_NAME_LEN  16 /* a section name's field, NUL-padded */
 #define SNAP_F_CHECKSUM 1u /* flags: the "end" section's hash is valid */
 

@@ -31,7 +31,13 @@ struct snap_machine {
     uint64_t drive_size[SNAP_DRIVES];  /* bytes + 1; 0: no such drive */
     uint64_t drive_flags[SNAP_DRIVES]; /* DRIVE_* */
     uint64_t drive_hash[SNAP_DRIVES];  /* contents, when DRIVE_HASHED */
-    uint64_t n_cpus;                   /* CPUs (--smp); only 1 can be saved yet */
+    uint64_t n_cpus;                   /* CPUs (--smp): the BSP and the APs */
+};
+
+/* The "smp" section: the SMP scheduler's turn (struct smp_turn, board.h). */
+struct snap_smp {
+    uint64_t open;  /* 1: the BSP is inside a turn whose APs have not run */
+    uint64_t until; /* the BSP cycle that turn ends at, at the latest */
 };
 
 /* The "board" section: struct emu's own state (board.h). */
@@ -50,7 +56,7 @@ struct snap_board {
 /* A TLB entry's host pointer in a snapshot: NULL, or an offset into RAM. */
 #define TLB_NO_HOST UINT64_MAX
 
-#define SNAP_MAX_SECTIONS (SNAP_MAX_REGIONS + 16)
+#define SNAP_MAX_SECTIONS (SNAP_MAX_REGIONS + 2 * EMU_MAX_CPUS + 16)
 #define SNAP_HEADER_LEN   (SNAP_MAGIC_LEN + 2 * sizeof(uint32_t) + sizeof(uint64_t))
 
 struct section {
@@ -71,8 +77,17 @@ static inline uint64_t rd_u64(const uint8_t *p)
     return v;
 }
 
-/* snapshot.c: struct cpu as a region (its keep table is there). */
-struct snap_region snap_cpu_region(struct emu *m);
+/* How many CPUs m has, the BSP included (1 without --smp). */
+static inline uint32_t snap_n_cpus(const struct emu *m)
+{
+    return m->n_cpus ? m->n_cpus : 1;
+}
+
+/* snapshot.c: CPU k's struct cpu as a region, "cpu" for the BSP and "cpuK"
+ * for AP K (the keep table is there). */
+struct snap_region snap_cpu_region(struct emu *m, uint32_t k);
+/* snapshot.c: the name of CPU k's TLB section: "tlb", "tlb1", ... */
+const char *snap_tlb_name(uint32_t k);
 /* snapshot.c: what m is, for the "machine" section (disks hashed for a file). */
 void snap_describe(const struct emu *m, enum snap_mode mode, struct snap_machine *s);
 /* snapshot.c: a disk's contents hashed through its backend; false if a read fails. */

@@ -230,7 +230,8 @@ static int check_machine(struct emu *m, const struct section *s, char *err, size
 
 /* Everything the load will use, found and checked. */
 struct plan {
-    const struct section *cpu, *tlb, *board, *bus, *clock, *ram;
+    const struct section *cpu[EMU_MAX_CPUS], *tlb[EMU_MAX_CPUS]; /* by CPU: 0 the BSP */
+    const struct section *smp, *board, *bus, *clock, *ram;
     const struct section *dev[SNAP_MAX_REGIONS];
     struct snap_region regions[SNAP_MAX_REGIONS];
     size_t n;
@@ -242,8 +243,13 @@ static int check_sizes(struct emu *m, const struct parsed *p, struct plan *pl, c
     const struct bus *b = &m->bus;
     uint64_t bus_len = 3 * 8 + (uint64_t)b->n_mmio * 8;
     uint64_t clock_len = 8 + (uint64_t)m->clock.n * (SNAP_NAME_LEN + 8);
-    if (need(p, "cpu", sizeof(struct cpu), &pl->cpu, err, errlen) ||
-        need(p, "tlb", sizeof(struct tlb), &pl->tlb, err, errlen) ||
+    for (uint32_t k = 0; k < snap_n_cpus(m); k++) {
+        struct snap_region cpu = snap_cpu_region(m, k);
+        if (need(p, cpu.name, sizeof(struct cpu), &pl->cpu[k], err, errlen) ||
+            need(p, snap_tlb_name(k), sizeof(struct tlb), &pl->tlb[k], err, errlen))
+            return -1;
+    }
+    if (need(p, "smp", sizeof(struct snap_smp), &pl->smp, err, errlen) ||
         need(p, "board", sizeof(struct snap_board), &pl->board, err, errlen) ||
         need(p, "bus", bus_len, &pl->bus, err, errlen) ||
         need(p, "clock", clock_len, &pl->clock, err, errlen) ||
@@ -288,9 +294,9 @@ static void apply_region(const struct snap_region *r, const struct section *s, u
 
 /* The TLB, its offsets turned back into host pointers (an offset that is
  * not a whole page inside RAM becomes NULL: the slow path, still exact). */
-static void apply_tlb(struct emu *m, const uint8_t *data)
+static void apply_tlb(struct emu *m, struct cpu *c, const uint8_t *data)
 {
-    struct tlb *t = &m->cpu.tlb;
+    struct tlb *t = &c->tlb;
     memcpy(t, data, sizeof *t);
     for (unsigned k = 0; k < TLB_ENTRIES; k++) {
         uint64_t off;
@@ -298,6 +304,14 @@ static void apply_tlb(struct emu *m, const uint8_t *data)
         bool ok = off != TLB_NO_HOST && off <= m->bus.ram_size && m->bus.ram_size - off >= 4096;
         t->e[k].host = ok ? m->bus.ram + off : NULL;
     }
+}
+
+static void apply_smp(struct emu *m, const uint8_t *data)
+{
+    struct snap_smp t;
+    memcpy(&t, data, sizeof t);
+    m->turn.open = t.open != 0;
+    m->turn.until = t.until;
 }
 
 static void apply_board(struct emu *m, const uint8_t *data)
@@ -356,9 +370,12 @@ int snap_load(struct emu *m, const uint8_t *buf, size_t len, char *err, size_t e
         if (!scratch) {
             snprintf(err, errlen, "out of memory");
         } else {
-            struct snap_region cpu = snap_cpu_region(m);
-            apply_region(&cpu, pl->cpu, scratch);
-            apply_tlb(m, pl->tlb->data);
+            for (uint32_t k = 0; k < snap_n_cpus(m); k++) {
+                struct snap_region cpu = snap_cpu_region(m, k);
+                apply_region(&cpu, pl->cpu[k], scratch);
+                apply_tlb(m, board_cpu(m, k), pl->tlb[k]->data);
+            }
+            apply_smp(m, pl->smp->data);
             apply_board(m, pl->board->data);
             apply_bus_clock(m, pl->bus->data, pl->clock->data);
             for (size_t k = 0; k < pl->n; k++)

@@ -43,8 +43,9 @@
  * (ATA-6 makes the register 16 bits wide): it reads 0xFF and is dropped.
  * A command's data moves in DRQ blocks through one buffer per drive; when a
  * block is done, the command set that owns the transfer (ata_disk.c or
- * atapi.c) decides what comes next. The commands every drive takes
- * (EXECUTE DEVICE DIAGNOSTIC, SET FEATURES, the power commands) are here.
+ * atapi.c) decides what comes next; ata_pio.c moves the words and ends the
+ * commands. The commands every drive takes (EXECUTE DEVICE DIAGNOSTIC, SET
+ * FEATURES, the power commands) are here.
  *
  * Timing. lab86 does not model a drive's mechanics: a command completes
  * inside the OUT that issues it, and each DRQ block is ready as soon as the
@@ -123,67 +124,6 @@ void ata_raise_irq(struct ata_drive *d)
 {
     d->irq_pending = true;
     update_irq(d->ch);
-}
-
-/* --- command completion: the services ata_disk.c and atapi.c use --- */
-
-uint8_t ata_ready_status(const struct ata_drive *d)
-{
-    return d->kind == ATA_KIND_DISK ? ATA_SR_DRDY | ATA_SR_DSC : ATA_SR_DRDY;
-}
-
-/* A DRQ block must lie inside the buffer; the command sets size their
- * blocks so, and this clamp only keeps a slip from becoming an overrun. */
-static void set_window(struct ata_drive *d, enum ata_xfer x, uint32_t pos, uint32_t len)
-{
-    if (pos > ATA_BUF_SIZE)
-        pos = ATA_BUF_SIZE;
-    if (len > ATA_BUF_SIZE - pos)
-        len = ATA_BUF_SIZE - pos;
-    d->xfer = (uint8_t)x;
-    d->buf_pos = pos;
-    d->drq_left = len;
-    d->status = ata_ready_status(d) | ATA_SR_DRQ;
-}
-
-void ata_pio_in(struct ata_drive *d, enum ata_xfer x, uint32_t pos, uint32_t len)
-{
-    set_window(d, x, pos, len);
-    ata_raise_irq(d);
-}
-
-void ata_pio_out(struct ata_drive *d, enum ata_xfer x, uint32_t len, bool irq)
-{
-    set_window(d, x, 0, len);
-    if (irq)
-        ata_raise_irq(d);
-}
-
-void ata_done(struct ata_drive *d, bool irq)
-{
-    d->xfer = ATA_XFER_NONE;
-    d->drq_left = 0;
-    d->status = ata_ready_status(d);
-    if (irq)
-        ata_raise_irq(d);
-}
-
-void ata_fail(struct ata_drive *d, uint8_t err)
-{
-    d->xfer = ATA_XFER_NONE;
-    d->drq_left = 0;
-    d->error = err;
-    d->status = ata_ready_status(d) | ATA_SR_ERR;
-    ata_raise_irq(d);
-}
-
-void ata_set_signature(struct ata_drive *d)
-{
-    bool packet = d->kind == ATA_KIND_CDROM;
-    d->count = ATA_SIG_COUNT;
-    d->lba_low = ATA_SIG_LBA_LOW;
-    d->lba_mid = packet ? ATAPI_SIG_LBA_MID : 0;
-    d->lba_high = packet ? ATAPI_SIG_LBA_HIGH : 0;
 }
 
 /* What a drive shows after a reset or a diagnostic: its signature, the
@@ -280,62 +220,20 @@ static void write_command(struct ata_channel *ch, uint8_t cmd)
         atapi_command(d, cmd);
 }
 
-/* --- the data register --- */
+/* --- the data register: the selected drive's buffer (ata_pio.c) --- */
 
-static bool data_in(const struct ata_drive *d)
-{
-    return d->drq_left > 0 && (d->xfer == ATA_XFER_IDENTIFY || d->xfer == ATA_XFER_DISK_READ ||
-                               d->xfer == ATA_XFER_ATAPI_DATA);
-}
-
-static bool data_out(const struct ata_drive *d)
-{
-    return d->drq_left > 0 && (d->xfer == ATA_XFER_DISK_WRITE || d->xfer == ATA_XFER_PACKET);
-}
-
-/* The DRQ block is done: the owner of the transfer says what comes next. */
-static void block_done(struct ata_drive *d)
-{
-    switch (d->xfer) {
-    case ATA_XFER_DISK_READ:
-    case ATA_XFER_DISK_WRITE: ata_disk_block_done(d); break;
-    case ATA_XFER_PACKET:
-    case ATA_XFER_ATAPI_DATA: atapi_block_done(d); break;
-    default: ata_done(d, false); break; /* IDENTIFY: the one block was it */
-    }
-}
-
-/* One word from the buffer. A reply of odd length (ATAPI) ends in a word
- * whose high byte is padding, 0. Outside a data-in phase: all ones. */
+/* One word from the selected drive, or all ones when none is there. */
 static uint16_t data_read16(struct ata_channel *ch)
 {
     struct ata_drive *d = selected(ch);
-    if (!present(d) || !data_in(d))
-        return 0xffff;
-    uint32_t n = d->drq_left > 1 ? 2 : 1;
-    uint16_t v = d->buf[d->buf_pos];
-    if (n == 2)
-        v |= (uint16_t)(d->buf[d->buf_pos + 1] << 8);
-    d->buf_pos += n;
-    d->drq_left -= n;
-    if (d->drq_left == 0)
-        block_done(d);
-    return v;
+    return present(d) ? ata_pio_read16(d) : 0xffff;
 }
 
 static void data_write16(struct ata_channel *ch, uint16_t v)
 {
     struct ata_drive *d = selected(ch);
-    if (!present(d) || !data_out(d))
-        return;
-    uint32_t n = d->drq_left > 1 ? 2 : 1;
-    d->buf[d->buf_pos] = (uint8_t)v;
-    if (n == 2)
-        d->buf[d->buf_pos + 1] = (uint8_t)(v >> 8);
-    d->buf_pos += n;
-    d->drq_left -= n;
-    if (d->drq_left == 0)
-        block_done(d);
+    if (present(d))
+        ata_pio_write16(d, v);
 }
 
 /* --- the other registers --- */

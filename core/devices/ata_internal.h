@@ -1,15 +1,16 @@
 /*
  * ata_internal.h - inside the ATA device: the register map, the drive state and
- * the calls between its three files. Not for the board (that is ata.h).
+ * the calls between its four files. Not for the board (that is ata.h).
  *
  * The device is split where the standard splits it:
- *   ata.c       the channel: registers, drive selection, resets, INTRQ, the
- *               data register and the PIO block protocol (ATA/ATAPI-6
- *               clauses 5-7 and 9), and the commands every drive takes;
+ *   ata.c       the channel: registers, drive selection, resets, INTRQ
+ *               (ATA/ATAPI-6 clauses 5-7), and the commands every drive takes;
+ *   ata_pio.c   the data register and the PIO block protocol (clause 9): the
+ *               DRQ window, a command's end;
  *   ata_disk.c  the ATA command set of a hard disk (clause 8);
  *   atapi.c     the PACKET command and the SCSI/MMC commands of a CD-ROM
  *               (SFF-8020i, MMC-2).
- * The drive state is shared by the three, so it is defined here rather than
+ * The drive state is shared by the four, so it is defined here rather than
  * privately in one .c file; nothing outside core/devices/ata*.c sees it.
  */
 #ifndef LAB86_ATA_INTERNAL_H
@@ -188,7 +189,13 @@ struct ata_drive {
     uint8_t buf[ATA_BUF_SIZE];        /* the sector buffer behind the data register */
 };
 
-/* --- ata.c: the channel's services to the command sets --- */
+/* --- ata_pio.c: the data register's words (for ata.c) --- */
+
+/* A word read from or written to the drive's data register. */
+uint16_t ata_pio_read16(struct ata_drive *d);
+void ata_pio_write16(struct ata_drive *d, uint16_t v);
+
+/* --- ata.c and ata_pio.c: the channel's services to the command sets --- */
 
 /* Status of an idle, ready drive: DRDY|DSC for a disk, DRDY for ATAPI. */
 uint8_t ata_ready_status(const struct ata_drive *d);

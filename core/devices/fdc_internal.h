@@ -1,9 +1,9 @@
 /*
  * fdc_internal.h - what the two halves of the floppy controller share:
  * the register map, the command set, the status bytes and the state.
- * fdc.c is the chip's registers, its command and result phases and the
- * commands that move no data; fdc_xfer.c the data commands' execution
- * phase. Names follow the Intel 82077AA data sheet (order no. 290166).
+ * fdc.c is the chip's registers, reset and its result phase; fdc_cmd.c
+ * the command phase, the commands that move no data and the drives'
+ * seek events; fdc_xfer.c the data commands' execution phase. Names follow the Intel 82077AA data sheet (order no. 290166).
  */
 #ifndef LAB86_FDC_INTERNAL_H
 #define LAB86_FDC_INTERNAL_H
@@ -252,6 +252,20 @@ void fdc_result(struct fdc *f, const uint8_t *bytes, int n, bool with_int);
 /* Step unit's head to cylinder cyl; a step with a diskette in clears the
  * disk change line. */
 void fdc_move_head(struct fdc *f, int unit, uint8_t cyl);
+
+/* --- fdc_cmd.c: the command phase and the drives' events --- */
+
+/* A byte written to the FIFO in the command phase. */
+void fdc_command_byte(struct fdc *f, uint8_t v);
+
+/* Unit's event of kind comes ns from now; fdc_arm_events() then arms the
+ * timer for the earliest event pending. */
+void fdc_schedule(struct fdc *f, int unit, enum fdc_event kind, uint64_t ns);
+void fdc_arm_events(struct fdc *f);
+
+/* The clock timer of the drives' events (clock_fn): every one that is due
+ * moves its head and posts its interrupt status. */
+void fdc_event_timer(void *opaque, uint64_t now);
 
 /* --- fdc_xfer.c: the data commands --- */
 

@@ -38,6 +38,11 @@
  * --cpu-mhz as the PIT's does. The count is computed in closed form from
  * the virtual clock; one clock timer fires at the moment it reaches zero.
  *
+ * This file is the register file, the priorities and the requests, and
+ * the lifecycle; lapic_timer.c is the timer, lapic_ipi.c the interrupt
+ * command register's IPIs and what INIT and startup IPIs do on arrival;
+ * lapic_internal.h is what they share.
+ *
  * Deliberate simplifications, each a divergence from the SDM:
  *   - After reset the BSP's LINT0 is ExtINT and its LINT1 NMI, unmasked,
  *     as a BIOS leaves a PC in virtual-wire mode (the SDM resets every LVT
@@ -53,105 +58,13 @@
  *     the TSC-deadline timer mode and the thermal and performance LVTs are
  *     not there, and CPUID does not report them.
  */
-#include "lapic.h"
+#include "lapic_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "interp/cpu.h"
 #include "snapshot.h"
-
-/* Register offsets (>> 4: one register each 16 bytes). */
-enum {
-    R_ID = 0x02,
-    R_VERSION = 0x03,
-    R_TPR = 0x08,
-    R_APR = 0x09,
-    R_PPR = 0x0a,
-    R_EOI = 0x0b,
-    R_RRD = 0x0c,
-    R_LDR = 0x0d,
-    R_DFR = 0x0e,
-    R_SVR = 0x0f,
-    R_ISR = 0x10,
-    R_TMR = 0x18,
-    R_IRR = 0x20,
-    R_ESR = 0x28,
-    R_ICR_LO = 0x30,
-    R_ICR_HI = 0x31,
-    R_LVT_TIMER = 0x32,
-    R_LVT_LINT0 = 0x35,
-    R_LVT_LINT1 = 0x36,
-    R_LVT_ERROR = 0x37,
-    R_TIMER_INIT = 0x38,
-    R_TIMER_CUR = 0x39,
-    R_TIMER_DIV = 0x3e,
-};
-
-#define LAPIC_VERSION 0x00030014u /* version 0x14, max LVT entry 3 */
-
-/* The local vector table, in the order of lvt[]. */
-enum { LVT_TIMER, LVT_LINT0, LVT_LINT1, LVT_ERROR, LVT_N };
-
-#define LVT_VECTOR     0xffu
-#define LVT_MODE_SHIFT 8
-#define LVT_LEVEL      (1u << 15) /* LINT: level-triggered */
-#define LVT_MASKED     (1u << 16)
-#define LVT_PERIODIC   (1u << 17) /* timer: periodic, else one-shot */
-#define LVT_TIMER_BITS (LVT_VECTOR | LVT_MASKED | LVT_PERIODIC)
-#define LVT_LINT_BITS  (0x7ffu | (1u << 13) | LVT_LEVEL | LVT_MASKED)
-#define LVT_ERROR_BITS (LVT_VECTOR | LVT_MASKED)
-
-#define SVR_ENABLE (1u << 8) /* APIC software enable */
-#define SVR_BITS   0x3ffu    /* vector, enable, focus-processor checking */
-#define SVR_RESET  0xffu
-#define DFR_FLAT   0xf0000000u /* the flat model; 0 in 31:28 is the cluster model */
-
-#define ESR_SEND_ILLEGAL (1u << 5) /* an IPI with a vector below 16 */
-#define ESR_RECV_ILLEGAL (1u << 6) /* a request with a vector below 16 */
-#define ESR_ILLEGAL_REG  (1u << 7) /* an access to a reserved register */
-
-#define ICR_DEST_LOGICAL (1u << 11)
-#define ICR_ASSERT       (1u << 14)
-#define ICR_LEVEL        (1u << 15)
-#define ICR_BITS         0x000ccfffu /* the writable bits; 12, delivery status, stays 0 */
-
-#define TIMER_DIV_BITS 0xbu
-
-struct lapic {
-    /* Wiring. */
-    struct apic_bus *ab;         /* the other APICs */
-    struct clock *clock;         /* virtual time */
-    struct cpu *cpu;             /* the CPU it interrupts */
-    lapic_extint_fn *extint_ack; /* the 8259's INTA, for ExtINT */
-    void *extint_opaque;         /* its argument */
-    struct clock_timer timer;    /* the moment the timer's count reaches zero */
-    bool bsp;                    /* the bootstrap processor's APIC */
-    /* Registers. */
-    uint32_t id;            /* 0x020: the APIC ID in 31:24 */
-    uint32_t tpr;           /* 0x080: task priority */
-    uint32_t ldr;           /* 0x0D0: logical destination, 31:24 */
-    uint32_t dfr;           /* 0x0E0: destination format, 31:28 */
-    uint32_t svr;           /* 0x0F0: spurious vector and software enable */
-    uint32_t isr[8];        /* 0x100: in service, one bit a vector */
-    uint32_t tmr[8];        /* 0x180: the vector was level-triggered */
-    uint32_t irr[8];        /* 0x200: requested */
-    uint32_t esr;           /* 0x280: errors as latched by the last write */
-    uint32_t esr_pending;   /* errors since that write */
-    uint32_t icr_lo;        /* 0x300: the last IPI command */
-    uint32_t icr_hi;        /* 0x310: its destination, 31:24 */
-    uint32_t lvt[LVT_N];    /* 0x320, 0x350, 0x360, 0x370 */
-    uint32_t timer_initial; /* 0x380: initial count */
-    uint32_t timer_divide;  /* 0x3E0: divide configuration */
-    uint64_t timer_start;   /* cycle at which the count was last loaded */
-    bool timer_running;     /* counting (a one-shot count at 0 stops) */
-    bool hw_enabled;        /* IA32_APIC_BASE bit 11 as last seen */
-    /* Pins and requests. */
-    bool lint_level[2];  /* LINT0, LINT1 as driven */
-    bool extint_pending; /* an ExtINT message waits for INTA */
-    bool wait_sipi;      /* held after INIT until a startup IPI (APs) */
-    bool init_pending;   /* an INIT to serve at the next boundary */
-};
 
 static const struct devfield lapic_fields[] = {
     DEVFIELD(struct lapic, id, DF_U32, "APIC ID (31:24)"),
@@ -235,45 +148,43 @@ static bool extint_active(const struct lapic *l)
 }
 
 /* Drive the CPU's INTR from the APIC's state. */
-static void update(struct lapic *l)
+void lapic_update(struct lapic *l)
 {
     l->cpu->intr_line = extint_active(l) || (lapic_enabled(l) && deliverable(l) >= 0);
 }
 
 /* --- requests --- */
 
-static void set_irr(struct lapic *l, int vector, bool level);
-
 /* Record an error; a new one raises the LVT error interrupt. */
-static void error(struct lapic *l, uint32_t bit)
+void lapic_error(struct lapic *l, uint32_t bit)
 {
     bool fresh = !(l->esr_pending & bit);
     l->esr_pending |= bit;
     if (fresh && !(l->lvt[LVT_ERROR] & LVT_MASKED))
-        set_irr(l, (int)(l->lvt[LVT_ERROR] & LVT_VECTOR), false);
+        lapic_set_irr(l, (int)(l->lvt[LVT_ERROR] & LVT_VECTOR), false);
 }
 
 /* A fixed request for vector: vectors 0-15 are illegal (SDM 10.5.3). */
-static void set_irr(struct lapic *l, int vector, bool level)
+void lapic_set_irr(struct lapic *l, int vector, bool level)
 {
     if (vector < 16) {
-        error(l, ESR_RECV_ILLEGAL);
+        lapic_error(l, ESR_RECV_ILLEGAL);
         return;
     }
     bit_set(l->irr, vector, true);
     bit_set(l->tmr, vector, level);
-    update(l);
+    lapic_update(l);
 }
 
 /* An LVT entry's request (timer, LINT in fixed or NMI mode, error). */
-static void lvt_fire(struct lapic *l, int entry)
+void lapic_lvt_fire(struct lapic *l, int entry)
 {
     uint32_t lvt = l->lvt[entry];
     if ((lvt & LVT_MASKED) || !lapic_enabled(l))
         return;
     switch ((lvt >> LVT_MODE_SHIFT) & 7) {
     case APIC_DM_NMI: l->cpu->nmi_pending = true; break;
-    case APIC_DM_FIXED: set_irr(l, (int)(lvt & LVT_VECTOR), false); break;
+    case APIC_DM_FIXED: lapic_set_irr(l, (int)(lvt & LVT_VECTOR), false); break;
     default: break; /* ExtINT is a level (extint_active()); SMI, INIT: not on this board */
     }
 }
@@ -283,8 +194,8 @@ void lapic_set_lint(struct lapic *l, int pin, bool level)
     bool rising = level && !l->lint_level[pin];
     l->lint_level[pin] = level;
     if (rising)
-        lvt_fire(l, pin == 0 ? LVT_LINT0 : LVT_LINT1);
-    update(l);
+        lapic_lvt_fire(l, pin == 0 ? LVT_LINT0 : LVT_LINT1);
+    lapic_update(l);
 }
 
 int lapic_ack(void *opaque)
@@ -293,7 +204,7 @@ int lapic_ack(void *opaque)
     if (extint_active(l)) {
         l->extint_pending = false;
         int v = l->extint_ack(l->extint_opaque);
-        update(l);
+        lapic_update(l);
         return v;
     }
     int v = deliverable(l);
@@ -301,7 +212,7 @@ int lapic_ack(void *opaque)
         return (int)(l->svr & 0xffu); /* withdrawn meanwhile: the spurious vector, no ISR bit */
     bit_set(l->irr, v, false);
     bit_set(l->isr, v, true);
-    update(l);
+    lapic_update(l);
     return v;
 }
 
@@ -314,172 +225,7 @@ static void eoi(struct lapic *l)
     bit_set(l->isr, v, false);
     if (bit_get(l->tmr, v))
         apic_bus_eoi(l->ab, (uint8_t)v);
-    update(l);
-}
-
-/* --- the timer --- */
-
-/* The divide configuration's divisor: bits 3, 1, 0 give 2 to 128, or 1. */
-static uint32_t divisor(const struct lapic *l)
-{
-    uint32_t d = (l->timer_divide & 3u) | ((l->timer_divide & 8u) >> 1);
-    return d == 7 ? 1 : 2u << d;
-}
-
-/* Arm the clock timer for the next moment the count reaches zero. */
-static void timer_arm(struct lapic *l)
-{
-    if (!l->timer_running) {
-        clock_disarm(&l->timer);
-        return;
-    }
-    uint64_t period = (uint64_t)l->timer_initial * divisor(l);
-    uint64_t elapsed = clock_now(l->clock) - l->timer_start;
-    uint64_t when = l->timer_start + period;
-    if (l->lvt[LVT_TIMER] & LVT_PERIODIC)
-        when = l->timer_start + (elapsed / period + 1) * period;
-    clock_arm(l->clock, &l->timer, when);
-}
-
-static void timer_fire(void *opaque, uint64_t now)
-{
-    struct lapic *l = opaque;
-    (void)now;
-    if (!l->timer_running)
-        return;
-    lvt_fire(l, LVT_TIMER);
-    if (l->lvt[LVT_TIMER] & LVT_PERIODIC)
-        timer_arm(l);
-    else
-        l->timer_running = false;
-}
-
-static uint32_t timer_current(const struct lapic *l)
-{
-    if (!l->timer_running)
-        return 0;
-    uint64_t ticks = (clock_now(l->clock) - l->timer_start) / divisor(l);
-    if (l->lvt[LVT_TIMER] & LVT_PERIODIC)
-        return l->timer_initial - (uint32_t)(ticks % l->timer_initial);
-    return ticks >= l->timer_initial ? 0 : l->timer_initial - (uint32_t)ticks;
-}
-
-/* A new divisor keeps the counts already made: the start moves so that
- * the same number of ticks has elapsed at the new rate. */
-static void timer_set_divide(struct lapic *l, uint32_t v)
-{
-    uint64_t now = clock_now(l->clock);
-    uint64_t ticks = (now - l->timer_start) / divisor(l);
-    l->timer_divide = v & TIMER_DIV_BITS;
-    uint64_t back = ticks * divisor(l);
-    l->timer_start = back <= now ? now - back : 0;
-    timer_arm(l);
-}
-
-static void timer_load(struct lapic *l, uint32_t count)
-{
-    l->timer_initial = count;
-    l->timer_start = clock_now(l->clock);
-    l->timer_running = count != 0;
-    timer_arm(l);
-}
-
-/* --- INIT and startup --- */
-
-/* INIT: the CPU to its reset state (A20 is the board's, not the CPU's),
- * the APIC to its own with the ID kept; an AP then waits for SIPI. */
-static void do_init(struct lapic *l)
-{
-    struct cpu *c = l->cpu;
-    uint32_t a20 = c->a20_mask;
-    cpu_reset(c);
-    c->a20_mask = a20;
-    lapic_reset(l);
-}
-
-bool lapic_serve_init(struct lapic *l)
-{
-    if (!l->init_pending)
-        return false;
-    do_init(l);
-    return true;
-}
-
-/* SIPI: a waiting AP starts in real mode at vector:0000 (vector << 12). */
-static void startup(struct lapic *l, uint8_t vector)
-{
-    if (!l->wait_sipi)
-        return;
-    l->wait_sipi = false;
-    cpu_load_real_seg(l->cpu, SEG_CS, (uint16_t)(vector << 8));
-    l->cpu->eip = 0;
-    l->cpu->stop = CPU_RUNNING;
-}
-
-bool lapic_waiting(const struct lapic *l)
-{
-    return l->wait_sipi;
-}
-
-void lapic_accept(struct lapic *l, const struct apic_msg *msg)
-{
-    if (!lapic_enabled(l))
-        return;
-    switch (msg->delivery) {
-    case APIC_DM_FIXED:
-    case APIC_DM_LOWEST:
-        if (l->svr & SVR_ENABLE) /* a software-disabled APIC takes only NMI, INIT, SIPI */
-            set_irr(l, msg->vector, msg->level);
-        break;
-    case APIC_DM_NMI: l->cpu->nmi_pending = true; break;
-    case APIC_DM_INIT:
-        if (msg->level && !msg->assert)
-            break; /* INIT level de-assert: only synchronises arbitration IDs */
-        if (l->ab->running == l->cpu) {
-            l->init_pending = true; /* the CPU is inside an instruction: at its end */
-            l->cpu->stop_request = true;
-        } else {
-            do_init(l);
-        }
-        break;
-    case APIC_DM_SIPI: startup(l, msg->vector); break;
-    case APIC_DM_EXTINT:
-        l->extint_pending = true;
-        update(l);
-        break;
-    default: break; /* SMI: no system management mode */
-    }
-}
-
-bool lapic_matches(const struct lapic *l, const struct apic_msg *msg)
-{
-    uint8_t id = (uint8_t)(l->id >> 24), ldr = (uint8_t)(l->ldr >> 24);
-    if (!msg->logical)
-        return msg->dest == 0xff || msg->dest == id;
-    if ((l->dfr & DFR_FLAT) == DFR_FLAT)
-        return (msg->dest & ldr) != 0;
-    /* Cluster model: 7:4 the cluster (15: all), 3:0 a member mask. */
-    bool cluster = (msg->dest >> 4) == 0xf || (msg->dest >> 4) == (ldr >> 4);
-    return cluster && (msg->dest & ldr & 0xf) != 0;
-}
-
-/* The ICR low word was written: send the IPI it describes. */
-static void send_ipi(struct lapic *l)
-{
-    struct apic_msg msg = {
-        .vector = (uint8_t)l->icr_lo,
-        .delivery = (enum apic_delivery)((l->icr_lo >> 8) & 7),
-        .logical = (l->icr_lo & ICR_DEST_LOGICAL) != 0,
-        .dest = (uint8_t)(l->icr_hi >> 24),
-        .shorthand = (enum apic_shorthand)((l->icr_lo >> 18) & 3),
-        .level = (l->icr_lo & ICR_LEVEL) != 0,
-        .assert = (l->icr_lo & ICR_ASSERT) != 0,
-    };
-    if ((msg.delivery == APIC_DM_FIXED || msg.delivery == APIC_DM_LOWEST) && msg.vector < 16) {
-        error(l, ESR_SEND_ILLEGAL);
-        return;
-    }
-    apic_bus_deliver(l->ab, &msg, l);
+    lapic_update(l);
 }
 
 /* --- registers --- */
@@ -491,7 +237,7 @@ static void write_svr(struct lapic *l, uint32_t v)
     if (!(l->svr & SVR_ENABLE))
         for (int k = 0; k < LVT_N; k++)
             l->lvt[k] |= LVT_MASKED;
-    update(l);
+    lapic_update(l);
 }
 
 /* An LVT write: masked stays masked while the APIC is software-disabled. */
@@ -499,8 +245,8 @@ static void write_lvt(struct lapic *l, int entry, uint32_t v, uint32_t bits)
 {
     l->lvt[entry] = (v & bits) | (l->svr & SVR_ENABLE ? 0 : LVT_MASKED);
     if (entry == LVT_TIMER)
-        timer_arm(l); /* the mode may have changed */
-    update(l);
+        lapic_timer_arm(l); /* the mode may have changed */
+    lapic_update(l);
 }
 
 static uint32_t read_reg(struct lapic *l, uint32_t r)
@@ -524,7 +270,7 @@ static uint32_t read_reg(struct lapic *l, uint32_t r)
     case R_LVT_LINT1: return l->lvt[LVT_LINT1];
     case R_LVT_ERROR: return l->lvt[LVT_ERROR];
     case R_TIMER_INIT: return l->timer_initial;
-    case R_TIMER_CUR: return timer_current(l);
+    case R_TIMER_CUR: return lapic_timer_current(l);
     case R_TIMER_DIV: return l->timer_divide;
     default: break;
     }
@@ -534,7 +280,7 @@ static uint32_t read_reg(struct lapic *l, uint32_t r)
         return l->tmr[r - R_TMR];
     if (r >= R_IRR && r < R_IRR + 8)
         return l->irr[r - R_IRR];
-    error(l, ESR_ILLEGAL_REG);
+    lapic_error(l, ESR_ILLEGAL_REG);
     return 0;
 }
 
@@ -556,7 +302,7 @@ static void write_reg(struct lapic *l, uint32_t r, uint32_t v)
     case R_ID: l->id = v & 0xff000000u; break;
     case R_TPR:
         l->tpr = v & 0xffu;
-        update(l);
+        lapic_update(l);
         break;
     case R_EOI: eoi(l); break;
     case R_LDR: l->ldr = v & 0xff000000u; break;
@@ -568,15 +314,15 @@ static void write_reg(struct lapic *l, uint32_t r, uint32_t v)
         break;
     case R_ICR_LO:
         l->icr_lo = v & ICR_BITS;
-        send_ipi(l);
+        lapic_send_ipi(l);
         break;
     case R_ICR_HI: l->icr_hi = v & 0xff000000u; break;
     case R_LVT_TIMER: write_lvt(l, LVT_TIMER, v, LVT_TIMER_BITS); break;
     case R_LVT_LINT0: write_lvt(l, LVT_LINT0, v, LVT_LINT_BITS); break;
     case R_LVT_LINT1: write_lvt(l, LVT_LINT1, v, LVT_LINT_BITS); break;
     case R_LVT_ERROR: write_lvt(l, LVT_ERROR, v, LVT_ERROR_BITS); break;
-    case R_TIMER_INIT: timer_load(l, v); break;
-    case R_TIMER_DIV: timer_set_divide(l, v); break;
+    case R_TIMER_INIT: lapic_timer_load(l, v); break;
+    case R_TIMER_DIV: lapic_timer_set_divide(l, v); break;
     case R_VERSION:
     case R_APR:
     case R_PPR:
@@ -584,7 +330,7 @@ static void write_reg(struct lapic *l, uint32_t r, uint32_t v)
     case R_TIMER_CUR: break;
     default:
         if (r < R_ISR || r >= R_IRR + 8)
-            error(l, ESR_ILLEGAL_REG);
+            lapic_error(l, ESR_ILLEGAL_REG);
         break;
     }
 }
@@ -626,7 +372,7 @@ void lapic_reset(struct lapic *l)
     l->wait_sipi = !l->bsp;
     l->cpu->msr.apic_base = LAPIC_BASE | APIC_BASE_ENABLE | (l->bsp ? APIC_BASE_BSP : 0);
     l->hw_enabled = true;
-    update(l);
+    lapic_update(l);
 }
 
 void lapic_base_written(struct lapic *l)
@@ -637,7 +383,7 @@ void lapic_base_written(struct lapic *l)
     if (l->hw_enabled && !on)
         reset_state(l); /* SDM 10.4.3: disabling loses the APIC's state */
     l->hw_enabled = on;
-    update(l);
+    lapic_update(l);
 }
 
 uint8_t lapic_id(const struct lapic *l)
@@ -658,7 +404,7 @@ struct lapic *lapic_create(struct apic_bus *ab, struct clock *k, struct cpu *c, 
                         .extint_opaque = extint_opaque,
                         .bsp = bsp,
                         .id = (uint32_t)id << 24};
-    if (clock_add_timer(k, &l->timer, "lapic-timer", timer_fire, l) != 0) {
+    if (clock_add_timer(k, &l->timer, "lapic-timer", lapic_timer_fire, l) != 0) {
         free(l);
         return NULL;
     }

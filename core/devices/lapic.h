@@ -113,6 +113,9 @@ int lapic_ack(void *opaque);
 /* Wait-for-SIPI: the CPU is held until a startup IPI (it does not run). */
 bool lapic_waiting(const struct lapic *l);
 
+/* Has the CPU sent itself an INIT that waits for its instruction boundary? */
+bool lapic_init_pending(const struct lapic *l);
+
 /* An INIT addressed to the CPU while it executed: serve it now, at an
  * instruction boundary (cpu_reset() and lapic_reset()). Returns true if one
  * was pending. */

@@ -246,14 +246,23 @@ uint64_t pci_bar_address(const struct pci_function *f, int n)
     return (cmd & PCI_COMMAND_MEMORY) ? decoded(bar, mask, MEM_32_END) : PCI_UNMAPPED;
 }
 
-uint64_t pci_rom_address(const struct pci_function *f)
+uint64_t pci_rom_address_uncommanded(const struct pci_function *f)
 {
     uint32_t bar = pci_get(f, PCI_ROM_ADDRESS, 4);
     uint32_t mask = ld_le(&f->wmask[PCI_ROM_ADDRESS], 4) & ~(uint32_t)PCI_ROM_ENABLE;
-    uint16_t cmd = (uint16_t)pci_get(f, PCI_COMMAND, 2);
-    if (!(cmd & PCI_COMMAND_MEMORY) || !(bar & PCI_ROM_ENABLE))
+    if (!(bar & PCI_ROM_ENABLE))
         return PCI_UNMAPPED;
     return decoded(bar, mask, MEM_32_END);
+}
+
+/* PCI 2.2, 6.2.5.2: the memory bit takes precedence over the ROM's enable
+ * bit; the ROM answers only when both are set. */
+uint64_t pci_rom_address(const struct pci_function *f)
+{
+    uint16_t cmd = (uint16_t)pci_get(f, PCI_COMMAND, 2);
+    if (!(cmd & PCI_COMMAND_MEMORY))
+        return PCI_UNMAPPED;
+    return pci_rom_address_uncommanded(f);
 }
 
 /* --- the field table, lifecycle --- */

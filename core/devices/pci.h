@@ -158,6 +158,10 @@ void pci_rom_init(struct pci_function *f, uint32_t size);
  * addresses are usable). */
 uint64_t pci_bar_address(const struct pci_function *f, int n);
 uint64_t pci_rom_address(const struct pci_function *f);
+/* Where the ROM BAR decodes by its own enable bit and address alone, the
+ * command register's memory bit left out: for a device that decodes its
+ * ROM that way (pci_vga.c says which and why). */
+uint64_t pci_rom_address_uncommanded(const struct pci_function *f);
 
 /* Read or set size bytes of f's registers (little-endian), for the chip. */
 static inline uint32_t pci_get(const struct pci_function *f, uint32_t reg, int size)

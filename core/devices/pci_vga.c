@@ -27,19 +27,34 @@
  * stops decoding somewhere it tells the board, which moves the range
  * (pci_vga_lfb_fn). The ROM window is this file's own range: it is mapped
  * at creation parked (BUS_NOWHERE) and moved where the ROM BAR decodes.
- * Either follows pci.c's decode rules: the command register's memory bit,
- * the ROM enable bit, and no decoding at 0 or during the sizing protocol.
+ * Either follows pci.c's decode rules (no decoding at 0 or during the sizing
+ * protocol); BAR0 also needs the command register's memory bit, the ROM
+ * only its own enable bit (the third divergence below).
  *
- * Two deliberate divergences from a real card:
+ * Three deliberate divergences from a real card:
  * - The legacy VGA resources (ports 0x3B0-0x3DF, the A0000-BFFFF window,
  *   the VBE ports 0x1CE-0x1D0) are decoded by vga.c from power-on,
- *   whatever the command register says, as in Bochs and QEMU.
+ *   whatever the command register says, as in Bochs and QEMU. (PCI 2.2 has
+ *   the command register's I/O and memory bits gate them too; the Bochs
+ *   BIOS clears both for the length of its BAR set-up, while nothing draws
+ *   on the screen.)
  * - The command register comes out of reset with I/O and memory decoding
- *   on (PCI 2.1 says 0). The Bochs BIOS's rombios32 assigns BAR0 but never
- *   writes the command register (Bochs decodes BARs regardless of it), so a
- *   card that started off would leave its VBE modes without a framebuffer.
- *   SeaBIOS and Linux write the register themselves, so for them nothing
- *   changes; BAR0 is 0 at reset, so nothing decodes before it is assigned.
+ *   on (PCI 2.1 says 0). Nothing decodes through it before the firmware
+ *   assigns the BARs (they are 0 at reset, which never decodes), and both
+ *   BIOSes, and Linux, write the register before they rely on it.
+ * - The ROM BAR decodes when its enable bit is set, whatever the command
+ *   register's memory bit says. PCI 2.2, 6.2.5.2, gives the memory bit
+ *   precedence: a ROM answers only when both are set (pci_rom_address()
+ *   keeps that rule for every other function). But the Bochs BIOS
+ *   (BIOS-bochs-latest, rombios32's pci_bios_init_device) clears the
+ *   command register's I/O and memory bits, sizes and assigns the BARs,
+ *   enables the ROM BAR at 0xC1000000, copies the VGA BIOS from it to
+ *   0xC0000 (pci_bios_init_pcirom), disables the ROM BAR and only then sets
+ *   the memory bit again. It was written for Bochs's VGA, which decodes its
+ *   ROM whatever the command register says; this card does the same, so
+ *   that under that BIOS the VGA BIOS is copied and run and the screen
+ *   works. SeaBIOS and Linux set the memory bit before they enable the ROM,
+ *   so for them nothing changes.
  */
 #include "devices/pci_vga.h"
 
@@ -101,9 +116,11 @@ static void update_lfb(struct pci_vga *v)
         v->host.lfb_moved(v->host.opaque, old, now);
 }
 
+/* The ROM window follows the ROM BAR alone: the third divergence at the top
+ * of the file. */
 static void update_rom(struct pci_vga *v)
 {
-    uint64_t now = v->rom ? pci_rom_address(&v->fn) : PCI_UNMAPPED;
+    uint64_t now = v->rom ? pci_rom_address_uncommanded(&v->fn) : PCI_UNMAPPED;
     if (now == v->rom_base)
         return;
     bus_move_mmio(v->bus, v->rom_base, v, now); /* mapped at creation: cannot fail */

@@ -38,6 +38,11 @@
  * Operations Summary"). A new count written in modes 2 and 3 waits for the
  * end of the current period or half-period.
  *
+ * The counting itself, each mode in closed form, is pit_counter.c; this
+ * file is the chip's port interface (control word, latches, reads), OUT0's
+ * timer, the pins, the state tables and the lifecycle; pit_internal.h is
+ * what the two share.
+ *
  * How it runs on virtual time. Nothing counts pulse by pulse: each counter
  * keeps the pulse at which CE last took a value (load_tick) and that value
  * (ce_base), and its CE and OUT at any later pulse are computed in closed
@@ -60,83 +65,10 @@
  *     once (the chip loads it on the next pulse; with GATE low, CE is frozen
  *     either way); the speaker output is not produced (port61.c).
  */
-#include "devices/pit.h"
+#include "devices/pit_internal.h"
 #include "snapshot.h"
 
 #include <stdlib.h>
-
-/* Register offsets from the base port. */
-#define PIT_CONTROL 3 /* control word (0-2 are the counters) */
-
-/* Control word (figure 7): SC1 SC0 RW1 RW0 M2 M1 M0 BCD. */
-#define PIT_CW_SC_SHIFT   6    /* select counter 0-2; 3 = read-back command */
-#define PIT_CW_RW_SHIFT   4    /* read/write access, PIT_RW_* */
-#define PIT_CW_MODE_SHIFT 1    /* mode, PIT_MODE_* (6 and 7 alias 2 and 3) */
-#define PIT_CW_BCD        0x01 /* count in BCD, four decades */
-#define PIT_CW_FIELDS     0x3f /* RW, M, BCD: what the status byte repeats */
-#define PIT_SC_READBACK   3
-
-#define PIT_RW_LATCH   0 /* counter latch command */
-#define PIT_RW_LSB     1 /* least significant byte only */
-#define PIT_RW_MSB     2 /* most significant byte only */
-#define PIT_RW_LSB_MSB 3 /* LSB first, then MSB */
-
-#define PIT_MODE_INTERRUPT 0 /* interrupt on terminal count */
-#define PIT_MODE_ONESHOT   1 /* hardware retriggerable one-shot */
-#define PIT_MODE_RATEGEN   2 /* rate generator */
-#define PIT_MODE_SQUARE    3 /* square wave */
-#define PIT_MODE_SWSTROBE  4 /* software triggered strobe */
-#define PIT_MODE_HWSTROBE  5 /* hardware triggered (retriggerable) strobe */
-
-/* Read-back command (figure 11): 1 1 COUNT STATUS CNT2 CNT1 CNT0 0. */
-#define PIT_RB_COUNT  0x20 /* 0 = latch the count of the selected counters */
-#define PIT_RB_STATUS 0x10 /* 0 = latch their status */
-#define PIT_RB_CNT0   0x02 /* select counter 0 (CNT1 and CNT2 follow) */
-
-/* Status byte (figure 12); bits 5-0 are the control word's. */
-#define PIT_STATUS_OUTPUT     0x80 /* the OUT pin */
-#define PIT_STATUS_NULL_COUNT 0x40 /* the last count written is not in CE yet */
-
-/* The reset control word: mode 3, LSB then MSB, binary. */
-#define PIT_CW_RESET ((PIT_RW_LSB_MSB << PIT_CW_RW_SHIFT) | (PIT_MODE_SQUARE << PIT_CW_MODE_SHIFT))
-
-#define NEVER UINT64_MAX
-
-/* One counter. Times are clock pulses since the machine started. */
-struct pit_channel {
-    uint8_t cw;           /* RW, M and BCD of the last control word */
-    uint8_t mode;         /* PIT_MODE_* */
-    uint16_t cr;          /* count register: the last complete count written */
-    uint8_t cr_lsb;       /* LSB of a two-byte count whose MSB is awaited */
-    bool write_msb;       /* LSB then MSB: the next write is the MSB */
-    bool read_msb;        /* LSB then MSB: the next read is the MSB */
-    bool count_latched;   /* OL holds a latched count not read yet */
-    uint16_t ol;          /* output latch: the latched count, as read */
-    bool status_latched;  /* a latched status byte waits to be read */
-    uint8_t status;       /* that status byte */
-    bool gate;            /* the GATE input */
-    bool armed;           /* a count was written since the control word */
-    uint64_t load_tick;   /* pulse at which CE took ce_base; NEVER: not counting */
-    uint16_t ce_base;     /* CE at load_tick, binary (0: 65536 or 10000) */
-    bool tc_done;         /* modes 0, 4: terminal count passed before load_tick */
-    bool phase_low;       /* mode 3: load_tick began the low half-period */
-    uint16_t ce_held;     /* CE before load_tick, and while not counting */
-    bool out_held;        /* OUT before load_tick, and while not counting */
-    uint64_t reload_tick; /* modes 2, 3: pulse at which CR replaces the count */
-    bool reload_low;      /* mode 3: that reload begins the low half-period */
-    uint64_t null_until;  /* NULL COUNT reads 1 before this pulse */
-    uint16_t count;       /* CE as of the last access or pit_sync() (display) */
-    bool out;             /* OUT as of the last access or pit_sync() (display) */
-};
-
-struct pit {
-    struct pit_channel ch[PIT_NCOUNTER]; /* counters 0-2 */
-    struct clock *clock;                 /* virtual time */
-    struct clock_timer timer;            /* fires at the next change of OUT0 */
-    uint64_t timer_tick;                 /* the pulse it is armed for */
-    struct irq_line out0;                /* OUT0: IRQ 0 */
-    bool out0_level;                     /* level last driven on out0 */
-};
 
 /* --- time and numbers --- */
 
@@ -152,258 +84,6 @@ static uint64_t cycle_of_pulse(const struct pit *p, uint64_t t)
     return clock_scale(c, PIT_CLOCK_HZ, p->clock->hz) < t ? c + 1 : c;
 }
 
-static bool is_bcd(const struct pit_channel *ch)
-{
-    return (ch->cw & PIT_CW_BCD) != 0;
-}
-
-static uint32_t modulus(const struct pit_channel *ch)
-{
-    return is_bcd(ch) ? 10000 : 65536;
-}
-
-/* The count CR stands for, in binary (0 stays 0: the full modulus). */
-static uint16_t cr_value(const struct pit_channel *ch)
-{
-    uint32_t v = ch->cr;
-    if (is_bcd(ch))
-        v = ((v >> 12) & 15) * 1000 + ((v >> 8) & 15) * 100 + ((v >> 4) & 15) * 10 + (v & 15);
-    return (uint16_t)(v % modulus(ch));
-}
-
-/* CE as the program reads it: binary, or four BCD digits. */
-static uint16_t ce_encode(const struct pit_channel *ch, uint16_t v)
-{
-    if (!is_bcd(ch))
-        return v;
-    return (uint16_t)((v / 1000 % 10) << 12 | (v / 100 % 10) << 8 | (v / 10 % 10) << 4 | v % 10);
-}
-
-/* The period the counter runs with: ce_base, with 0 meaning the modulus. */
-static uint32_t period(const struct pit_channel *ch)
-{
-    return ch->ce_base ? ch->ce_base : modulus(ch);
-}
-
-/* --- the counter in closed form --- */
-
-/* CE and OUT at pulse t (no pending reload due at or before t). */
-static void eval(const struct pit_channel *ch, uint64_t t, uint16_t *ce, bool *out)
-{
-    if (t < ch->load_tick) {
-        *ce = ch->ce_held;
-        *out = ch->out_held;
-        return;
-    }
-    uint64_t e = t - ch->load_tick;
-    uint32_t m = modulus(ch), n = period(ch), h = (n + 1) / 2, r;
-    uint32_t down = (uint32_t)((ch->ce_base + m - e % m) % m); /* CE after e pulses */
-    switch (ch->mode) {
-    case PIT_MODE_RATEGEN:
-        r = (uint32_t)(e % n);
-        *ce = (uint16_t)((n - r) % m);
-        *out = r != n - 1; /* low while CE = 1 */
-        return;
-    case PIT_MODE_SQUARE:
-        r = (uint32_t)((e + (ch->phase_low ? h : 0)) % n);
-        *out = r < h;
-        *ce = (uint16_t)(((n & ~1u) - 2 * (r < h ? r : r - h)) % m); /* odd N: N - 1 down */
-        return;
-    case PIT_MODE_INTERRUPT: *out = ch->tc_done || e >= n; break;
-    case PIT_MODE_ONESHOT: *out = e >= n; break;
-    case PIT_MODE_SWSTROBE: *out = ch->tc_done || e != n; break;
-    default: *out = e != n; break; /* PIT_MODE_HWSTROBE */
-    }
-    *ce = (uint16_t)down;
-}
-
-static bool out_at(const struct pit_channel *ch, uint64_t t)
-{
-    uint16_t ce;
-    bool out;
-    eval(ch, t, &ce, &out);
-    return out;
-}
-
-/* The first pulse after t (t >= load_tick) at which OUT changes, or NEVER. */
-static uint64_t change_after(const struct pit_channel *ch, uint64_t t)
-{
-    uint64_t e = t - ch->load_tick, end = ch->load_tick + period(ch);
-    uint32_t n = period(ch), h = (n + 1) / 2, r;
-    switch (ch->mode) {
-    case PIT_MODE_RATEGEN:
-        if (n == 1)
-            return NEVER;
-        r = (uint32_t)(e % n);
-        return r < n - 1 ? t + (n - 1 - r) : t + 1;
-    case PIT_MODE_SQUARE:
-        if (n == 1)
-            return NEVER;
-        r = (uint32_t)((e + (ch->phase_low ? h : 0)) % n);
-        return r < h ? t + (h - r) : t + (n - r);
-    case PIT_MODE_INTERRUPT: return ch->tc_done || e >= n ? NEVER : end;
-    case PIT_MODE_ONESHOT: return e < n ? end : NEVER;
-    case PIT_MODE_SWSTROBE:
-        if (ch->tc_done)
-            return NEVER;
-        return e < n ? end : e == n ? end + 1 : NEVER;
-    default: return e < n ? end : e == n ? end + 1 : NEVER;
-    }
-}
-
-/* The first pulse after t at which OUT changes, or at which a pending
- * reload takes effect; NEVER if neither will happen. */
-static uint64_t next_change(const struct pit_channel *ch, uint64_t t)
-{
-    uint64_t q;
-    if (ch->load_tick == NEVER)
-        return NEVER;
-    if (t >= ch->load_tick)
-        q = change_after(ch, t);
-    else if (out_at(ch, ch->load_tick) != ch->out_held)
-        q = ch->load_tick;
-    else
-        q = change_after(ch, ch->load_tick);
-    return q < ch->reload_tick ? q : ch->reload_tick;
-}
-
-/* Apply a pending reload (modes 2, 3) that is due by pulse t. */
-static void settle(struct pit_channel *ch, uint64_t t)
-{
-    if (t < ch->reload_tick)
-        return;
-    ch->load_tick = ch->reload_tick;
-    ch->ce_base = cr_value(ch);
-    ch->phase_low = ch->reload_low;
-    ch->reload_tick = NEVER;
-}
-
-/* --- state changes, all at pulse t --- */
-
-/* Stop counting: CE frozen, OUT at the given level. */
-static void stop(struct pit_channel *ch, uint64_t t, bool out)
-{
-    bool unused;
-    eval(ch, t, &ch->ce_held, &unused);
-    ch->out_held = out;
-    ch->load_tick = NEVER;
-    ch->reload_tick = NEVER;
-}
-
-/* Load CR into CE on the next pulse and count from there (modes 1, 2, 3,
- * 5 after a count or a GATE rise); OUT keeps its level until then. */
-static void start(struct pit_channel *ch, uint64_t t)
-{
-    eval(ch, t, &ch->ce_held, &ch->out_held);
-    ch->ce_base = cr_value(ch);
-    ch->load_tick = t + 1;
-    ch->phase_low = false;
-    ch->tc_done = false;
-    ch->reload_tick = NEVER;
-    if (ch->null_until > t + 1)
-        ch->null_until = t + 1;
-}
-
-/* GATE low in modes 0 and 4: CE holds, OUT keeps its level. */
-static void pause(struct pit_channel *ch, uint64_t t)
-{
-    if (ch->load_tick == NEVER)
-        return;
-    if (t < ch->load_tick) {
-        ch->ce_held = ch->ce_base; /* the load on the next pulse still happens */
-    } else {
-        ch->tc_done = ch->tc_done || t - ch->load_tick >= period(ch);
-        eval(ch, t, &ch->ce_held, &ch->out_held);
-    }
-    ch->load_tick = NEVER;
-}
-
-/* A complete count has been written to CR. */
-static void count_written(struct pit_channel *ch, uint64_t t)
-{
-    bool out;
-    ch->armed = true;
-    switch (ch->mode) {
-    case PIT_MODE_INTERRUPT:
-    case PIT_MODE_SWSTROBE:
-        eval(ch, t, &ch->ce_held, &out);
-        ch->out_held = ch->mode == PIT_MODE_INTERRUPT ? false : out;
-        ch->tc_done = false;
-        ch->null_until = t + 1;
-        ch->ce_base = cr_value(ch);
-        ch->load_tick = ch->gate ? t + 1 : NEVER;
-        if (!ch->gate)
-            ch->ce_held = ch->ce_base;
-        break;
-    case PIT_MODE_RATEGEN:
-    case PIT_MODE_SQUARE:
-        if (ch->load_tick == NEVER) {
-            if (ch->gate)
-                start(ch, t);
-        } else if (t < ch->load_tick) {
-            ch->ce_base = cr_value(ch); /* replaces a load not yet done */
-        } else if (ch->reload_tick == NEVER) {
-            /* At the end of this period (mode 2) or half-period (mode 3). */
-            uint64_t q = ch->mode == PIT_MODE_RATEGEN
-                             ? ch->load_tick + ((t - ch->load_tick) / period(ch) + 1) * period(ch)
-                             : change_after(ch, t);
-            ch->reload_tick = q == NEVER ? t + 1 : q;
-            ch->reload_low = !out_at(ch, ch->reload_tick);
-            ch->null_until = ch->reload_tick;
-        }
-        break;
-    default: /* modes 1 and 5 wait for a GATE rise */ break;
-    }
-}
-
-static void write_counter(struct pit_channel *ch, uint8_t v, uint64_t t)
-{
-    switch ((ch->cw >> PIT_CW_RW_SHIFT) & 3) {
-    case PIT_RW_LSB: ch->cr = v; break;
-    case PIT_RW_MSB: ch->cr = (uint16_t)(v << 8); break;
-    default:
-        if (!ch->write_msb) {
-            ch->cr_lsb = v;
-            ch->write_msb = true;
-            if (ch->mode == PIT_MODE_INTERRUPT)
-                stop(ch, t, false); /* the first byte stops mode 0, OUT low at once */
-            return;
-        }
-        ch->cr = (uint16_t)(ch->cr_lsb | v << 8);
-        ch->write_msb = false;
-        break;
-    }
-    count_written(ch, t);
-}
-
-/* The GATE input changed to level (table 4). */
-static void gate_changed(struct pit_channel *ch, bool level, uint64_t t)
-{
-    switch (ch->mode) {
-    case PIT_MODE_INTERRUPT:
-    case PIT_MODE_SWSTROBE:
-        if (!level) {
-            pause(ch, t);
-        } else if (ch->armed && ch->load_tick == NEVER &&
-                   !(ch->mode == PIT_MODE_INTERRUPT && ch->write_msb)) {
-            ch->ce_base = ch->ce_held; /* resume: the next pulse counts */
-            ch->load_tick = t;
-        }
-        break;
-    case PIT_MODE_RATEGEN:
-    case PIT_MODE_SQUARE:
-        if (!level)
-            stop(ch, t, true);
-        else if (ch->armed)
-            start(ch, t);
-        break;
-    default: /* modes 1, 5: a rising GATE triggers */
-        if (level && ch->armed)
-            start(ch, t);
-        break;
-    }
-}
-
 /* --- control word, latches, reads --- */
 
 /* Counter latch command: OL keeps CE until read (a second latch before
@@ -414,8 +94,8 @@ static void latch_count(struct pit_channel *ch, uint64_t t)
     bool out;
     if (ch->count_latched)
         return;
-    eval(ch, t, &ce, &out);
-    ch->ol = ce_encode(ch, ce);
+    pit_eval(ch, t, &ce, &out);
+    ch->ol = pit_ce_encode(ch, ce);
     ch->count_latched = true;
 }
 
@@ -423,7 +103,7 @@ static void latch_status(struct pit_channel *ch, uint64_t t)
 {
     if (ch->status_latched)
         return;
-    ch->status = (uint8_t)((out_at(ch, t) ? PIT_STATUS_OUTPUT : 0) |
+    ch->status = (uint8_t)((pit_out_at(ch, t) ? PIT_STATUS_OUTPUT : 0) |
                            (t < ch->null_until ? PIT_STATUS_NULL_COUNT : 0) | ch->cw);
     ch->status_latched = true;
 }
@@ -435,7 +115,7 @@ static void set_mode(struct pit_channel *ch, uint8_t v, uint64_t t)
     uint8_t mode = (v >> PIT_CW_MODE_SHIFT) & 7;
     ch->cw = v & PIT_CW_FIELDS;
     ch->mode = mode > PIT_MODE_HWSTROBE ? mode & 3 : mode;
-    stop(ch, t, ch->mode != PIT_MODE_INTERRUPT);
+    pit_stop(ch, t, ch->mode != PIT_MODE_INTERRUPT);
     ch->write_msb = false;
     ch->read_msb = false;
     ch->count_latched = false;
@@ -475,8 +155,8 @@ static uint8_t read_counter(struct pit_channel *ch, uint64_t t)
     uint16_t v = ch->ol;
     bool out, last = true;
     if (!ch->count_latched) {
-        eval(ch, t, &v, &out);
-        v = ce_encode(ch, v);
+        pit_eval(ch, t, &v, &out);
+        v = pit_ce_encode(ch, v);
     }
     uint8_t b;
     switch ((ch->cw >> PIT_CW_RW_SHIFT) & 3) {
@@ -497,19 +177,19 @@ static uint8_t read_counter(struct pit_channel *ch, uint64_t t)
 
 static void publish(struct pit_channel *ch, uint64_t t)
 {
-    eval(ch, t, &ch->count, &ch->out);
+    pit_eval(ch, t, &ch->count, &ch->out);
 }
 
 /* Drive IRQ 0 with OUT0 at pulse t, and arm the timer for its next change. */
 static void out0_update(struct pit *p, uint64_t t)
 {
     struct pit_channel *ch = &p->ch[0];
-    bool level = out_at(ch, t);
+    bool level = pit_out_at(ch, t);
     if (level != p->out0_level) {
         p->out0_level = level;
         irq_set(&p->out0, level);
     }
-    p->timer_tick = next_change(ch, t);
+    p->timer_tick = pit_next_change(ch, t);
     if (p->timer_tick == NEVER)
         clock_disarm(&p->timer);
     else
@@ -524,7 +204,7 @@ static void pit_timer(void *opaque, uint64_t now)
 {
     struct pit *p = opaque;
     (void)now;
-    settle(&p->ch[0], p->timer_tick);
+    pit_settle(&p->ch[0], p->timer_tick);
     out0_update(p, p->timer_tick);
     publish(&p->ch[0], p->timer_tick);
 }
@@ -537,7 +217,7 @@ static uint8_t read_reg(struct pit *p, uint32_t offset)
         return 0xff; /* the control word cannot be read: the bus floats */
     uint64_t t = pulse_now(p);
     struct pit_channel *ch = &p->ch[offset];
-    settle(ch, t);
+    pit_settle(ch, t);
     uint8_t b = read_counter(ch, t);
     publish(ch, t);
     return b;
@@ -547,11 +227,11 @@ static void write_reg(struct pit *p, uint32_t offset, uint8_t v)
 {
     uint64_t t = pulse_now(p);
     for (int n = 0; n < PIT_NCOUNTER; n++)
-        settle(&p->ch[n], t);
+        pit_settle(&p->ch[n], t);
     if (offset == PIT_CONTROL)
         write_control(p, v, t);
     else
-        write_counter(&p->ch[offset], v, t);
+        pit_write_counter(&p->ch[offset], v, t);
     for (int n = 0; n < PIT_NCOUNTER; n++)
         publish(&p->ch[n], t);
     out0_update(p, t);
@@ -580,10 +260,10 @@ void pit_set_gate(struct pit *p, int n, bool level)
         return;
     uint64_t t = pulse_now(p);
     struct pit_channel *ch = &p->ch[n];
-    settle(ch, t);
+    pit_settle(ch, t);
     if (ch->gate != level) {
         ch->gate = level;
-        gate_changed(ch, level, t);
+        pit_gate_changed(ch, level, t);
     }
     publish(ch, t);
     if (n == 0)
@@ -595,7 +275,7 @@ bool pit_out(struct pit *p, int n)
     if (n < 0 || n >= PIT_NCOUNTER)
         return false;
     uint64_t t = pulse_now(p);
-    settle(&p->ch[n], t);
+    pit_settle(&p->ch[n], t);
     publish(&p->ch[n], t);
     return p->ch[n].out;
 }
@@ -604,7 +284,7 @@ void pit_sync(struct pit *p)
 {
     uint64_t t = pulse_now(p);
     for (int n = 0; n < PIT_NCOUNTER; n++) {
-        settle(&p->ch[n], t);
+        pit_settle(&p->ch[n], t);
         publish(&p->ch[n], t);
     }
 }

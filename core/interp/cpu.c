@@ -40,6 +40,7 @@ void cpu_reset(struct cpu *c)
     uint64_t cycles = c->cycles, instructions = c->instructions;
     struct cpu_stats stats = c->stats;
     uint64_t walks = c->tlb.misses;
+    const uint64_t *tsc_clock = c->tsc_clock;
 
     memset(c, 0, sizeof *c);
     c->bus = bus;
@@ -57,6 +58,7 @@ void cpu_reset(struct cpu *c)
     c->instructions = instructions;
     c->stats = stats;               /* so are the counters of --stats */
     c->tlb.misses = walks;
+    c->tsc_clock = tsc_clock;       /* wiring, like the bus */
     c->eflags = FL_FIXED1;
     /* CR0 = 60000010H: caches off (CD, NW), an x87 present (ET), EM clear
      * (SDM vol. 3, table 9-1). The x87 powers up with control word 0040H

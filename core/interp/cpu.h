@@ -248,6 +248,8 @@ struct cpu {
     void *intr_opaque;      /* argument of intr_ack */
     struct lapic *apic;     /* this CPU's local APIC (devices/lapic.h; it drives intr_line
                                and answers intr_ack); NULL on a board without APICs */
+    const uint64_t *tsc_clock; /* the cycles the TSC counts: NULL for this CPU's own; an
+                               application processor counts the bootstrap CPU's (smp.c) */
     /* Host-side state of the interpreter (kept across cpu_reset). */
     struct tcache *tcache;  /* the threaded core's block cache (tcache.h); NULL until it runs */
     bool single_step_only;  /* something watches every instruction (the debugger): the

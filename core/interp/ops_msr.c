@@ -152,9 +152,24 @@ int op_cpuid(struct cpu *c, const struct insn *i)
 
 /* --- the time-stamp counter and the MSRs --- */
 
+/* The cycles the TSC counts. On a board with several CPUs they share one
+ * clock, as the CPUs of a real SMP board, reset together and fed by one
+ * bus clock, count in step: the bootstrap CPU's. Each
+ * CPU's own count would not do, because the CPUs run in turns (smp.c): the
+ * first in a turn runs ahead, the second would then read a TSC older than
+ * values the first has already stored, and a kernel that compares them
+ * (Linux's check_tsc_warp) would call the TSC unsynchronised. Counting the
+ * bootstrap CPU's cycles, an application processor sees its TSC stand still
+ * during its own turn and move on between turns: never behind the other
+ * CPU, and advancing as the machine's time does. */
+static uint64_t tsc_cycles(const struct cpu *c)
+{
+    return c->tsc_clock ? *c->tsc_clock : c->cycles;
+}
+
 static uint64_t tsc_value(const struct cpu *c)
 {
-    return c->cycles + c->msr.tsc_offset;
+    return tsc_cycles(c) + c->msr.tsc_offset;
 }
 
 /* RDTSC (0F 31): CR4.TSD makes it privileged. */
@@ -276,7 +291,7 @@ int op_wrmsr(struct cpu *c, const struct insn *i)
         return cpu_fault(c, EXC_GP, 0);
     cpu_trap(c, TRAP_MSR, TRAP_A(idx, 0, true), (uint32_t)v);
     if (idx == MSR_TSC) {
-        c->msr.tsc_offset = v - c->cycles; /* the counter reads v now */
+        c->msr.tsc_offset = v - tsc_cycles(c); /* the counter reads v now */
         return 0;
     }
     if (idx == MSR_BIOS_SIGN_ID)

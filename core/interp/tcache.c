@@ -123,10 +123,13 @@ static void lines_mark(struct code_page *cp, uint32_t off, uint32_t len)
         cp->lines[l >> 6] |= 1ull << (l & 63);
 }
 
-static bool line_has_code(const struct code_page *cp, uint32_t off)
+/* Does any 16-byte line of bytes [off, last] of the page hold code? */
+static bool lines_have_code(const struct code_page *cp, uint32_t off, uint32_t last)
 {
-    uint32_t l = off >> LINE_SHIFT;
-    return (cp->lines[l >> 6] >> (l & 63)) & 1;
+    for (uint32_t l = off >> LINE_SHIFT; l <= last >> LINE_SHIFT; l++)
+        if ((cp->lines[l >> 6] >> (l & 63)) & 1)
+            return true;
+    return false;
 }
 
 /* --- dropping blocks --- */
@@ -155,8 +158,9 @@ static void drop_page(struct tcache *tc, struct code_page *cp)
 }
 
 /* The bus's watch callback: size bytes at paddr (inside one page) were just
- * written. Only a write that touches a line holding code drops the page's
- * blocks; data that shares the page with code costs this test alone. */
+ * written, or a whole page changed what it reads as (bus_page_changed).
+ * Only a write that touches a line holding code drops the page's blocks;
+ * data that shares the page with code costs this test alone. */
 static void on_write(void *opaque, uint64_t paddr, int size)
 {
     struct tcache *tc = opaque;
@@ -168,7 +172,7 @@ static void on_write(void *opaque, uint64_t paddr, int size)
         return;
     if (last >= PAGE_SIZE)
         last = PAGE_SIZE - 1; /* writes do not cross pages (bus.h); never read past the mask */
-    if (line_has_code(cp, off) || line_has_code(cp, last))
+    if (lines_have_code(cp, off, last))
         drop_page(tc, cp);
 }
 
@@ -357,6 +361,8 @@ static struct block *build(struct tcache *tc, uint64_t phys, bool code32, const 
 
 struct block *tcache_get(struct tcache *tc, uint64_t phys, bool code32, const uint8_t *host)
 {
+    if (phys >> PAGE_SHIFT >= tc->n_pages)
+        return NULL; /* ROM beyond RAM (the reset vector's): no page record, no watch */
     tc->st.lookups++;
     struct block *b = lookup(tc, phys, code32);
     return b ? b : build(tc, phys, code32, host);

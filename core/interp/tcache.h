@@ -105,9 +105,11 @@ void tcache_bind(struct tcache *tc, bool *poke);
 void tcache_flush(struct tcache *tc);
 
 /* The block that starts at physical address phys with these default sizes,
- * decoded now from host if it is not cached (host points at phys's byte in
- * RAM). NULL when not even one instruction fits in the page there (it
- * crosses into the next page, or is longer than 15 bytes). */
+ * decoded now from host if it is not cached (host points at what reads of
+ * phys see: RAM, or ROM and shadow RAM under the RAM's size, whose changes
+ * the board reports with bus_page_changed). NULL when not even one
+ * instruction fits in the page there (it crosses into the next page, or is
+ * longer than 15 bytes), or phys is beyond RAM. */
 struct block *tcache_get(struct tcache *tc, uint64_t phys, bool code32, const uint8_t *host);
 
 /* The block cached for (phys, code32), without decoding anything; NULL if

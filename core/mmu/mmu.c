@@ -169,7 +169,7 @@ static inline uint32_t page_load(struct cpu *c, const struct tlb_entry *e, uint3
 static inline void page_store(struct cpu *c, const struct tlb_entry *e, uint32_t off, uint32_t v,
                               int size)
 {
-    if (e->host) {
+    if (e->flags & TLB_HOSTW) {
         st_le(e->host + off, v, size);
         bus_watch_check(c->bus, e->ppage | off, size);
     } else {

@@ -50,7 +50,7 @@ static ALWAYS_INLINE const struct tlb_entry *mmu_fast_entry(struct cpu *c, int s
     if ((c->dr[7] & DR7_ENABLE_MASK) || c->attention)
         return NULL;
     const struct tlb_entry *e = tlb_hit(&c->tlb, l, tlb_need(user, write, (c->cr0 & CR0_WP) != 0));
-    if (!e || !e->host)
+    if (!e || !e->host || (write && !(e->flags & TLB_HOSTW)))
         return NULL;
     *lin = l;
     return e;

@@ -262,9 +262,15 @@ static struct tlb_entry make_entry(struct cpu *c, uint32_t lin, const struct mmu
     e.flags |= (w->rights & PTE_G) ? TLB_GLOBAL : 0;
     e.flags |= (w->page_size > PAGE_SIZE) ? TLB_LARGE : 0;
     e.flags |= ((final & PTE_D) || acc == MMU_WRITE) ? TLB_DIRTY : 0;
-    /* Only a page that is RAM from end to end gets a host pointer; ROM,
-     * device memory and holes keep going through the bus. */
+    /* A page that is RAM from end to end gets a host pointer for loads and
+     * stores; one whose reads are plain memory (ROM, locked shadow RAM) one
+     * for loads and fetches, its stores going through the bus; device
+     * memory and holes get none. */
     e.host = bus_ram_ptr(c->bus, e.ppage, PAGE_SIZE);
+    if (e.host)
+        e.flags |= TLB_HOSTW;
+    else
+        e.host = (uint8_t *)bus_read_page(c->bus, e.ppage); /* written never through it */
     return e;
 }
 

@@ -7,7 +7,8 @@
  * not read the page tables at all. Ours is direct-mapped by linear page
  * number: page n lives in slot n mod TLB_ENTRIES, and a hit costs one
  * compare of the tag and one test of the rights bits. For RAM an entry also
- * holds a host pointer to the page, so a hit then costs an add and a load.
+ * holds a host pointer to the page, so a hit then costs an add and a load;
+ * for ROM and read-only shadow RAM it holds one for reads and fetches.
  *
  * The rights are stored, not judged, at fill time: TLB_USER and TLB_WRITE
  * are the combined U/S and R/W of the walk, and tlb_need() turns the
@@ -42,12 +43,15 @@
 #define TLB_DIRTY  0x08u /* the final entry's dirty bit is already set */
 #define TLB_GLOBAL 0x10u /* global page: survives a CR3 write (CR4.PGE) */
 #define TLB_LARGE  0x20u /* one 4 KiB piece of a 4 MiB page */
+#define TLB_HOSTW  0x40u /* host is RAM that takes stores too (else reads and fetches only) */
 
 struct tlb_entry {
     uint32_t lpage; /* tag: linear address >> 12 */
     uint32_t flags; /* TLB_* */
     uint64_t ppage; /* physical address of the page (A20 mask applied) */
-    uint8_t *host;  /* host pointer to the page when it is all RAM, else NULL */
+    uint8_t *host;  /* host pointer to the page when reads of it are plain memory (RAM,
+                       ROM, shadow: bus_read_page), else NULL; stores go through it only
+                       with TLB_HOSTW */
 };
 
 struct tlb {

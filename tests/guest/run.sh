@@ -21,7 +21,7 @@ fi
 lab86=$1
 dir=$2/guests
 tests="pm_entry exceptions paging privilege v86 task double_fault triple_fault alu pic_pit smc
-       linuxboot uart ata kbd apic_timer smp fdc fpu pae"
+       linuxboot uart ata kbd apic_timer smp fdc fpu pae tsc_sync"
 passed=0
 failed=0
 tmp=$(mktemp -d) || exit 2
@@ -42,6 +42,7 @@ run_guest() {
     [ "$t" = pm_entry ] && append="hello world"
     [ "$t" = apic_timer ] && board="--board pc"  # the APICs are on the pc board
     [ "$t" = smp ] && board="--smp 2"           # two CPUs (this implies the pc board)
+    [ "$t" = tsc_sync ] && board="--smp 2"
     [ "$t" = fdc ] && fda=$dir/fdc.img          # read only: shared by every run
     if [ "$t" = ata ]; then
         hda=$o.img                      # a fresh copy: the test writes to its disk

@@ -18,6 +18,8 @@
 #include "devices/cmos.h"
 #include "devices/pci.h"
 #include "emu.h"
+#include "interp/tcache.h"
+#include "mmu/mmu.h"
 #include "loader/firmware.h"
 
 #define KIB                 1024u
@@ -185,6 +187,55 @@ START_TEST(test_pam_shadow)
 }
 END_TEST
 
+/* bus_read_page() and the TLB: a shadow page reads through a host pointer
+ * whichever side PAM reads from, a store to it still goes through the bus
+ * (dropped while the segment is read-only), and a PAM switch drops the
+ * threaded core's blocks decoded from the other side. */
+START_TEST(test_pam_read_pages)
+{
+    struct emu *m = pc_machine();
+    struct cpu *c = &m->cpu;
+    uint32_t v;
+    const uint8_t *p = bus_read_page(&m->bus, 0xf1000);
+    ck_assert_ptr_nonnull(p); /* the ROM side */
+    ck_assert_uint_eq(p[0x234], 0xb1);
+    ck_assert_ptr_null(bus_read_page(&m->bus, 0xa0000)); /* the VGA: a device */
+
+    /* Code decoded from the ROM side ... */
+    struct tcache *tc = tcache_create(&m->bus);
+    ck_assert_ptr_nonnull(tc);
+    const struct block *b = tcache_get(tc, 0xf1234, false, p + 0x234);
+    ck_assert_ptr_nonnull(b);
+    ck_assert(b->valid);
+    set_pam0(m, PAM_WO); /* ... stays: reads still come from the ROM */
+    bus_mem_write(&m->bus, 0xf1234, 0x55, 1); /* the RAM under it: the block is dropped, */
+    ck_assert(!b->valid);                     /* which is conservative, and allowed */
+    b = tcache_get(tc, 0xf1234, false, bus_read_page(&m->bus, 0xf1000) + 0x234);
+    ck_assert(b->valid);
+    set_pam0(m, PAM_RO); /* ... now reads the RAM: other bytes at the same address */
+    ck_assert(!b->valid);
+    tcache_destroy(tc);
+
+    p = bus_read_page(&m->bus, 0xf1000);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_null(bus_ram_ptr(&m->bus, 0xf1000, 4096));
+    ck_assert_uint_eq(p[0x234], 0x55);
+    /* Through the CPU: a load fills the TLB with the read pointer, a store
+     * is dropped as the bus drops it, and a load sees the old byte. */
+    ck_assert_int_eq(mmu_read_lin(c, 0xf1234, 1, &v, 0), 0);
+    ck_assert_uint_eq(v, 0x55);
+    const struct tlb_entry *e = &c->tlb.e[(0xf1234u >> 12) & (TLB_ENTRIES - 1)];
+    ck_assert_uint_eq(e->lpage, 0xf1);
+    ck_assert_ptr_nonnull(e->host);
+    ck_assert_uint_eq(e->flags & TLB_HOSTW, 0);
+    ck_assert_int_eq(mmu_write_lin(c, 0xf1234, 1, 0x66, 0), 0);
+    ck_assert_int_eq(mmu_read_lin(c, 0xf1234, 1, &v, 0), 0);
+    ck_assert_uint_eq(v, 0x55);
+    ck_assert_uint_eq(m->bus.ram[0xf1234], 0x55);
+    emu_destroy(m);
+}
+END_TEST
+
 START_TEST(test_registry)
 {
     struct emu *m = machine();
@@ -306,6 +357,7 @@ static Suite *board_suite(void)
     tcase_add_test(t, test_bios_placement);
     tcase_add_test(t, test_pam_rom_view);
     tcase_add_test(t, test_pam_shadow);
+    tcase_add_test(t, test_pam_read_pages);
     tcase_add_test(t, test_registry);
     tcase_add_test(t, test_floppy_cmos);
     tcase_add_test(t, test_port92_reset_keeps_ram);

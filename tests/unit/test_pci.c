@@ -373,9 +373,10 @@ START_TEST(test_rom_bar_decoding)
     ck_assert_uint_eq(bus_mem_read(&r->bus, 0xfeb0fffc, 4), 0xffffffff); /* padding */
     bus_mem_write(&r->bus, 0xfeb00000, 0, 4);                            /* ROM: dropped */
     ck_assert_uint_eq(bus_mem_read(&r->bus, 0xfeb00000, 2), 0xaa55);
-    /* The command register's memory bit gates it too. */
+    /* The command register's memory bit does not gate it (pci_vga.c's third
+     * divergence: test_rom_bar_bochs_bios). */
     cfg_write(r, 2, 0, PCI_COMMAND, PCI_COMMAND_IO, 2);
-    ck_assert_uint_eq(bus_mem_read(&r->bus, 0xfeb00000, 2), 0xffff);
+    ck_assert_uint_eq(bus_mem_read(&r->bus, 0xfeb00000, 2), 0xaa55);
     cfg_write(r, 2, 0, PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY, 2);
     ck_assert_uint_eq(bus_mem_read(&r->bus, 0xfeb00000, 2), 0xaa55);
     /* Moved: gone from the old place, there at the new one. */
@@ -388,6 +389,56 @@ START_TEST(test_rom_bar_decoding)
     cfg_write(r, 2, 0, PCI_ROM_ADDRESS, 0x00010001, 4);
     ck_assert_uint_eq(bus_mem_read(&r->bus, 0x10000, 2), 0x0000);
     rig_free(r);
+}
+END_TEST
+
+/* The Bochs BIOS's sequence (rombios32, pci_bios_init_device): memory and
+ * I/O decoding off, BAR0 and the ROM BAR sized and assigned with the ROM's
+ * enable bit, the image read from the ROM BAR, the ROM BAR's low byte
+ * cleared, decoding on again. The image must be there while the memory bit
+ * is off, or the BIOS copies all ones and no VGA BIOS runs. */
+START_TEST(test_rom_bar_bochs_bios)
+{
+    struct rig *r = rig_new();
+    ck_assert_uint_eq(cfg_read(r, 2, 0, PCI_COMMAND, 2), 0x0003);
+    cfg_write(r, 2, 0, PCI_COMMAND, 0x0000, 2);
+    cfg_write(r, 2, 0, PCI_BAR0, 0xffffffff, 4);
+    ck_assert_uint_eq(cfg_read(r, 2, 0, PCI_BAR0, 4), 0xff000008);
+    cfg_write(r, 2, 0, PCI_BAR0, 0xc0000000, 4);
+    cfg_write(r, 2, 0, PCI_ROM_ADDRESS, 0xfffffffe, 4);
+    ck_assert_uint_eq(cfg_read(r, 2, 0, PCI_ROM_ADDRESS, 4), 0xffff0000);
+    cfg_write(r, 2, 0, PCI_ROM_ADDRESS, 0xc1000001, 4);
+    ck_assert_uint_eq(bus_mem_read(&r->bus, 0xc1000000, 2), 0xaa55);
+    ck_assert_uint_eq(bus_mem_read(&r->bus, 0xc1000002, 1), ROM_LEN / 512);
+    ck_assert_uint_eq(r->n_lfb, 1); /* BAR0: left parked while memory is off */
+    cfg_write(r, 2, 0, PCI_ROM_ADDRESS, 0x00, 1);
+    ck_assert_uint_eq(bus_mem_read(&r->bus, 0xc1000000, 2), 0xffff);
+    cfg_write(r, 2, 0, PCI_COMMAND, 0x0003, 2);
+    ck_assert_uint_eq(r->lfb_new, 0xc0000000);
+    ck_assert_uint_eq(bus_mem_read(&r->bus, 0xc1000000, 2), 0xffff);
+    rig_free(r);
+}
+END_TEST
+
+/* Every other function follows PCI 2.2, 6.2.5.2: a ROM answers only when
+ * the memory bit and its enable bit are both set. */
+START_TEST(test_rom_address_rule)
+{
+    struct pci_function f = {0};
+    const struct pci_ident id = {.vendor = 0x8086,
+                                 .device = 0x1234,
+                                 .class_code = 0x020000,
+                                 .command_mask = PCI_COMMAND_MEMORY};
+    pci_function_init(&f, &id);
+    pci_rom_init(&f, 0x10000);
+    pci_set(&f, PCI_ROM_ADDRESS, 0xfeb00001, 4);
+    ck_assert_uint_eq(pci_rom_address(&f), PCI_UNMAPPED);
+    ck_assert_uint_eq(pci_rom_address_uncommanded(&f), 0xfeb00000);
+    pci_set(&f, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    ck_assert_uint_eq(pci_rom_address(&f), 0xfeb00000);
+    pci_set(&f, PCI_ROM_ADDRESS, 0xfeb00000, 4);
+    ck_assert_uint_eq(pci_rom_address(&f), PCI_UNMAPPED);
+    ck_assert_uint_eq(pci_rom_address_uncommanded(&f), PCI_UNMAPPED);
 }
 END_TEST
 
@@ -681,6 +732,8 @@ static Suite *pci_suite(void)
     tcase_add_test(t, test_vga_bar0_sizing);
     tcase_add_test(t, test_rom_bar_sizing);
     tcase_add_test(t, test_rom_bar_decoding);
+    tcase_add_test(t, test_rom_bar_bochs_bios);
+    tcase_add_test(t, test_rom_address_rule);
     tcase_add_test(t, test_no_rom);
     tcase_add_test(t, test_pam_bios_area);
     tcase_add_test(t, test_pam_segments);
