@@ -29,14 +29,14 @@ GUEST_IMAGES := $(foreach t,$(GUEST_TESTS),$(call guest_image,$(t))) $(GUEST_OUT
 
 GUEST_NASMFLAGS := -w+all -w-unknown-warning -I $(GUEST_SRC)/
 
-$(GUEST_OUT)/%.o: $(GUEST_SRC)/%.asm $(GUEST_SRC)/lib.inc
+$(GUEST_OUT)/%.o: $(GUEST_SRC)/%.asm $(GUEST_SRC)/lib.inc $(GUEST_SRC)/ap.inc
 	@mkdir -p $(@D)
 	$(NASM) -f elf32 $(GUEST_NASMFLAGS) -o $@ $<
 
 $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.o $(GUEST_SRC)/link.ld
 	$(GUEST_LD) -T $(GUEST_SRC)/link.ld -o $@ $<
 
-$(GUEST_OUT)/%.bin: $(GUEST_SRC)/%.asm $(GUEST_SRC)/lib.inc
+$(GUEST_OUT)/%.bin: $(GUEST_SRC)/%.asm $(GUEST_SRC)/lib.inc $(GUEST_SRC)/ap.inc
 	@mkdir -p $(@D)
 	$(NASM) -f bin $(GUEST_NASMFLAGS) -o $@ $<
 

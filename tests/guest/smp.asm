@@ -20,21 +20,15 @@
 ; Everything the AP finds out it stores in memory; only the BSP prints.
 
 %include "lib.inc"
+%include "ap.inc"
 
-APIC            equ 0xFEE00000
 APIC_ID         equ APIC + 0x20
 APIC_VER        equ APIC + 0x30
 APIC_EOI        equ APIC + 0xB0
-APIC_SVR        equ APIC + 0xF0
-APIC_ICR_LO     equ APIC + 0x300
-APIC_ICR_HI     equ APIC + 0x310
 IOAPIC          equ 0xFEC00000
 IOAPIC_WIN      equ IOAPIC + 0x10
 MSR_APIC_BASE   equ 0x1B
 
-ICR_INIT_OTHERS equ 0x000C4500          ; INIT, level assert, all but self
-ICR_SIPI_OTHERS equ 0x000C4600          ; startup, all but self; | the page number
-TRAMPOLINE      equ 0x7000              ; the AP starts at 0700:0000
 MP_FLOAT        equ 0x9FC00
 
 VEC_TO_AP       equ 0x50
@@ -128,20 +122,9 @@ check_mp_table:
     CHECK_EQ "mp_ioapic", dword [mp_ioapic_addr], IOAPIC
     ret
 
-; start_ap: the trampoline to 0x7000 (it needs our GDT), then INIT-SIPI-SIPI, as the
-; MP spec's universal start-up algorithm does (B.4).
+; start_ap: wake the AP (ap.inc), wait until it runs, and check it is the one we expect.
 start_ap:
-    sgdt [tramp_gdtr]
-    mov esi, tramp_start
-    mov edi, TRAMPOLINE
-    mov ecx, tramp_end - tramp_start
-    rep movsb
-    mov dword [APIC_ICR_HI], 0
-    mov dword [APIC_ICR_LO], ICR_INIT_OTHERS
-    call delay
-    mov dword [APIC_ICR_LO], ICR_SIPI_OTHERS | (TRAMPOLINE >> 12)
-    call delay
-    mov dword [APIC_ICR_LO], ICR_SIPI_OTHERS | (TRAMPOLINE >> 12)
+    call wake_ap
     mov ecx, SPIN
 .wait:
     cmp dword [ap_count], 0
@@ -149,17 +132,10 @@ start_ap:
     pause
     loop .wait
 .started:
-    call delay                          ; a second AP would have come by now
+    call ap_delay                       ; a second AP would have come by now
     CHECK_EQ "ap_started", dword [ap_count], 1
     CHECK_EQ "ap_apic_id", dword [ap_apic_id], 1
     CHECK_EQ "ap_cpuid_id", dword [ap_cpuid_id], 1
-    ret
-
-delay:
-    mov ecx, 2000
-.spin:
-    pause
-    loop .spin
     ret
 
 check_ipis:
@@ -266,23 +242,6 @@ pit_handler:
 spurious_handler:
     iretd
 
-; --- the real-mode trampoline, copied to TRAMPOLINE ---
-
-bits 16
-tramp_start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    o32 lgdt [TRAMPOLINE + tramp_gdtr - tramp_start]
-    mov eax, cr0
-    or eax, CR0_PE
-    mov cr0, eax
-    jmp dword SEL_KCODE:ap_entry32
-tramp_gdtr:
-    dw 0
-    dd 0
-tramp_end:
-bits 32
 
 section .data
 mp_ioapic_addr: dd 0

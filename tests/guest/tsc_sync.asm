@@ -19,14 +19,8 @@
 ; with --smp 2 (run.sh); it passes under QEMU too (qemu-system-i386 -smp 2).
 
 %include "lib.inc"
+%include "ap.inc"
 
-APIC            equ 0xFEE00000
-APIC_SVR        equ APIC + 0xF0
-APIC_ICR_LO     equ APIC + 0x300
-APIC_ICR_HI     equ APIC + 0x310
-ICR_INIT_OTHERS equ 0x000C4500          ; INIT, level assert, all but self
-ICR_SIPI_OTHERS equ 0x000C4600          ; startup, all but self; | the page number
-TRAMPOLINE      equ 0x7000              ; the AP starts at 0700:0000
 ROUNDS          equ 20000               ; lock-read-store rounds per CPU
 SPIN            equ 2000000             ; polling iterations before giving up
 
@@ -95,32 +89,16 @@ lock_take:
 .got:
     ret
 
-; start_ap: the trampoline to 0x7000 (it needs our GDT), then INIT-SIPI-SIPI [MP spec B.4].
+; start_ap: wake the AP (ap.inc) and wait until it runs.
 start_ap:
-    sgdt [tramp_gdtr]
-    mov esi, tramp_start
-    mov edi, TRAMPOLINE
-    mov ecx, tramp_end - tramp_start
-    rep movsb
-    mov dword [APIC_ICR_HI], 0
-    mov dword [APIC_ICR_LO], ICR_INIT_OTHERS
-    call delay
-    mov dword [APIC_ICR_LO], ICR_SIPI_OTHERS | (TRAMPOLINE >> 12)
-    call delay
+    call wake_ap
     mov ecx, SPIN
 .wait:
-    cmp dword [ap_started], 0           ; one SIPI is enough here; wait for it
+    cmp dword [ap_started], 0
     jne .started
     pause
     loop .wait
 .started:
-    ret
-
-delay:
-    mov ecx, 2000
-.spin:
-    pause
-    loop .spin
     ret
 
 ; --- the AP ---
@@ -139,23 +117,6 @@ ap_entry32:
     hlt
     jmp .idle
 
-; --- the real-mode trampoline, copied to TRAMPOLINE ---
-
-bits 16
-tramp_start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    o32 lgdt [TRAMPOLINE + tramp_gdtr - tramp_start]
-    mov eax, cr0
-    or eax, CR0_PE
-    mov cr0, eax
-    jmp dword SEL_KCODE:ap_entry32
-tramp_gdtr:
-    dw 0
-    dd 0
-tramp_end:
-bits 32
 
 section .data
 align 8
