@@ -95,6 +95,12 @@
 
 #define PAGE_OFFSET 0xfffu
 
+#ifdef __GNUC__
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define UNLIKELY(x) (x)
+#endif
+
 /* What a running block rechecks before each instruction: the fetch
  * translation it was entered with. */
 struct fetch {
@@ -284,6 +290,42 @@ static ALWAYS_INLINE struct block *enter_chained(struct cpu *c, struct block *b,
 
 /* --- running a block --- */
 
+/* After an instruction's handler returned r: retire it, then decide what
+ * runs next, for both builds of the dispatch loop below. True: go on with
+ * *e, the next entry (of this block, or the first of the chained block *b,
+ * with *last and *next updated). False: run_block() returns *out. */
+static ALWAYS_INLINE bool advance(struct cpu *c, int r, struct block **b, const struct entry **e,
+                                  const struct entry **last, uint64_t *next, struct fetch *f,
+                                  struct chain *ch, struct block **out)
+{
+    if (UNLIKELY(r != 0)) {
+        insn_fault(c);
+        *out = NULL;
+        return false;
+    }
+    insn_retire(c, *e);
+    if (UNLIKELY(!quiet(c))) {
+        bool go_on;
+        *out = closer_look(c, *b, f, *e, *next, &go_on);
+        if (!go_on)
+            return false;
+    } else if (*e == *last) {
+        struct block *nb = enter_chained(c, *b, ch, f);
+        if (!nb) {
+            *out = *b;
+            return false;
+        }
+        *b = nb;
+        *e = nb->e;
+        *last = nb->e + nb->n - 1;
+        *next = block_begin(c, &(*e)->insn, f->mask);
+        return true;
+    }
+    (*e)++;
+    *next = insn_begin(c, &(*e)->insn, f->mask);
+    return true;
+}
+
 #ifdef LAB86_NO_COMPUTED_GOTO
 
 /* Run block b from its first instruction, and the blocks chained after
@@ -293,30 +335,10 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
 {
     const struct entry *e = b->e, *last = b->e + b->n - 1;
     uint64_t next = block_begin(c, &e->insn, f->mask);
-    for (;;) {
-        if (e->fn(c, &e->insn)) {
-            insn_fault(c);
-            return NULL;
-        }
-        insn_retire(c, e);
-        if (!quiet(c)) {
-            bool go_on;
-            struct block *end = closer_look(c, b, f, e, next, &go_on);
-            if (!go_on)
-                return end;
-        } else if (e == last) {
-            struct block *nb = enter_chained(c, b, ch, f);
-            if (!nb)
-                return b;
-            b = nb;
-            e = b->e;
-            last = b->e + b->n - 1;
-            next = block_begin(c, &e->insn, f->mask);
-            continue;
-        }
-        e++;
-        next = insn_begin(c, &e->insn, f->mask);
-    }
+    struct block *out;
+    while (advance(c, e->fn(c, &e->insn), &b, &e, &last, &next, f, ch, &out))
+        ;
+    return out;
 }
 
 #else
@@ -344,6 +366,7 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
     };
     const struct entry *e = b->e, *last = b->e + b->n - 1;
     uint64_t next = block_begin(c, &e->insn, f->mask);
+    struct block *out;
     int r;
 
     goto *label[e->xop];
@@ -429,28 +452,8 @@ ret:
     r = fast_ret(c, &e->insn);
     goto done;
 done:
-    if (__builtin_expect(r != 0, 0)) {
-        insn_fault(c);
-        return NULL;
-    }
-    insn_retire(c, e);
-    if (__builtin_expect(!quiet(c), 0)) {
-        bool go_on;
-        struct block *end = closer_look(c, b, f, e, next, &go_on);
-        if (!go_on)
-            return end;
-    } else if (e == last) {
-        struct block *nb = enter_chained(c, b, ch, f);
-        if (!nb)
-            return b;
-        b = nb;
-        e = b->e;
-        last = b->e + b->n - 1;
-        next = block_begin(c, &e->insn, f->mask);
-        goto *label[e->xop];
-    }
-    e++;
-    next = insn_begin(c, &e->insn, f->mask);
+    if (!advance(c, r, &b, &e, &last, &next, f, ch, &out))
+        return out;
     goto *label[e->xop];
 }
 

@@ -164,27 +164,7 @@ unmap_hole:
     mov cr3, eax
     ret
 
-; eax: printed as 8 hex digits and a newline on the debug console.
-print_hex:
-    push ecx
-    push edx
-    mov ecx, 8
-.digit:
-    rol eax, 4
-    mov edx, eax
-    and edx, 15
-    push eax
-    mov al, [hexdigits + edx]
-    out 0xE9, al
-    pop eax
-    loop .digit
-    push eax
-    mov al, 10
-    out 0xE9, al
-    pop eax
-    pop edx
-    pop ecx
-    ret
+%include "print_hex.inc"
 
 isr_pf:                                 ; map the page CR2 names
     push eax
@@ -244,8 +224,6 @@ idtr:
     dw 256 * 8 - 1
     dd IDT
 
-hexdigits:
-    db "0123456789abcdef"
 
     times 0x300 - ($ - $$) db 0x90
 loop_head:                              ; 0x100300

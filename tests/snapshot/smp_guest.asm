@@ -260,27 +260,7 @@ report:
     out 0xF4, al
     hlt
 
-; eax: printed as 8 hex digits and a newline on the debug console.
-print_hex:
-    push ecx
-    push edx
-    mov ecx, 8
-.digit:
-    rol eax, 4
-    mov edx, eax
-    and edx, 15
-    push eax
-    mov al, [hexdigits + edx]
-    out 0xE9, al
-    pop eax
-    loop .digit
-    push eax
-    mov al, 10
-    out 0xE9, al
-    pop eax
-    pop edx
-    pop ecx
-    ret
+%include "print_hex.inc"
 
 ; --- interrupts ---
 
@@ -406,5 +386,3 @@ gdtr:
 idtr:
     dw 256 * 8 - 1
     dd IDT
-hexdigits:
-    db "0123456789abcdef"

@@ -15,13 +15,13 @@ NASM ?= nasm
 SNAP_GUEST := $(BUILD)/tests/snap_guest.bin
 SNAP_SMP_GUEST := $(BUILD)/tests/snap_smp_guest.bin
 
-$(SNAP_GUEST): tests/snapshot/guest.asm
+$(SNAP_GUEST): tests/snapshot/guest.asm tests/snapshot/print_hex.inc
 	@mkdir -p $(@D)
-	$(NASM) -f bin -w+all -o $@ $<
+	$(NASM) -f bin -w+all -I tests/snapshot/ -o $@ $<
 
-$(SNAP_SMP_GUEST): tests/snapshot/smp_guest.asm
+$(SNAP_SMP_GUEST): tests/snapshot/smp_guest.asm tests/snapshot/print_hex.inc
 	@mkdir -p $(@D)
-	$(NASM) -f bin -w+all -o $@ $<
+	$(NASM) -f bin -w+all -I tests/snapshot/ -o $@ $<
 
 $(BUILD)/tests/test_snapshot $(BUILD)/tests/test_reverse: $(SNAP_GUEST)
 $(BUILD)/tests/test_snapshot_smp: $(SNAP_SMP_GUEST)
