@@ -47,6 +47,18 @@ static int opcode_sreg(const struct insn *i)
     return (i->opcode >> 3) & 7;
 }
 
+/* MOV SS and POP SS hold off interrupts (and single-step and data
+ * breakpoints) until after the next instruction, so that the MOV eSP that
+ * follows completes the switch to the new stack first (SDM vol. 3, 6.8.3).
+ * Only those two: LSS loads SS and eSP in one instruction and needs no
+ * shadow (the SDM recommends it for that reason), and the far transfers and
+ * task switches that load SS set none either. */
+static void stack_switch_shadow(struct cpu *c, int sreg)
+{
+    if (sreg == SEG_SS)
+        c->intr_shadow = true;
+}
+
 /* MOV Sreg, r/m16 (8E): a full segment-register load. */
 int op_mov_Sw_Ew(struct cpu *c, const struct insn *i)
 {
@@ -56,7 +68,9 @@ int op_mov_Sw_Ew(struct cpu *c, const struct insn *i)
     if (sreg == SEG_CS || sreg > SEG_GS)
         return cpu_fault(c, EXC_UD, 0);
     TRY(rm_read(c, i, 2, &sel));
-    return seg_load(c, sreg, (uint16_t)sel);
+    TRY(seg_load(c, sreg, (uint16_t)sel));
+    stack_switch_shadow(c, sreg);
+    return 0;
 }
 
 /* MOV r/m, Sreg (8C). */
@@ -100,6 +114,7 @@ int op_pop_sreg(struct cpu *c, const struct insn *i)
     uint32_t sp = cpu_sp(c) + i->osize;
     TRY(seg_load(c, opcode_sreg(i), (uint16_t)sel));
     reg_set(c, R_ESP, stack32 ? 4 : 2, sp);
+    stack_switch_shadow(c, opcode_sreg(i));
     return 0;
 }
 

@@ -255,9 +255,7 @@ static int load_cs(struct cpu *c, uint16_t sel)
  * type or privilege error is #TS rather than #GP in a task switch. */
 static int load_data(struct cpu *c, int sreg, uint16_t sel)
 {
-    bool shadow = c->intr_shadow; /* seg_load's MOV SS shadow does not apply */
     int r = seg_load(c, sreg, sel);
-    c->intr_shadow = shadow;
     if (r && c->exc.vector == EXC_GP)
         c->exc.vector = EXC_TS;
     return r;

@@ -222,10 +222,5 @@ int seg_load(struct cpu *c, int sreg, uint16_t sel)
         load_real(c, sreg, sel);
     else
         TRY(load_protected(c, sreg, sel));
-    /* MOV SS and POP SS hold off interrupts (and single-step and data
-     * breakpoints) until after the next instruction, so that the
-     * following MOV eSP completes the switch to the new stack first. */
-    if (sreg == SEG_SS)
-        c->intr_shadow = true;
     return 0;
 }

@@ -79,11 +79,16 @@ START_TEST(test_load_real_mode)
     ck_assert(c->seg[SEG_ES].attr & SEG_ATTR_P);
     uint32_t v;
     ck_assert_int_eq(mmu_read(c, SEG_ES, 0, 2, &v), 0);
-    /* MOV SS sets the interrupt shadow. */
+    /* A load of SS alone sets no interrupt shadow (LSS, far transfers):
+     * only MOV SS and POP SS do (test_load_ss_checks, test_lss_no_shadow). */
     c->intr_shadow = false;
     ck_assert_int_eq(seg_load(c, SEG_SS, 0x2000), 0);
-    ck_assert(c->intr_shadow);
+    ck_assert(!c->intr_shadow);
     ck_assert_uint_eq(c->seg[SEG_SS].base, 0x20000);
+    c->gpr[R_EAX] = 0x3000;
+    ck_assert_int_eq(RUN(c, op_mov_Sw_Ew, 0x8e, 0xd0), 0); /* MOV SS, AX */
+    ck_assert(c->intr_shadow);
+    ck_assert_uint_eq(c->seg[SEG_SS].base, 0x30000);
     um_free(m);
 }
 END_TEST
@@ -269,9 +274,21 @@ START_TEST(test_load_far_pointer)
     c->gpr[R_EBX] = 0x7000;
     wr32(m, 0x7000, 0x00123456);
     wr16(m, 0x7004, S_BIG);
+    c->intr_shadow = false;
     ck_assert_int_eq(RUN(c, op_load_far_ptr, 0x0f, 0xb2, 0x23), 0);
     ck_assert_uint_eq(c->gpr[R_ESP], 0x00123456);
     ck_assert_uint_eq(c->seg[SEG_SS].sel, S_BIG);
+    /* LSS loads SS:ESP at once: no interrupt shadow (SDM vol. 3, 6.8.3),
+     * unlike MOV SS and POP SS. */
+    ck_assert(!c->intr_shadow);
+    /* POP SS (17) does set it. */
+    ck_assert_int_eq(seg_load(c, SEG_SS, S_DATA0), 0);
+    c->gpr[R_ESP] = 0x7010;
+    wr16(m, 0x7010, S_BIG);
+    ck_assert_int_eq(RUN(c, op_pop_sreg, 0x17), 0);
+    ck_assert(c->intr_shadow);
+    ck_assert_uint_eq(c->gpr[R_ESP], 0x7014);
+    c->intr_shadow = false;
     /* LES AX, [EBX] (66 C4 03) with a not-present selector: #NP, AX kept. */
     wr16(m, 0x7002, S_NP);
     c->gpr[R_EAX] = 0x11112222;
