@@ -249,14 +249,13 @@ uint16_t cycles_insn_fixed(const struct insn *i)
 
 /* --- what handlers report --- */
 
-#define TAKEN_JCC    2 /* Jcc: 3 taken, 1 not (the table's) */
 #define TAKEN_LOOP   1 /* LOOP: 7 taken, 6 not */
 #define TAKEN_LOOPCC 3 /* LOOPE, LOOPNE: 9 taken, 6 not */
 #define TAKEN_JCXZ   3 /* JCXZ: 8 taken, 5 not */
 
 void cycles_taken(struct cpu *c, const struct insn *i)
 {
-    uint32_t extra = TAKEN_JCC;
+    uint32_t extra = CYCLES_TAKEN_JCC;
     if (i->map == 0 && i->opcode == 0xe2)
         extra = TAKEN_LOOP;
     else if (i->map == 0 && (i->opcode == 0xe0 || i->opcode == 0xe1))

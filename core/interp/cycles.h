@@ -55,6 +55,10 @@
 /* A segment register load in protected mode, over its real-mode cost. */
 #define CYCLES_SEG_PM 6
 
+/* A Jcc that is taken costs this much over one that is not (3 against 1
+ * in the i486 table). */
+#define CYCLES_TAKEN_JCC 2
+
 /* A REP string instruction that finds eCX = 0 and does nothing. */
 #define CYCLES_REP_EMPTY 5
 

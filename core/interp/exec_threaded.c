@@ -187,24 +187,37 @@ static bool may_continue(struct cpu *c, const struct block *b, const struct fetc
  * before a block's first instruction (block_begin), because nothing inside
  * a block can set RF again: only IRET, a task switch and event delivery
  * load it, and each of those ends the block (A_JUMP, or a fault). */
-static inline uint64_t insn_begin(struct cpu *c, const struct insn *i, uint32_t mask)
+static inline uint64_t insn_begin(struct cpu *c, const struct insn *i, uint32_t mask,
+                                  uint64_t eip)
 {
-    c->prev_eip = c->eip;
-    c->eip = (c->eip + i->len) & mask;
-    return c->eip;
+    c->prev_eip = eip;
+    eip = (eip + i->len) & mask;
+    c->eip = eip;
+    return eip;
 }
 
 /* insn_begin() for a block's first instruction. */
 static inline uint64_t block_begin(struct cpu *c, const struct insn *i, uint32_t mask)
 {
     c->eflags &= ~FL_RF;
-    return insn_begin(c, i, mask);
+    return insn_begin(c, i, mask, c->eip);
 }
 
 /* After a handler that succeeded: the cycles and the count. */
 static inline void insn_retire(struct cpu *c, const struct entry *e)
 {
     cycles_retire_fixed(c, &e->insn, e->cost); /* cycles_retire() with the cost precomputed */
+    c->instructions++;
+}
+
+/* insn_retire() after a specialised form (ops_fast.h): its cost is never
+ * CYCLES_DYNAMIC (specialise() in tcache.c makes sure) and it reports no
+ * cycle_extra (a taken Jcc adds its cost to the clock itself), so
+ * cycle_extra is still the zero the last retirement left: the sum is
+ * cycles_retire_fixed()'s without its two tests and two memory accesses. */
+static inline void insn_retire_fast(struct cpu *c, const struct entry *e)
+{
+    c->cycles += e->cost;
     c->instructions++;
 }
 
@@ -258,16 +271,20 @@ static void insn_fault(struct cpu *c)
 static ALWAYS_INLINE struct block *enter_chained(struct cpu *c, struct block *b, struct chain *ch,
                                    struct fetch *f)
 {
-    if (c->stop != CPU_RUNNING || watched(c) || c->intr_shadow)
+    /* After a plain end (tcache.h) these are as they were when the chain's
+     * first block was entered, and the loop checked them then; so are CS,
+     * the CPL and the IP mask, which *f was made with. */
+    bool plain = b->plain_end;
+    if (!plain && (c->stop != CPU_RUNNING || watched(c) || c->intr_shadow))
         return NULL;
     const struct seg *cs = &c->seg[SEG_CS];
-    uint32_t eip = (uint32_t)c->eip, mask = cpu_ip_mask(c);
+    uint32_t eip = (uint32_t)c->eip, mask = plain ? f->mask : cpu_ip_mask(c);
     int slot = eip == ch->fallthrough ? 0 : 1;
     struct block *nb = b->succ[slot];
     if (!nb || !nb->valid || nb->code32 != c->code32)
         return NULL;
     uint32_t lin = (uint32_t)(cs->base + eip);
-    uint32_t need = tlb_need(c->cpl == 3, false, false);
+    uint32_t need = plain ? f->need : tlb_need(c->cpl == 3, false, false);
     if (lin >> 12 != f->lpage || need != f->need || mask != f->mask) {
         const struct tlb_entry *te = tlb_hit(&c->tlb, lin, need);
         if (!te || !te->host)
@@ -291,19 +308,24 @@ static ALWAYS_INLINE struct block *enter_chained(struct cpu *c, struct block *b,
 /* --- running a block --- */
 
 /* After an instruction's handler returned r: retire it, then decide what
- * runs next, for both builds of the dispatch loop below. True: go on with
- * *e, the next entry (of this block, or the first of the chained block *b,
- * with *last and *next updated). False: run_block() returns *out. */
-static ALWAYS_INLINE bool advance(struct cpu *c, int r, struct block **b, const struct entry **e,
-                                  const struct entry **last, uint64_t *next, struct fetch *f,
-                                  struct chain *ch, struct block **out)
+ * runs next, for both builds of the dispatch loop below (fast: *e was a
+ * specialised form, insn_retire_fast()). True: go on with *e, the next
+ * entry (of this block, or the first of the chained block *b, with *last
+ * and *next updated). False: run_block() returns *out. */
+static ALWAYS_INLINE bool advance(struct cpu *c, int r, bool fast, struct block **b,
+                                  const struct entry **e, const struct entry **last,
+                                  uint64_t *next, struct fetch *f, struct chain *ch,
+                                  struct block **out)
 {
     if (UNLIKELY(r != 0)) {
         insn_fault(c);
         *out = NULL;
         return false;
     }
-    insn_retire(c, *e);
+    if (fast)
+        insn_retire_fast(c, *e);
+    else
+        insn_retire(c, *e);
     if (UNLIKELY(!quiet(c))) {
         bool go_on;
         *out = closer_look(c, *b, f, *e, *next, &go_on);
@@ -321,8 +343,10 @@ static ALWAYS_INLINE bool advance(struct cpu *c, int r, struct block **b, const 
         *next = block_begin(c, &(*e)->insn, f->mask);
         return true;
     }
+    /* Only a block's last instruction may move EIP (a jump, or REP's
+     * rewind: tcache.c ends blocks there), so EIP is still *next. */
     (*e)++;
-    *next = insn_begin(c, &(*e)->insn, f->mask);
+    *next = insn_begin(c, &(*e)->insn, f->mask, *next);
     return true;
 }
 
@@ -336,7 +360,7 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
     const struct entry *e = b->e, *last = b->e + b->n - 1;
     uint64_t next = block_begin(c, &e->insn, f->mask);
     struct block *out;
-    while (advance(c, e->fn(c, &e->insn), &b, &e, &last, &next, f, ch, &out))
+    while (advance(c, e->fn(c, &e->insn), false, &b, &e, &last, &next, f, ch, &out))
         ;
     return out;
 }
@@ -377,14 +401,14 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
 #undef OP
     /* The specialised forms (ops_fast.h), each with its constants. */
 #define K8(name, call)                                                                             \
-    name##0 : r = call(0); goto done;                                                              \
-    name##1 : r = call(1); goto done;                                                              \
-    name##2 : r = call(2); goto done;                                                              \
-    name##3 : r = call(3); goto done;                                                              \
-    name##4 : r = call(4); goto done;                                                              \
-    name##5 : r = call(5); goto done;                                                              \
-    name##6 : r = call(6); goto done;                                                              \
-    name##7 : r = call(7); goto done;
+    name##0 : r = call(0); goto done_fast;                                                         \
+    name##1 : r = call(1); goto done_fast;                                                         \
+    name##2 : r = call(2); goto done_fast;                                                         \
+    name##3 : r = call(3); goto done_fast;                                                         \
+    name##4 : r = call(4); goto done_fast;                                                         \
+    name##5 : r = call(5); goto done_fast;                                                         \
+    name##6 : r = call(6); goto done_fast;                                                         \
+    name##7 : r = call(7); goto done_fast;
 #define ALU_RR(k) fast_alu_rr(c, k, e->r1, e->r2)
 #define ALU_RI(k) fast_alu_ri(c, k, e->r1, e->insn.imm)
 #define JCC(cc) fast_jcc(c, &e->insn, cc)
@@ -403,56 +427,60 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
 #undef JCC1
 inc:
     r = fast_inc_dec(c, e->r1, true);
-    goto done;
+    goto done_fast;
 dec:
     r = fast_inc_dec(c, e->r1, false);
-    goto done;
+    goto done_fast;
 mov_rr:
     r = fast_mov_rr(c, e->r1, e->r2);
-    goto done;
+    goto done_fast;
 mov_ri:
     c->gpr[e->r1] = e->insn.imm;
     r = 0;
-    goto done;
+    goto done_fast;
 test_rr:
     r = fast_test_rr(c, e->r1, e->r2);
-    goto done;
+    goto done_fast;
 load:
     r = fast_load(c, &e->insn, e->r1);
-    goto done;
+    goto done_fast;
 store:
     r = fast_store(c, &e->insn, e->r1);
-    goto done;
+    goto done_fast;
 load8:
     r = fast_load8(c, &e->insn, e->r1);
-    goto done;
+    goto done_fast;
 store8:
     r = fast_store8(c, &e->insn, e->r1);
-    goto done;
+    goto done_fast;
 movzx8:
     r = fast_movzx(c, &e->insn, 1, e->r1, e->r2);
-    goto done;
+    goto done_fast;
 movzx16:
     r = fast_movzx(c, &e->insn, 2, e->r1, e->r2);
-    goto done;
+    goto done_fast;
 push:
     r = fast_push(c, e->r1);
-    goto done;
+    goto done_fast;
 pop:
     r = fast_pop(c, e->r1);
-    goto done;
+    goto done_fast;
 lea:
     c->gpr[e->r1] = ea_offset(c, &e->insn); /* 32-bit address size: no mask */
     r = 0;
-    goto done;
+    goto done_fast;
 call:
     r = fast_call(c, &e->insn);
-    goto done;
+    goto done_fast;
 ret:
     r = fast_ret(c, &e->insn);
-    goto done;
+    goto done_fast;
 done:
-    if (!advance(c, r, &b, &e, &last, &next, f, ch, &out))
+    if (!advance(c, r, false, &b, &e, &last, &next, f, ch, &out))
+        return out;
+    goto *label[e->xop];
+done_fast:
+    if (!advance(c, r, true, &b, &e, &last, &next, f, ch, &out))
         return out;
     goto *label[e->xop];
 }

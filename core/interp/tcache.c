@@ -204,6 +204,19 @@ static bool ends_block(const struct insn *i)
     return i->op == OP_STI;
 }
 
+/* Whether a block that ends with entry e has a plain end (tcache.h). */
+static bool plain_end(const struct entry *e)
+{
+    op_fn *fn = e->fn;
+    if (!ends_block(&e->insn))
+        return true;
+    if (x86_attr(e->insn.op) & A_PRIV)
+        return false;
+    return fn == op_jcc || fn == op_loop || fn == op_jcxz || fn == op_jmp_near ||
+           fn == op_call_near || fn == op_ret_near || fn == op_movs || fn == op_cmps ||
+           fn == op_stos || fn == op_lods || fn == op_scas;
+}
+
 /* The specialised form (ops_fast.h) of entry e, if it has one: e->xop
  * and its register operands. The computed-goto build only: the portable
  * one calls e->fn, the generic handler, for everything. */
@@ -216,6 +229,11 @@ static void specialise(struct entry *e)
     e->xop = i->op;
     e->r1 = e->r2 = 0;
 #ifndef LAB86_NO_COMPUTED_GOTO
+    /* The specialised forms' tail in exec_threaded.c adds e->cost as it is
+     * (insn_retire_fast): none of them has a cost that depends on the mode,
+     * and this keeps it so. */
+    if (e->cost == CYCLES_DYNAMIC)
+        return;
     if (fn == op_jcc) {
         e->xop = (uint16_t)(FAST_JCC + (i->opcode & 0xf));
         return;
@@ -282,10 +300,10 @@ static int decode_block(struct entry *e, uint32_t off, bool code32, const uint8_
         if (x86_decode(i, host + (pos - off), (int)avail, code32 ? 4 : 2) != DECODE_OK)
             break; /* crosses the page end (or is too long): the switch core runs it */
         e[n].fn = handlers[i->op];
-        specialise(&e[n]);
         /* The static cost, looked up once here rather than at every run
          * (cycles_insn() was 8% of the threaded core's time on bench). */
         e[n].cost = cycles_insn_fixed(i);
+        specialise(&e[n]);
         n++;
         pos += i->len;
         if (ends_block(i))
@@ -344,7 +362,8 @@ static struct block *build(struct tcache *tc, uint64_t phys, bool code32, const 
 
     struct code_page *cp;
     struct block *b = reserve(tc, phys >> PAGE_SHIFT, n, &cp);
-    *b = (struct block){.phys = phys, .n = (uint8_t)n, .code32 = code32, .valid = true};
+    *b = (struct block){.phys = phys, .n = (uint8_t)n, .code32 = code32, .valid = true,
+                        .plain_end = plain_end(&e[n - 1])};
     memcpy(b->e, e, (size_t)n * sizeof e[0]);
     for (int k = 0; k < n; k++)
         b->bytes = (uint16_t)(b->bytes + e[k].insn.len);

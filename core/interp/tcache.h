@@ -74,6 +74,11 @@ struct block {
     uint8_t n;             /* instructions, 1..BLOCK_MAX */
     bool code32;           /* decoded with 32-bit default sizes */
     bool valid;            /* false once its code was written */
+    bool plain_end;        /* its last instruction is a near jump, call or return, a
+                              string instruction, or one that does not end blocks: it
+                              cannot change CS, CPL, the mode, EFLAGS.TF, the debug
+                              registers, the interrupt shadow or the run state
+                              (exec_threaded.c, enter_chained()) */
     struct entry e[];      /* the instructions */
 };
 

@@ -33,16 +33,20 @@ static ALWAYS_INLINE const struct tlb_entry *mmu_fast_entry(struct cpu *c, int s
                                                      int size, bool write, uint32_t *lin)
 {
     const struct seg *s = &c->seg[sreg];
-    uint32_t last = off + (uint32_t)size - 1;
-    if (last < off || last > s->limit)
+    if ((uint64_t)off + (uint64_t)size - 1 > s->limit) /* no wrap past 4 GiB either */
         return NULL;
-    if (cpu_protected(c) && !cpu_v86(c)) {
-        uint32_t mask = SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_CODE | SEG_TYPE_EXPDOWN |
-                        (write ? SEG_TYPE_WRITABLE : 0);
-        uint32_t want = SEG_ATTR_P | SEG_ATTR_S | (write ? SEG_TYPE_WRITABLE : 0);
-        if ((s->attr & mask) != want)
-            return NULL;
-    }
+    /* The attribute test is made in every mode, though real and v86 mode
+     * ignore the attributes: there a segment whose cache is not a present
+     * writable data segment (CS, or what protected mode left behind) takes
+     * the slow path, which gives the same answer. Those are rare, and one
+     * test for all modes saves the two of the mode (with the one-compare
+     * limit test above: 90.8 -> 88.9 host instructions a guest instruction
+     * on the Linux decompressor, by callgrind). */
+    uint32_t mask = SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_CODE | SEG_TYPE_EXPDOWN |
+                    (write ? SEG_TYPE_WRITABLE : 0);
+    uint32_t want = SEG_ATTR_P | SEG_ATTR_S | (write ? SEG_TYPE_WRITABLE : 0);
+    if ((s->attr & mask) != want)
+        return NULL;
     uint32_t l = (uint32_t)(s->base + off);
     bool user = c->cpl == 3;
     if (((l & (uint32_t)(size - 1)) && user) || (l & 0xfffu) + (uint32_t)size > 0x1000u)
