@@ -109,7 +109,19 @@ struct fetch {
     uint64_t ppage;             /* the physical page it mapped to */
     uint32_t need;              /* the TLB_* rights a fetch needs at the block's CPL */
     uint32_t mask;              /* EIP mask: 16- or 32-bit code */
+    uint64_t end;               /* a block entered at EIP must end at or below this: the CS
+                                   limit + 1, or mask + 1 if lower (no 16-bit IP wrap) */
 };
+
+/* The fetch state for a block entered at CS:EIP through TLB entry te. */
+static inline struct fetch fetch_state(const struct cpu *c, const struct tlb_entry *te,
+                                       uint32_t lin, uint32_t need, uint32_t mask)
+{
+    uint64_t limit_end = (uint64_t)c->seg[SEG_CS].limit + 1;
+    return (struct fetch){.te = te, .lpage = lin >> 12, .ppage = te->ppage, .need = need,
+                          .mask = mask,
+                          .end = limit_end < (uint64_t)mask + 1 ? limit_end : (uint64_t)mask + 1};
+}
 
 /* The block that ran to its end last, for chaining. */
 struct chain {
@@ -273,30 +285,30 @@ static ALWAYS_INLINE struct block *enter_chained(struct cpu *c, struct block *b,
 {
     /* After a plain end (tcache.h) these are as they were when the chain's
      * first block was entered, and the loop checked them then; so are CS,
-     * the CPL and the IP mask, which *f was made with. */
+     * the CPL and the IP mask, which *f was made with, and on the same
+     * linear page the translation quiet() vouched for still holds. */
     bool plain = b->plain_end;
     if (!plain && (c->stop != CPU_RUNNING || watched(c) || c->intr_shadow))
         return NULL;
-    const struct seg *cs = &c->seg[SEG_CS];
     uint32_t eip = (uint32_t)c->eip, mask = plain ? f->mask : cpu_ip_mask(c);
     int slot = eip == ch->fallthrough ? 0 : 1;
     struct block *nb = b->succ[slot];
-    if (!nb || !nb->valid || nb->code32 != c->code32)
+    if (!nb || !nb->valid || nb->code32 != (plain ? b->code32 : c->code32))
         return NULL;
-    uint32_t lin = (uint32_t)(cs->base + eip);
-    uint32_t need = plain ? f->need : tlb_need(c->cpl == 3, false, false);
-    if (lin >> 12 != f->lpage || need != f->need || mask != f->mask) {
+    uint32_t lin = (uint32_t)(c->seg[SEG_CS].base + eip);
+    if (!plain || lin >> 12 != f->lpage) {
+        /* Another page, or CS, the CPL or the mode may have changed. */
+        uint32_t need = tlb_need(c->cpl == 3, false, false);
         const struct tlb_entry *te = tlb_hit(&c->tlb, lin, need);
         if (!te || !te->host)
             return NULL;
-        *f = (struct fetch){.te = te, .lpage = lin >> 12, .ppage = te->ppage, .need = need,
-                            .mask = mask};
+        *f = fetch_state(c, te, lin, need, mask);
     }
     if (nb->phys != (f->ppage | (lin & PAGE_OFFSET)))
         return NULL;
     /* The whole block inside the CS limit (so its first byte is too) and
      * not wrapping a 16-bit IP. */
-    if ((uint64_t)eip + nb->bytes - 1 > cs->limit || (uint64_t)eip + nb->bytes > (uint64_t)mask + 1)
+    if ((uint64_t)eip + nb->bytes > f->end)
         return NULL;
     /* ch->from needs no update: run_block() returns the block it ends in,
      * and the loop takes that as the chain's start. */
@@ -314,8 +326,8 @@ static ALWAYS_INLINE struct block *enter_chained(struct cpu *c, struct block *b,
  * and *next updated). False: run_block() returns *out. */
 static ALWAYS_INLINE bool advance(struct cpu *c, int r, bool fast, struct block **b,
                                   const struct entry **e, const struct entry **last,
-                                  uint64_t *next, struct fetch *f, struct chain *ch,
-                                  struct block **out)
+                                  uint64_t *next, uint32_t *mask, struct fetch *f,
+                                  struct chain *ch, struct block **out)
 {
     if (UNLIKELY(r != 0)) {
         insn_fault(c);
@@ -340,13 +352,14 @@ static ALWAYS_INLINE bool advance(struct cpu *c, int r, bool fast, struct block 
         *b = nb;
         *e = nb->e;
         *last = nb->e + nb->n - 1;
-        *next = block_begin(c, &(*e)->insn, f->mask);
+        *mask = f->mask;
+        *next = block_begin(c, &(*e)->insn, *mask);
         return true;
     }
     /* Only a block's last instruction may move EIP (a jump, or REP's
      * rewind: tcache.c ends blocks there), so EIP is still *next. */
     (*e)++;
-    *next = insn_begin(c, &(*e)->insn, f->mask, *next);
+    *next = insn_begin(c, &(*e)->insn, *mask, *next);
     return true;
 }
 
@@ -358,9 +371,10 @@ static ALWAYS_INLINE bool advance(struct cpu *c, int r, bool fast, struct block 
 static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, struct chain *ch)
 {
     const struct entry *e = b->e, *last = b->e + b->n - 1;
-    uint64_t next = block_begin(c, &e->insn, f->mask);
+    uint32_t mask = f->mask; /* a local: f->mask would be reloaded after every store */
+    uint64_t next = block_begin(c, &e->insn, mask);
     struct block *out;
-    while (advance(c, e->fn(c, &e->insn), false, &b, &e, &last, &next, f, ch, &out))
+    while (advance(c, e->fn(c, &e->insn), false, &b, &e, &last, &next, &mask, f, ch, &out))
         ;
     return out;
 }
@@ -389,7 +403,8 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
         [FAST_POP] = &&pop, [FAST_LEA] = &&lea, [FAST_CALL] = &&call, [FAST_RET] = &&ret,
     };
     const struct entry *e = b->e, *last = b->e + b->n - 1;
-    uint64_t next = block_begin(c, &e->insn, f->mask);
+    uint32_t mask = f->mask; /* a local: f->mask would be reloaded after every store */
+    uint64_t next = block_begin(c, &e->insn, mask);
     struct block *out;
     int r;
 
@@ -476,11 +491,11 @@ ret:
     r = fast_ret(c, &e->insn);
     goto done_fast;
 done:
-    if (!advance(c, r, false, &b, &e, &last, &next, f, ch, &out))
+    if (!advance(c, r, false, &b, &e, &last, &next, &mask, f, ch, &out))
         return out;
     goto *label[e->xop];
 done_fast:
-    if (!advance(c, r, true, &b, &e, &last, &next, f, ch, &out))
+    if (!advance(c, r, true, &b, &e, &last, &next, &mask, f, ch, &out))
         return out;
     goto *label[e->xop];
 }
@@ -527,14 +542,12 @@ static struct block *enter(struct tcache *tc, struct cpu *c, struct chain *ch, s
         if (b && ch->from && generation == tcache_generation(tc))
             ch->from->succ[ch->slot] = b;
     }
-    if (!b || (uint64_t)eip + b->bytes - 1 > cs->limit ||
-        (uint64_t)eip + b->bytes > (uint64_t)mask + 1)
-        return NULL;
     /* The rights are taken once per block: every instruction that can
      * change CPL (far transfers, INT, IRET, SYSENTER/SYSEXIT, MOV CR0) is a
      * jump in opcodes.def and ends its block, and so does any exception. */
-    *f = (struct fetch){.te = te, .lpage = lin >> 12, .ppage = te->ppage, .need = need,
-                        .mask = mask};
+    *f = fetch_state(c, te, lin, need, mask);
+    if (!b || (uint64_t)eip + b->bytes > f->end)
+        return NULL;
     ch->fallthrough = (eip + b->bytes) & mask;
     return b;
 }
