@@ -306,6 +306,25 @@ static void apply_tlb(struct emu *m, struct cpu *c, const uint8_t *data)
     }
 }
 
+/* After the board and the devices: the read-only host pointers (ROM,
+ * locked shadow RAM: bus_read_page) that the snapshot does not hold, found
+ * again as the page walk found them, so that the TLB is the one saved
+ * (TLB_HOSTR: tlb.h). One the bus no longer gives loses TLB_HOSTR and
+ * takes the slow path, which is exact. */
+static void restore_read_pages(struct emu *m)
+{
+    for (uint32_t k = 0; k < snap_n_cpus(m); k++) {
+        struct tlb *t = &board_cpu(m, k)->tlb;
+        for (unsigned n = 0; n < TLB_ENTRIES; n++) {
+            struct tlb_entry *e = &t->e[n];
+            if ((e->flags & TLB_HOSTR) && !e->host)
+                e->host = (uint8_t *)bus_read_page(&m->bus, e->ppage);
+            if (!e->host)
+                e->flags &= ~TLB_HOSTR;
+        }
+    }
+}
+
 static void apply_smp(struct emu *m, const uint8_t *data)
 {
     struct snap_smp t;
@@ -381,6 +400,7 @@ int snap_load(struct emu *m, const uint8_t *buf, size_t len, char *err, size_t e
             for (size_t k = 0; k < pl->n; k++)
                 apply_region(&pl->regions[k], pl->dev[k], scratch);
             apply_sparse(pl->ram, m->bus.ram, m->bus.ram_size, NULL, NULL);
+            restore_read_pages(m);
             if (m->cpu.tcache)
                 tcache_flush(m->cpu.tcache); /* its blocks were decoded from the old RAM */
             rc = 0;

@@ -53,8 +53,10 @@ static ALWAYS_INLINE const struct tlb_entry *mmu_fast_entry(struct cpu *c, int s
         return NULL;
     if ((c->dr[7] & DR7_ENABLE_MASK) || c->attention)
         return NULL;
-    const struct tlb_entry *e = tlb_hit(&c->tlb, l, tlb_need(user, write, (c->cr0 & CR0_WP) != 0));
-    if (!e || !e->host || (write && !(e->flags & TLB_HOSTW)))
+    /* The rights, and a host pointer that takes the access (tlb.h). */
+    uint32_t need = tlb_need(user, write, (c->cr0 & CR0_WP) != 0) | (write ? TLB_HOSTW : TLB_HOSTR);
+    const struct tlb_entry *e = tlb_hit(&c->tlb, l, need);
+    if (!e)
         return NULL;
     *lin = l;
     return e;

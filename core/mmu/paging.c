@@ -271,6 +271,8 @@ static struct tlb_entry make_entry(struct cpu *c, uint32_t lin, const struct mmu
         e.flags |= TLB_HOSTW;
     else
         e.host = (uint8_t *)bus_read_page(c->bus, e.ppage); /* written never through it */
+    if (e.host)
+        e.flags |= TLB_HOSTR;
     return e;
 }
 

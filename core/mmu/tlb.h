@@ -44,6 +44,8 @@
 #define TLB_GLOBAL 0x10u /* global page: survives a CR3 write (CR4.PGE) */
 #define TLB_LARGE  0x20u /* one 4 KiB piece of a 4 MiB page */
 #define TLB_HOSTW  0x40u /* host is RAM that takes stores too (else reads and fetches only) */
+#define TLB_HOSTR  0x80u /* host is set: reads may go through it (so one test of the flags
+                            answers both the rights and the host pointer: mmu_fast.h) */
 
 struct tlb_entry {
     uint32_t lpage; /* tag: linear address >> 12 */

@@ -228,10 +228,28 @@ START_TEST(test_pam_read_pages)
     ck_assert_uint_eq(e->lpage, 0xf1);
     ck_assert_ptr_nonnull(e->host);
     ck_assert_uint_eq(e->flags & TLB_HOSTW, 0);
+    ck_assert_uint_eq(e->flags & TLB_HOSTR, TLB_HOSTR);
     ck_assert_int_eq(mmu_write_lin(c, 0xf1234, 1, 0x66, 0), 0);
     ck_assert_int_eq(mmu_read_lin(c, 0xf1234, 1, &v, 0), 0);
     ck_assert_uint_eq(v, 0x55);
     ck_assert_uint_eq(m->bus.ram[0xf1234], 0x55);
+    /* A snapshot keeps no pointer into ROM; loading it finds the read
+     * pointer again, so the TLB is the one saved (flags and all). */
+    set_pam0(m, PAM_WO); /* reads from the ROM again */
+    ck_assert_int_eq(mmu_read_lin(c, 0xf1234, 1, &v, 0), 0);
+    ck_assert_uint_eq(v, 0xb1);
+    ck_assert_ptr_eq(e->host, bus_read_page(&m->bus, 0xf1000));
+    ck_assert_ptr_null(bus_ram_ptr(&m->bus, 0xf1000, 4096));
+    uint8_t *snap;
+    size_t len;
+    char err[128];
+    uint32_t flags = e->flags;
+    ck_assert_int_eq(emu_save(m, &snap, &len, err, sizeof err), 0);
+    c->tlb.e[(0xf1234u >> 12) & (TLB_ENTRIES - 1)].host = NULL;
+    ck_assert_msg(emu_load(m, snap, len, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(e->flags, flags);
+    ck_assert_ptr_eq(e->host, bus_read_page(&m->bus, 0xf1000));
+    free(snap);
     emu_destroy(m);
 }
 END_TEST
