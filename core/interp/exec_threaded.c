@@ -77,10 +77,18 @@
  * register-only skip of fetch_holds; then 146 with the notice word in
  * place of a dozen tests between instructions, 114 with the specialised
  * forms and branch-free flags (alu.h), 104 with the MMU's fast path inline
- * in them (mmu_fast.h). Of those 104, about 40 are this file's own (EIP,
- * the cycle count, the two tests, the dispatch, entering the next block:
- * blocks are five instructions long on bench.asm); the flags are the
- * biggest part of the rest.
+ * in them (mmu_fast.h), 87 with the host's flags; then 74 with a tail of
+ * its own for the specialised forms (no cycle_extra), EIP carried in the
+ * loop, the mode checks skipped after a plain block end, one compare for
+ * the CS limit, and a TLB flag for the host pointer (the Linux kernel's
+ * decompressor: 96.8 -> 86.0). Of those 74, about 30 are this file's own:
+ * per instruction EIP (6), the clock and the count (4), the two tests (5),
+ * the end-of-block test and the dispatch (6); per block about 25 to enter
+ * the next one, and blocks are short (2.4 instructions on bench.asm, 4 on
+ * the decompressor). Tried and dropped: going on past a Jcc that is not
+ * taken (one block per fall-through path, the taken Jcc a side exit)
+ * measured worse, 74.0 -> 75.4, as the side exits share one chain slot
+ * and miss it.
  */
 #include "exec.h"
 
