@@ -57,6 +57,8 @@ typedef int op_fn(struct cpu *c, const struct insn *i);
 /* One decoded instruction of a block. */
 struct entry {
     op_fn *fn;        /* its handler, from the table generated from opcodes.def */
+    const void *label; /* the computed-goto build: where run_block() dispatches it, set
+                          when the block first runs (exec_threaded.c, resolve()) */
     uint16_t xop;     /* what the threaded core dispatches on: insn.op, or one of the
                          specialised forms of ops_fast.h (enum fast_op) */
     uint8_t r1, r2;   /* a specialised form's register operands (ops_fast.h) */
@@ -79,6 +81,7 @@ struct block {
                               cannot change CS, CPL, the mode, EFLAGS.TF, the debug
                               registers, the interrupt shadow or the run state
                               (exec_threaded.c, enter_chained()) */
+    bool resolved;         /* every entry's label is set (the computed-goto build) */
     struct entry e[];      /* the instructions */
 };
 
