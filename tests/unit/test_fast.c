@@ -301,6 +301,7 @@ START_TEST(t_rmw_and_more)
         {{0xe9, 0x00, 0xfe, 0xff, 0xff}, 5, FAST_JMP, false, false, false},      /* back */
         {{0xeb, 0x20}, 2, FAST_JMP, true, false, false},                         /* 16-bit IP */
         {{0xe9, 0x00, 0x08}, 3, FAST_JMP, true, false, false},                   /* wraps at 64K */
+        {{0x66, 0xe9, 0x00, 0x10, 0, 0}, 6, FAST_JMP, true, false, true}, /* past CS.limit: #GP */
     };
     for (size_t n = 0; n < sizeof forms / sizeof forms[0]; n++)
         check_form(&forms[n]);
@@ -362,6 +363,8 @@ START_TEST(t_jcc)
         {{0x0f, (uint8_t)(0x80 + cc), 0x00, 0xfe, 0xff, 0xff}, 6, FAST_JCC + cc, false, false, false}, /* back */
         {{(uint8_t)(0x70 + cc), 0x20}, 2, FAST_JCC + cc, true, false, false},            /* 16-bit IP */
         {{0x0f, (uint8_t)(0x80 + cc), 0x00, 0x08}, 4, FAST_JCC + cc, true, false, false}, /* wraps at 64K */
+        /* taken, past CS.limit: #GP */
+        {{0x66, 0x0f, (uint8_t)(0x80 + cc), 0x00, 0x10, 0, 0}, 7, FAST_JCC + cc, true, false, false},
     };
     for (size_t n = 0; n < sizeof forms / sizeof forms[0]; n++)
         check_form(&forms[n]);
