@@ -204,6 +204,7 @@ static bool ends_block(const struct insn *i)
     return i->op == OP_STI;
 }
 
+#ifndef LAB86_NO_COMPUTED_GOTO /* the portable build has no specialised forms */
 /* Which specialised shift (SHIFT_SHL, _SHR, _SAR) shift-group instruction
  * i is, or -1 (a rotate). */
 static int shift_kind(const struct insn *i)
@@ -256,6 +257,7 @@ static int specialise_rmw(const struct insn *i, op_fn *fn, int *r1, int *r2)
     }
     return -1;
 }
+#endif
 
 /* The specialised form (ops_fast.h, ops_fast_rmw.h) of entry e, if it has
  * one: e->xop and its register operands. The computed-goto build only: the
