@@ -483,37 +483,19 @@ call:
 ret:
     r = fast_ret(c, &e->insn);
     goto done;
-jmp:
-    r = fast_jmp(c, &e->insn);
-    goto done;
-load16:
-    r = fast_load16(c, &e->insn, e->r1);
-    goto done;
-store16:
-    r = fast_store16(c, &e->insn, e->r1);
-    goto done;
-store_i:
-    r = fast_store_imm(c, &e->insn);
-    goto done;
-not_r:
-    c->gpr[e->r1] = ~(uint32_t)c->gpr[e->r1];
-    r = 0;
-    goto done;
-inc_m:
-    r = fast_inc_dec_m(c, &e->insn, true);
-    goto done;
-dec_m:
-    r = fast_inc_dec_m(c, &e->insn, false);
-    goto done;
-not_m:
-    r = fast_not_m(c, &e->insn);
-    goto done;
-imul_rr:
-    r = fast_imul(c, &e->insn, e->r1, e->r2, false);
-    goto done;
-imul_rm:
-    r = fast_imul(c, &e->insn, e->r1, e->r2, true);
-    goto done;
+#define FORM(name, call)                                                                           \
+    name : r = call; goto done;
+    FORM(jmp, fast_jmp(c, &e->insn))
+    FORM(load16, fast_load16(c, &e->insn, e->r1))
+    FORM(store16, fast_store16(c, &e->insn, e->r1))
+    FORM(store_i, fast_store_imm(c, &e->insn))
+    FORM(not_r, fast_not(c, e->r1))
+    FORM(inc_m, fast_inc_dec_m(c, &e->insn, true))
+    FORM(dec_m, fast_inc_dec_m(c, &e->insn, false))
+    FORM(not_m, fast_not_m(c, &e->insn))
+    FORM(imul_rr, fast_imul(c, &e->insn, e->r1, e->r2, false))
+    FORM(imul_rm, fast_imul(c, &e->insn, e->r1, e->r2, true))
+#undef FORM
 done:
     if (!advance(c, r, &b, &e, &last, &next, f, ch, &out))
         return out;

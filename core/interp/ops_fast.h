@@ -235,6 +235,13 @@ static ALU_INLINE int fast_mov_rr(struct cpu *c, int r1, int r2)
     return 0;
 }
 
+/* op_not_E() on a register: no flag changes. */
+static ALU_INLINE int fast_not(struct cpu *c, int r1)
+{
+    c->gpr[r1] = ~(uint32_t)c->gpr[r1];
+    return 0;
+}
+
 static ALU_INLINE int fast_test_rr(struct cpu *c, int r1, int r2)
 {
     uint32_t f, res = (uint32_t)c->gpr[r1] & (uint32_t)c->gpr[r2];
