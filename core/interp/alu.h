@@ -1,9 +1,13 @@
 /*
  * alu.h - the arithmetic and logic operations and the flags they set, as
  * inline functions: ops_alu.c's handlers are built on them, and so are the
- * threaded core's specialised forms (ops_fast.h), which is how the two
- * cores cannot differ in a flag. How each flag is found is explained in
- * the header of ops_alu.c.
+ * threaded core's specialised forms (ops_fast.h, ops_fast_rmw.h), which is
+ * how the two cores cannot differ in a flag. How each flag is found is
+ * explained in the header of ops_alu.c. The shifts (SHL SHR SAR) and the
+ * truncating IMUL are here for the same reason: ops_shift.c and
+ * ops_muldiv.c build their handlers on shift_op() and imul_op(), and the
+ * specialised forms of those instructions call the very same functions
+ * (their undefined flags are explained in those two files).
  */
 #ifndef LAB86_ALU_H
 #define LAB86_ALU_H
@@ -121,6 +125,62 @@ static ALU_INLINE uint32_t inc_dec(struct cpu *c, int size, uint32_t a, bool inc
     uint32_t res = alu_op(c, inc ? ALU_ADD : ALU_SUB, size, a, 1);
     c->eflags = (c->eflags & ~FL_CF) | cf;
     return res;
+}
+
+/* --- the shifts and the truncating multiply --- */
+
+/* The operations of ModR/M reg in the shift group (C0 C1 D0-D3). */
+enum { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL, SH_SAR };
+
+/* v, a size-byte operand, sign-extended to 64 bits. */
+static inline int64_t sign_extend(uint32_t v, int size)
+{
+    return size == 1 ? (int8_t)v : size == 2 ? (int16_t)v : (int32_t)v;
+}
+
+/* Shift k (SH_SHL, SH_SAL, SH_SHR or SH_SAR) of a (size bytes, masked) by
+ * count (1-31, already masked to 5 bits): the result, and the six flags
+ * in *f as ops_shift.c's header lays them down: SF ZF PF from the result,
+ * AF clear, CF the last bit shifted out, OF by the count-1 formula
+ * whatever the count. Forced inline so that with k and size constant (the
+ * specialised forms) only one arm is left. */
+static ALU_INLINE uint32_t shift_op(int k, int size, uint32_t a, unsigned count, uint32_t *f)
+{
+    int bits = size * 8;
+    uint32_t m = size_mask(size), res, cf, of;
+
+    if (k == SH_SHL || k == SH_SAL) {
+        uint64_t wide = (uint64_t)a << count; /* at most 32 + 31 bits */
+        res = (uint32_t)wide & m;
+        cf = (uint32_t)(wide >> bits) & 1;
+        of = ((res >> (bits - 1)) & 1) ^ cf;
+    } else if (k == SH_SHR) {
+        res = a >> count;
+        cf = (a >> (count - 1)) & 1;
+        of = ((res >> (bits - 1)) ^ (res >> (bits - 2))) & 1;
+    } else { /* SAR */
+        /* Sign-extend, then shift: gcc and clang shift signed values
+         * arithmetically, copying the sign in. */
+        int64_t s = sign_extend(a, size);
+        res = (uint32_t)(s >> count) & m;
+        cf = (uint32_t)(s >> (count - 1)) & 1;
+        of = 0;
+    }
+    *f = flags_szp(size, res) | cf | of << 11;
+    return res;
+}
+
+/* IMUL r, r/m (0F AF) and IMUL r, r/m, imm (69, 6B): a * b signed
+ * (size-byte operands), returning the low size bytes; *f gets SF ZF PF of
+ * them, AF clear, and CF = OF = the product does not fit in them as a
+ * signed number (see ops_muldiv.c). Two sign-extended 32-bit factors: the
+ * product fits in 64 bits. */
+static ALU_INLINE uint32_t imul_op(int size, uint32_t a, uint32_t b, uint32_t *f)
+{
+    int64_t p = sign_extend(a, size) * sign_extend(b, size);
+    uint32_t lo = (uint32_t)p & size_mask(size);
+    *f = flags_szp(size, lo) | (p != sign_extend(lo, size) ? FL_CF | FL_OF : 0);
+    return lo;
 }
 
 #endif

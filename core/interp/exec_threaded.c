@@ -96,6 +96,7 @@
 #include "interrupt.h"
 #include "ops.h"
 #include "ops_fast.h"
+#include "ops_fast_rmw.h"
 #include "tcache.h"
 
 #if !defined(__GNUC__) && !defined(LAB86_NO_COMPUTED_GOTO)
@@ -404,13 +405,21 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
     [first + 3] = &&name##3, [first + 4] = &&name##4, [first + 5] = &&name##5,                   \
     [first + 6] = &&name##6, [first + 7] = &&name##7
         K8(FAST_ALU_RR, alu_rr), K8(FAST_ALU_RI, alu_ri), K8(FAST_JCC, jcc), K8(FAST_JCC + 8, jcc1),
-        K8(FAST_ALU_RM, alu_rm),
+        K8(FAST_ALU_RM, alu_rm), K8(FAST_ALU_MR, alu_mr), K8(FAST_ALU_MI, alu_mi),
 #undef K8
+#define K3(first, name) [first + 0] = &&name##0, [first + 1] = &&name##1, [first + 2] = &&name##2
+        K3(FAST_SHIFT_RI, shift_ri), K3(FAST_SHIFT_MI, shift_mi), K3(FAST_SHIFT_CL, shift_cl),
+        K3(FAST_SHIFT16, shift16),
+#undef K3
         [FAST_INC] = &&inc, [FAST_DEC] = &&dec, [FAST_MOV_RR] = &&mov_rr,
         [FAST_MOV_RI] = &&mov_ri, [FAST_TEST_RR] = &&test_rr, [FAST_LOAD] = &&load,
         [FAST_STORE] = &&store, [FAST_LOAD8] = &&load8, [FAST_STORE8] = &&store8,
         [FAST_MOVZX8] = &&movzx8, [FAST_MOVZX16] = &&movzx16, [FAST_PUSH] = &&push,
         [FAST_POP] = &&pop, [FAST_LEA] = &&lea, [FAST_CALL] = &&call, [FAST_RET] = &&ret,
+        [FAST_JMP] = &&jmp, [FAST_LOAD16] = &&load16, [FAST_STORE16] = &&store16,
+        [FAST_STORE_I] = &&store_i, [FAST_NOT] = &&not_r, [FAST_INC_M] = &&inc_m,
+        [FAST_DEC_M] = &&dec_m, [FAST_NOT_M] = &&not_m, [FAST_IMUL_RR] = &&imul_rr,
+        [FAST_IMUL_RM] = &&imul_rm,
     };
     if (UNLIKELY(!b->resolved)) {
         /* Direct threading: each entry keeps its label, which saves a
@@ -446,17 +455,40 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
 #define JCC(cc) fast_jcc(c, &e->insn, cc)
 #define JCC1(cc) fast_jcc(c, &e->insn, 8 + (cc))
 #define ALU_RM(k) fast_alu_rm(c, &e->insn, k, e->r1)
+#define ALU_MR(k) fast_alu_m(c, &e->insn, k, (uint32_t)c->gpr[e->r2])
+#define ALU_MI(k) fast_alu_m(c, &e->insn, k, e->insn.imm)
     K8(alu_rr, ALU_RR)
     K8(alu_ri, ALU_RI)
     K8(jcc, JCC)
     K8(jcc1, JCC1)
     K8(alu_rm, ALU_RM)
+    K8(alu_mr, ALU_MR)
+    K8(alu_mi, ALU_MI)
 #undef K8
+#undef ALU_MI
+#undef ALU_MR
 #undef ALU_RM
 #undef ALU_RR
 #undef ALU_RI
 #undef JCC
 #undef JCC1
+#define K3(name, call)                                                                             \
+    name##0 : r = call(0); goto done_fast;                                                         \
+    name##1 : r = call(1); goto done_fast;                                                         \
+    name##2 : r = call(2); goto done_fast;
+#define SHIFT_RI(s) fast_shift_r(c, s, 4, e->r1, e->r2)
+#define SHIFT_MI(s) fast_shift_m(c, &e->insn, s, 4, e->r2)
+#define SHIFT_CL(s) fast_shift_rm(c, &e->insn, s, 4, e->r1, (uint32_t)c->gpr[R_ECX])
+#define SHIFT16(s) fast_shift_rm(c, &e->insn, s, 2, e->r1, e->r2)
+    K3(shift_ri, SHIFT_RI)
+    K3(shift_mi, SHIFT_MI)
+    K3(shift_cl, SHIFT_CL)
+    K3(shift16, SHIFT16)
+#undef K3
+#undef SHIFT_RI
+#undef SHIFT_MI
+#undef SHIFT_CL
+#undef SHIFT16
 inc:
     r = fast_inc_dec(c, e->r1, true);
     goto done_fast;
@@ -507,6 +539,19 @@ call:
 ret:
     r = fast_ret(c, &e->insn);
     goto done_fast;
+#define FORM(name, call)                                                                           \
+    name : r = call; goto done_fast;
+    FORM(jmp, fast_jmp(c, &e->insn))
+    FORM(load16, fast_load16(c, &e->insn, e->r1))
+    FORM(store16, fast_store16(c, &e->insn, e->r1))
+    FORM(store_i, fast_store_imm(c, &e->insn))
+    FORM(not_r, fast_not(c, e->r1))
+    FORM(inc_m, fast_inc_dec_m(c, &e->insn, true))
+    FORM(dec_m, fast_inc_dec_m(c, &e->insn, false))
+    FORM(not_m, fast_not_m(c, &e->insn))
+    FORM(imul_rr, fast_imul(c, &e->insn, e->r1, e->r2, false))
+    FORM(imul_rm, fast_imul(c, &e->insn, e->r1, e->r2, true))
+#undef FORM
 done:
     if (!advance(c, r, false, &b, &e, &last, &next, &mask, f, ch, &out))
         return out;

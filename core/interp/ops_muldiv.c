@@ -46,21 +46,10 @@
  */
 #include "ops.h"
 
-/* The alu() operations used here (numbering in ops.h). */
-enum { ALU_ADD = 0, ALU_SUB = 5 };
+#include "alu.h" /* imul_op(), shared with the threaded core (ops_fast_rmw.h); ALU_ADD, ALU_SUB */
 
 /* Register numbers of the byte registers AL and AH. */
 enum { REG_AL = 0, REG_AH = 4 };
-
-/* v, a size-byte operand, sign-extended to 64 bits. */
-static int64_t sext(uint32_t v, int size)
-{
-    switch (size) {
-    case 1: return (int8_t)v;
-    case 2: return (int16_t)v;
-    default: return (int32_t)v;
-    }
-}
 
 /* Set or clear one flag. */
 static void set_flag(struct cpu *c, uint32_t flag, bool on)
@@ -126,20 +115,20 @@ int op_imul_E(struct cpu *c, const struct insn *i)
     uint32_t b;
     TRY(rm_read(c, i, size, &b));
     /* Two sign-extended 32-bit factors: the product fits in 64 bits. */
-    int64_t p = sext(reg_get(c, R_EAX, size), size) * sext(b, size);
+    int64_t p = sign_extend(reg_get(c, R_EAX, size), size) * sign_extend(b, size);
     uint32_t lo = (uint32_t)p & size_mask(size), hi = (uint32_t)((uint64_t)p >> bits);
     store_pair(c, size, lo, hi);
-    mul_flags(c, size, lo, p != sext(lo, size));
+    mul_flags(c, size, lo, p != sign_extend(lo, size));
     return 0;
 }
 
 /* The truncating signed multiply of the two- and three-operand IMUL forms:
- * returns the low size bytes and sets the flags. */
+ * returns the low size bytes and sets the flags (imul_op(): those of
+ * mul_flags()). */
 static uint32_t imul_trunc(struct cpu *c, int size, uint32_t a, uint32_t b)
 {
-    int64_t p = sext(a, size) * sext(b, size);
-    uint32_t lo = (uint32_t)p & size_mask(size);
-    mul_flags(c, size, lo, p != sext(lo, size));
+    uint32_t f, lo = imul_op(size, a, b, &f);
+    c->eflags = (c->eflags & ~FL_ARITH) | f;
     return lo;
 }
 
@@ -154,7 +143,7 @@ int op_imul_Gv_Ev(struct cpu *c, const struct insn *i)
 }
 
 /* 69 / 6B: IMUL r, r/m, imm. The imm8 of 6B is already sign-extended by the
- * decoder; the imm16 of 69 is sign-extended here, by sext(). */
+ * decoder; the imm16 of 69 is sign-extended here, by sign_extend(). */
 int op_imul_Gv_Ev_Iz(struct cpu *c, const struct insn *i)
 {
     uint32_t a;
@@ -185,7 +174,7 @@ int op_idiv_E(struct cpu *c, const struct insn *i)
     uint32_t dv;
     TRY(rm_read(c, i, size, &dv));
     int64_t n = signed_dividend(c, size);
-    int64_t d = sext(dv, size);
+    int64_t d = sign_extend(dv, size);
     /* -2^63 / -1 overflows in C as on the CPU: test for it before dividing. */
     if (d == 0 || (d == -1 && n == INT64_MIN))
         return cpu_fault(c, EXC_DE, 0);

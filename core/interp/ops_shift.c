@@ -40,8 +40,7 @@
  */
 #include "ops.h"
 
-/* The operations of ModR/M reg. */
-enum { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL, SH_SAR };
+#include "alu.h" /* shift_op(), shared with the threaded core (ops_fast_rmw.h) */
 
 /* Set or clear one flag. */
 static void set_flag(struct cpu *c, uint32_t flag, bool on)
@@ -55,7 +54,7 @@ static bool bit(uint64_t v, int n)
     return (v >> n) & 1;
 }
 
-/* The carry and overflow a rotate or shift produces. */
+/* The carry and overflow a rotate produces (the shifts: shift_op(), alu.h). */
 struct shift_flags {
     bool cf; /* the new CF */
     bool of; /* the new OF */
@@ -91,32 +90,6 @@ static uint32_t rotate(int k, int size, uint32_t a, unsigned count, bool cf_in,
     return res;
 }
 
-/* Shift a (size bytes) by count (1-31). */
-static uint32_t shift(int k, int size, uint32_t a, unsigned count, struct shift_flags *fl)
-{
-    int bits = size * 8;
-    uint32_t m = size_mask(size), res;
-
-    if (k == SH_SHL || k == SH_SAL) {
-        uint64_t wide = (uint64_t)a << count; /* at most 32 + 31 bits */
-        res = (uint32_t)wide & m;
-        fl->cf = bit(wide, bits);
-        fl->of = bit(res, bits - 1) != fl->cf;
-    } else if (k == SH_SHR) {
-        res = a >> count;
-        fl->cf = bit(a, (int)count - 1);
-        fl->of = bit(res, bits - 1) != bit(res, bits - 2);
-    } else { /* SAR */
-        /* Sign-extend, then shift: gcc and clang shift signed values
-         * arithmetically, copying the sign in. */
-        int64_t s = size == 1 ? (int8_t)a : size == 2 ? (int16_t)a : (int32_t)a;
-        res = (uint32_t)(s >> count) & m;
-        fl->cf = bit((uint64_t)(s >> (count - 1)), 0);
-        fl->of = false;
-    }
-    return res;
-}
-
 /* The count operand of C0/C1 (imm8), D0/D1 (1) or D2/D3 (CL). */
 static unsigned shift_count(const struct cpu *c, const struct insn *i)
 {
@@ -140,14 +113,16 @@ int op_shift(struct cpu *c, const struct insn *i)
     TRY(rm_read(c, i, size, &a));
     if (count == 0)
         return 0;
-    if (k <= SH_RCR)
-        res = rotate(k, size, a, count, (c->eflags & FL_CF) != 0, &fl);
-    else
-        res = shift(k, size, a, count, &fl);
+    if (k >= SH_SHL) {
+        uint32_t f;
+        res = shift_op(k, size, a, count, &f);
+        TRY(rm_write(c, i, size, res));
+        c->eflags = (c->eflags & ~FL_ARITH) | f; /* the write succeeded: now the flags */
+        return 0;
+    }
+    res = rotate(k, size, a, count, (c->eflags & FL_CF) != 0, &fl);
     TRY(rm_write(c, i, size, res));
     /* The write succeeded: now the flags may change. */
-    if (k >= SH_SHL)
-        flags_logic(c, size, res); /* SF ZF PF; AF cleared */
     set_flag(c, FL_CF, fl.cf);
     set_flag(c, FL_OF, fl.of);
     return 0;

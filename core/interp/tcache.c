@@ -49,7 +49,7 @@
 #include "bus.h"
 #include "cycles.h"
 #include "ops.h"
-#include "ops_fast.h"
+#include "ops_fast.h" /* the specialised forms' numbers, those of ops_fast_rmw.h too */
 
 #define PAGE_SIZE   4096u
 #define PAGE_SHIFT  12
@@ -217,9 +217,64 @@ static bool plain_end(const struct entry *e)
            fn == op_stos || fn == op_lods || fn == op_scas;
 }
 
-/* The specialised form (ops_fast.h) of entry e, if it has one: e->xop
- * and its register operands. The computed-goto build only: the portable
- * one calls e->fn, the generic handler, for everything. */
+#ifndef LAB86_NO_COMPUTED_GOTO /* the portable build has no specialised forms */
+/* Which specialised shift (SHIFT_SHL, _SHR, _SAR) shift-group instruction
+ * i is, or -1 (a rotate). */
+static int shift_kind(const struct insn *i)
+{
+    switch (i->modrm.reg) {
+    case 4: /* SHL */
+    case 6: return SHIFT_SHL; /* SAL, its alias */
+    case 5: return SHIFT_SHR;
+    case 7: return SHIFT_SAR;
+    default: return -1;
+    }
+}
+
+/* The specialised forms of ops_fast_rmw.h, and the register forms of
+ * FF /0 /1, F7 /2 and C7 /0 (ops_fast.h), for instruction i (handler fn)
+ * with a 32-bit operand unless said: the form, or -1. Its operands are
+ * *r1 = ModR/M rm and *r2 = reg as the caller set them, but for IMUL (the
+ * other way round) and a shift by a fixed count, which has the count,
+ * masked as the handler masks it, in *r2 (C1: the imm8; D1: 1); the shift
+ * by CL is D3, 32-bit only. */
+static int specialise_rmw(const struct insn *i, op_fn *fn, int *r1, int *r2)
+{
+    bool reg = i->modrm.mod == 3;
+    int s = fn == op_shift ? shift_kind(i) : -1;
+    if (s >= 0 && (i->opcode == 0xc1 || i->opcode == 0xd1)) {
+        *r2 = i->opcode == 0xd1 ? 1 : (int)(i->imm & 0x1f);
+        if (i->opsize == 2)
+            return FAST_SHIFT16 + s;
+        return (reg ? FAST_SHIFT_RI : FAST_SHIFT_MI) + s;
+    }
+    if (i->opsize != 4)
+        return -1;
+    if (s >= 0 && i->opcode == 0xd3)
+        return FAST_SHIFT_CL + s;
+    if (fn == op_alu_Ev_Gv && !reg)
+        return FAST_ALU_MR + ((i->opcode >> 3) & 7);
+    if (fn == op_alu_E_I && !reg)
+        return FAST_ALU_MI + i->modrm.reg;
+    if (fn == op_inc_E || fn == op_dec_E) {
+        bool inc = fn == op_inc_E;
+        return reg ? (inc ? FAST_INC : FAST_DEC) : (inc ? FAST_INC_M : FAST_DEC_M);
+    }
+    if (fn == op_not_E)
+        return reg ? FAST_NOT : FAST_NOT_M;
+    if (fn == op_mov_E_I)
+        return reg ? FAST_MOV_RI : FAST_STORE_I;
+    if (fn == op_imul_Gv_Ev) {
+        *r1 = i->modrm.reg, *r2 = i->modrm.rm;
+        return reg ? FAST_IMUL_RR : FAST_IMUL_RM;
+    }
+    return -1;
+}
+#endif
+
+/* The specialised form (ops_fast.h, ops_fast_rmw.h) of entry e, if it has
+ * one: e->xop and its register operands. The computed-goto build only: the
+ * portable one calls e->fn, the generic handler, for everything. */
 static void specialise(struct entry *e)
 {
     const struct insn *i = &e->insn;
@@ -238,14 +293,21 @@ static void specialise(struct entry *e)
         e->xop = (uint16_t)(FAST_JCC + (i->opcode & 0xf));
         return;
     }
-    int k = (i->opcode >> 3) & 7, xop = -1, r1 = i->modrm.rm, r2 = i->modrm.reg;
-    if (i->opsize == 1 && i->has_modrm && !reg) {
-        if (fn == op_mov_E_G)
-            xop = FAST_STORE8, r1 = i->modrm.reg;
-        else if (fn == op_mov_G_E)
-            xop = FAST_LOAD8, r1 = i->modrm.reg;
+    if (fn == op_jmp_near && !i->has_modrm) { /* EB, E9: either operand size */
+        e->xop = FAST_JMP;
+        return;
     }
-    if (i->opsize != 4) {
+    int k = (i->opcode >> 3) & 7, xop = -1, r1 = i->modrm.rm, r2 = i->modrm.reg;
+    if (i->opsize <= 2 && i->has_modrm && !reg) {
+        bool word = i->opsize == 2;
+        if (fn == op_mov_E_G)
+            xop = word ? FAST_STORE16 : FAST_STORE8, r1 = i->modrm.reg;
+        else if (fn == op_mov_G_E)
+            xop = word ? FAST_LOAD16 : FAST_LOAD8, r1 = i->modrm.reg;
+    }
+    if (xop < 0 && i->has_modrm)
+        xop = specialise_rmw(i, fn, &r1, &r2);
+    if (xop >= 0 || i->opsize != 4) {
         /* fall through to the end with xop as it is */
     } else if (fn == op_movzx) {
         xop = (i->opcode & 1) ? FAST_MOVZX16 : FAST_MOVZX8, r1 = i->modrm.reg, r2 = i->modrm.rm;

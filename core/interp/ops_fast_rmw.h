@@ -1,0 +1,134 @@
+/*
+ * ops_fast_rmw.h - the threaded core's specialised forms with a memory
+ * destination, and those of the shifts and of IMUL.
+ *
+ * The second half of ops_fast.h (read that first: what a specialised form
+ * is, and why it cannot differ from the generic handler), for the forms
+ * that read an operand, compute and write it back:
+ *
+ *   ALU_MR<k>   ADD OR ADC SBB AND SUB XOR CMP [memory], reg32 (01-39 with
+ *               mod != 3)
+ *   ALU_MI<k>   the same with an immediate (81 and 83 with mod != 3)
+ *   INC_M, DEC_M, NOT_M  of a memory dword (FF /0, FF /1, F7 /2)
+ *   SHIFT_RI<s> SHL SHR SAR reg32 by a count fixed at decode: the imm8 of
+ *               C1 masked to 5 bits, or the 1 of D1 (the entry's r2)
+ *   SHIFT_MI<s> the same of a memory dword
+ *   SHIFT_CL<s> SHL SHR SAR r/m32 by CL (D3)
+ *   SHIFT16<s>  SHL SHR SAR r/m16 by a fixed count (66 C1, 66 D1)
+ *   IMUL_RR, IMUL_RM  IMUL reg32, r/m32 (0F AF)
+ *
+ * A read-modify-write form does what the generic handler does, in its
+ * order: the read (a fault there changes nothing), the result and its
+ * flags, the write (mmu_write_inline, the generic rm_write's path); when
+ * the write faults, EFLAGS goes back to what it was, as ops_alu.c's
+ * store_rm() does, and the instruction restarts with nothing changed. The
+ * shifts commit their flags only after the write, as op_shift() does, and
+ * a count of 0 reads the operand (which may fault) and changes nothing
+ * else. The results and flags come from alu.h (shift_op, imul_op, alu_op)
+ * and ops_fast.h (the host's flags for ADD SUB CMP and the logic
+ * operations, INC and DEC), which the generic handlers use too.
+ */
+#ifndef LAB86_OPS_FAST_RMW_H
+#define LAB86_OPS_FAST_RMW_H
+
+#include "ops_fast.h"
+
+/* The shift group's k (ModR/M reg) of specialised shift s. */
+static ALWAYS_INLINE int shift_k(int s)
+{
+    return s == SHIFT_SHL ? SH_SHL : s == SHIFT_SHR ? SH_SHR : SH_SAR;
+}
+
+/* Write res back to the dword at off of an instruction whose flags are in
+ * EFLAGS already: if the write faults, EFLAGS as it was (saved). */
+static ALU_INLINE int fast_write_back(struct cpu *c, const struct insn *i, uint32_t off,
+                                      uint32_t res, uint32_t saved)
+{
+    if (mmu_write_inline(c, i->seg, off, 4, res)) {
+        c->eflags = saved;
+        return CPU_FAULT;
+    }
+    return 0;
+}
+
+/* [memory] op= b for operation k (op_alu_Ev_Gv, op_alu_E_I with a memory
+ * operand); CMP only reads. */
+static ALU_INLINE int fast_alu_m(struct cpu *c, const struct insn *i, int k, uint32_t b)
+{
+    uint32_t a, off = ea_offset(c, i), saved = c->eflags;
+    TRY(mmu_read_inline(c, i->seg, off, 4, &a));
+    uint32_t res = fast_alu_val(c, k, a, b);
+    if (k == ALU_CMP)
+        return 0;
+    return fast_write_back(c, i, off, res, saved);
+}
+
+/* op_inc_E() and op_dec_E() with a memory operand. */
+static ALU_INLINE int fast_inc_dec_m(struct cpu *c, const struct insn *i, bool inc)
+{
+    uint32_t a, off = ea_offset(c, i), saved = c->eflags;
+    TRY(mmu_read_inline(c, i->seg, off, 4, &a));
+    return fast_write_back(c, i, off, fast_inc_dec_val(c, a, inc), saved);
+}
+
+/* op_not_E() with a memory operand: no flag changes. */
+static ALU_INLINE int fast_not_m(struct cpu *c, const struct insn *i)
+{
+    uint32_t a, off = ea_offset(c, i);
+    TRY(mmu_read_inline(c, i->seg, off, 4, &a));
+    return mmu_write_inline(c, i->seg, off, 4, ~a);
+}
+
+/* op_shift() for shift s of register r1 (size bytes) by count (not yet
+ * masked). */
+static ALU_INLINE int fast_shift_r(struct cpu *c, int s, int size, int r1, unsigned count)
+{
+    uint32_t f;
+    count &= 0x1f;
+    if (count == 0)
+        return 0;
+    reg_set(c, r1, size, shift_op(shift_k(s), size, reg_get(c, r1, size), count, &f));
+    c->eflags = (c->eflags & ~FL_ARITH) | f;
+    return 0;
+}
+
+/* op_shift() for shift s of the memory operand (size bytes) by count (not
+ * yet masked): the flags after the write. */
+static ALU_INLINE int fast_shift_m(struct cpu *c, const struct insn *i, int s, int size,
+                                   unsigned count)
+{
+    uint32_t a, f, off = ea_offset(c, i);
+    TRY(mmu_read_inline(c, i->seg, off, size, &a));
+    count &= 0x1f;
+    if (count == 0)
+        return 0;
+    TRY(mmu_write_inline(c, i->seg, off, size, shift_op(shift_k(s), size, a, count, &f)));
+    c->eflags = (c->eflags & ~FL_ARITH) | f;
+    return 0;
+}
+
+/* The same of the r/m operand, register or memory as i says (the forms
+ * by CL and the 16-bit ones, rarer: one form serves both). */
+static ALU_INLINE int fast_shift_rm(struct cpu *c, const struct insn *i, int s, int size, int r1,
+                                    unsigned count)
+{
+    if (i->modrm.mod == 3)
+        return fast_shift_r(c, s, size, r1, count);
+    return fast_shift_m(c, i, s, size, count);
+}
+
+/* op_imul_Gv_Ev() with a 32-bit operand: r1 = r1 * r2, or r1 * [memory]
+ * when mem. */
+static ALU_INLINE int fast_imul(struct cpu *c, const struct insn *i, int r1, int r2, bool mem)
+{
+    uint32_t b, f;
+    if (mem)
+        TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 4, &b));
+    else
+        b = (uint32_t)c->gpr[r2];
+    c->gpr[r1] = imul_op(4, (uint32_t)c->gpr[r1], b, &f);
+    c->eflags = (c->eflags & ~FL_ARITH) | f;
+    return 0;
+}
+
+#endif
