@@ -1,0 +1,638 @@
+/*
+ * test_string_fast.c - REP MOVS/STOS/LODS run a page at a time
+ * (ops_string_fast.c) and give exactly what element-by-element execution
+ * gives.
+ *
+ * Most cases run one instruction on two machines set up alike, through its
+ * handler, call by call (a call ends at a batch, a fault or the end): the
+ * "fast" machine as it is, the "slow" one with a DR0 write breakpoint armed
+ * at an address no case touches, which sends every data access down the
+ * slow path (mmu_fast_entry() says no while DR7 enables a breakpoint), so
+ * that its handlers run element by element. After every call the two must
+ * agree on the registers, EFLAGS, EIP, the cycles, the page walks, the
+ * exception, all of RAM and what a device behind RAM saw. That the fast
+ * machine does take runs, and where each run stops, is checked on the run
+ * functions themselves (the "runs" cases), as is the slow machine's never
+ * taking one.
+ */
+#include "interp/ops.h"
+#include "interp/ops_string_fast.h"
+#include "interp/tcache.h"
+#include "unit_util.h"
+
+#define RAM_SIZE  (2u << 20)       /* 2 MiB of RAM ... */
+#define DEV_BASE  RAM_SIZE         /* ... and right after it a device page */
+#define ROM_BASE  (RAM_SIZE + 0x1000u) /* and a ROM page */
+#define PD        0x1f0000u        /* page directory of the paged cases */
+#define PT        0x1f1000u        /* its one page table: 0-4 MiB */
+#define CODE      0x1000u          /* EIP of the instruction (decoded from a buffer) */
+#define REP_BATCH 4096             /* ops_string.c's elements per handler call */
+#define NOWHERE   0xfffffff0u      /* the slow machine's breakpoint: never accessed */
+#define PATTERN   65521u           /* RAM's fill repeats with this prime period, so that no
+                                      copy between the cases' addresses leaves RAM as it was */
+
+typedef int handler_fn(struct cpu *c, const struct insn *i);
+
+/* A device page that logs what it is sent and answers reads with a count. */
+struct dev_log {
+    uint32_t writes;   /* stores seen */
+    uint32_t sum;      /* a checksum of their offsets, sizes and values */
+    uint32_t reads;    /* loads served */
+};
+
+static uint32_t dev_read(void *opaque, uint32_t off, int size)
+{
+    struct dev_log *d = opaque;
+    return (uint32_t)(++d->reads * 0x01010101u + off) & (0xffffffffu >> (32 - 8 * size));
+}
+
+static void dev_write(void *opaque, uint32_t off, uint32_t v, int size)
+{
+    struct dev_log *d = opaque;
+    d->writes++;
+    d->sum = d->sum * 31u + off * 7u + (uint32_t)size + v;
+}
+
+static const uint8_t rom[0x1000] = {[0] = 0x11, [0x7ff] = 0x22, [0xffc] = 0x33, [0xfff] = 0x44};
+
+/* One of the two machines. */
+struct side {
+    struct unit_machine *m; /* CPU and RAM */
+    struct dev_log dev;     /* the device page's log */
+};
+
+/* RAM filled with a fixed pseudo-random pattern (PATTERN), the device and the ROM
+ * mapped behind it, real mode. */
+static void side_new(struct side *s, bool slow)
+{
+    s->m = um_new(RAM_SIZE);
+    memset(&s->dev, 0, sizeof s->dev);
+    static uint8_t pattern[PATTERN];
+    if (!pattern[0]) { /* made once: 65521 bytes of a fixed pseudo-random sequence */
+        uint32_t x = 0x12345678u;
+        for (uint32_t k = 0; k < PATTERN; k++) {
+            x = x * 1103515245u + 12345u;
+            pattern[k] = (uint8_t)((x >> 16) | (k == 0));
+        }
+    }
+    for (uint32_t k = 0; k < RAM_SIZE; k += PATTERN)
+        memcpy(s->m->bus.ram + k, pattern, RAM_SIZE - k < PATTERN ? RAM_SIZE - k : PATTERN);
+    ck_assert_int_eq(bus_map_mmio(&s->m->bus, DEV_BASE, 0x1000, dev_read, dev_write, &s->dev), 0);
+    ck_assert_int_eq(bus_map_rom(&s->m->bus, ROM_BASE, 0x1000, rom), 0);
+    s->m->cpu.eip = CODE;
+    if (slow) {
+        s->m->cpu.dr[0] = NOWHERE;
+        s->m->cpu.dr[7] |= 0x00010001u; /* L0, RW0 = 01 (writes), LEN0 = 1 byte */
+    }
+}
+
+/* Flat 32-bit protected mode, CPL 0: every data segment base 0, 4 GiB. */
+static void flat32(struct unit_machine *m)
+{
+    struct cpu *c = &m->cpu;
+    uint16_t big = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB | SEG_ATTR_G;
+    c->cr0 |= CR0_PE;
+    c->seg[SEG_CS] = (struct seg){0x08, 0, 0xffffffffu, big | SEG_TYPE_CODE | 2};
+    for (int s = SEG_ES; s <= SEG_GS; s++)
+        if (s != SEG_CS)
+            c->seg[s] = (struct seg){0x10, 0, 0xffffffffu, big | 2};
+    cpu_update_mode(c);
+}
+
+/* flat32 with paging: 0-4 MiB mapped to itself, read/write. */
+static void paged(struct unit_machine *m)
+{
+    flat32(m);
+    st_le(m->bus.ram + PD, PT | PTE_P | PTE_RW, 4);
+    for (uint32_t p = 0; p < 1024; p++)
+        st_le(m->bus.ram + PT + 4 * p, (p << 12) | PTE_P | PTE_RW, 4);
+    m->cpu.cr3 = PD;
+    m->cpu.cr0 |= CR0_PG;
+    cpu_update_mode(&m->cpu);
+}
+
+/* Map linear page lin to physical page pa (0: not present). */
+static void map(struct unit_machine *m, uint32_t lin, uint32_t pa, bool present)
+{
+    st_le(m->bus.ram + PT + 4 * (lin >> 12), pa | (present ? PTE_P | PTE_RW : 0), 4);
+}
+
+/* The registers of a case, set on both machines. */
+struct regs {
+    uint32_t esi, edi, ecx, eax; /* the string registers */
+    bool down;                   /* EFLAGS.DF */
+};
+
+static void set_regs(struct unit_machine *m, const struct regs *r)
+{
+    struct cpu *c = &m->cpu;
+    c->gpr[R_ESI] = r->esi;
+    c->gpr[R_EDI] = r->edi;
+    c->gpr[R_ECX] = r->ecx;
+    c->gpr[R_EAX] = r->eax;
+    if (r->down)
+        c->eflags |= FL_DF;
+}
+
+/* The two machines of a case: [0] fast, [1] forced slow. */
+static struct side twin[2];
+
+static void twin_new(void (*mode)(struct unit_machine *m), const struct regs *r)
+{
+    for (int s = 0; s < 2; s++) {
+        side_new(&twin[s], s == 1);
+        if (mode)
+            mode(twin[s].m);
+        set_regs(twin[s].m, r);
+    }
+}
+
+static void twin_free(void)
+{
+    for (int s = 0; s < 2; s++)
+        um_free(twin[s].m);
+}
+
+/* The two machines agree on everything an instruction can change. */
+static void twin_same(int call)
+{
+    const struct cpu *f = &twin[0].m->cpu, *s = &twin[1].m->cpu;
+    for (int r = 0; r < 8; r++)
+        ck_assert_msg(f->gpr[r] == s->gpr[r], "call %d: register %d is %#llx fast, %#llx slow",
+                      call, r, (unsigned long long)f->gpr[r], (unsigned long long)s->gpr[r]);
+    ck_assert_uint_eq(f->eip, s->eip);
+    ck_assert_uint_eq(f->eflags, s->eflags);
+    ck_assert_uint_eq(f->cycle_extra, s->cycle_extra);
+    ck_assert_uint_eq(f->cycles, s->cycles);
+    ck_assert_uint_eq(f->tlb.misses, s->tlb.misses);
+    ck_assert_uint_eq(f->cr2, s->cr2);
+    const uint8_t *a = twin[0].m->bus.ram, *b = twin[1].m->bus.ram;
+    if (memcmp(a, b, RAM_SIZE) != 0) {
+        uint32_t k = 0;
+        while (a[k] == b[k])
+            k++;
+        ck_abort_msg("call %d: RAM differs first at %#x: %02x fast, %02x slow", call, k, a[k],
+                     b[k]);
+    }
+    ck_assert_uint_eq(twin[0].dev.writes, twin[1].dev.writes);
+    ck_assert_uint_eq(twin[0].dev.sum, twin[1].dev.sum);
+    ck_assert_uint_eq(twin[0].dev.reads, twin[1].dev.reads);
+}
+
+/* Run instruction b on both machines through handler h, a call at a time,
+ * comparing after each, until it completes or faults. Returns the last
+ * call's result (0 or CPU_FAULT) and leaves the machines for more checks. */
+static int twin_run(handler_fn *h, const uint8_t *b, int n)
+{
+    for (int call = 0; call < 1000; call++) {
+        int r0 = um_run_handler(twin[0].m, h, b, n);
+        int r1 = um_run_handler(twin[1].m, h, b, n);
+        ck_assert_int_eq(r0, r1);
+        twin_same(call);
+        if (r0 == CPU_FAULT) {
+            ck_assert_uint_eq(twin[0].m->cpu.exc.vector, twin[1].m->cpu.exc.vector);
+            ck_assert_uint_eq(twin[0].m->cpu.exc.error, twin[1].m->cpu.exc.error);
+            twin[0].m->cpu.eip = twin[1].m->cpu.eip = CODE; /* as the loop rewinds */
+            return r0;
+        }
+        if (twin[0].m->cpu.eip != CODE)
+            return 0;
+    }
+    ck_abort_msg("the instruction did not complete in 1000 calls");
+    return CPU_FAULT;
+}
+
+/* The fast machine's CPU, for the checks a case adds. */
+static struct cpu *fast_cpu(void)
+{
+    return &twin[0].m->cpu;
+}
+
+/* The handler of a REP string opcode (A4/A5, AA/AB, AC/AD). */
+static handler_fn *handler_of(uint8_t op)
+{
+    if (op == 0xa4 || op == 0xa5)
+        return op_movs;
+    if (op == 0xaa || op == 0xab)
+        return op_stos;
+    return op_lods;
+}
+
+/* REP <op> with an optional operand-size prefix (0x66) in the current
+ * mode, twin-run to completion; returns the last call's result. */
+static int rep(uint8_t op, bool o66, bool a67)
+{
+    uint8_t b[4];
+    int n = 0;
+    if (o66)
+        b[n++] = 0x66;
+    if (a67)
+        b[n++] = 0x67;
+    b[n++] = 0xf3;
+    b[n++] = op;
+    return twin_run(handler_of(op), b, n);
+}
+
+/* --- equivalence: directions, sizes, counts --- */
+
+/* Every string op, byte/word/dword, up and down, from the middle of a page
+ * across several page ends, in flat 32-bit mode and under paging. */
+START_TEST(t_sizes_and_directions)
+{
+    static const uint8_t ops[] = {0xa4, 0xa5, 0xaa, 0xab, 0xac, 0xad};
+    static void (*const modes[])(struct unit_machine *) = {flat32, paged};
+    for (unsigned mo = 0; mo < 2; mo++)
+        for (unsigned o = 0; o < sizeof ops; o++)
+            for (int sz = 0; sz < 2; sz++)
+                for (int down = 0; down < 2; down++) {
+                    struct regs r = {0x10123, 0x30987, 5000, 0xa1b2c3d4u, down};
+                    twin_new(modes[mo], &r);
+                    ck_assert_int_eq(rep(ops[o], sz == 1 && (ops[o] & 1), false), 0);
+                    ck_assert_uint_eq(fast_cpu()->gpr[R_ECX], 0);
+                    twin_free();
+                }
+}
+END_TEST
+
+/* Counts 0, 1 and one more than a batch: the handler returns at the same
+ * elements and charges the same cycles. */
+START_TEST(t_counts)
+{
+    static const uint32_t counts[] = {0, 1, 2, REP_BATCH - 1, REP_BATCH, REP_BATCH + 1};
+    static const uint8_t ops[] = {0xa4, 0xa5, 0xaa, 0xab, 0xac};
+    for (unsigned k = 0; k < sizeof counts / sizeof counts[0]; k++)
+        for (unsigned o = 0; o < sizeof ops; o++) {
+            struct regs r = {0x40000, 0x50000, counts[k], 0x5a, false};
+            twin_new(flat32, &r);
+            ck_assert_int_eq(rep(ops[o], false, false), 0);
+            twin_free();
+        }
+}
+END_TEST
+
+/* With TF set a call does one element: the runs are one element long. */
+START_TEST(t_single_step)
+{
+    struct regs r = {0x10ffd, 0x20ff0, 9, 0, false};
+    twin_new(flat32, &r);
+    for (int s = 0; s < 2; s++)
+        twin[s].m->cpu.eflags |= FL_TF;
+    ck_assert_int_eq(rep(0xa5, false, false), 0);
+    twin_free();
+}
+END_TEST
+
+/* --- overlapping copies --- */
+
+/* Destination one byte above the source, going up: element by element the
+ * first byte (MOVSB), or a dword shifted by one (MOVSD), repeats; memmove
+ * would shift the buffer instead. Checked against the twin and, for MOVSB,
+ * against the known answer. */
+START_TEST(t_overlap_replicates)
+{
+    struct regs r = {0x10100, 0x10101, 3000, 0, false};
+    twin_new(flat32, &r);
+    uint8_t first = twin[0].m->bus.ram[0x10100];
+    ck_assert_int_eq(rep(0xa4, false, false), 0);
+    for (uint32_t k = 0; k <= 3000; k++)
+        ck_assert_uint_eq(twin[0].m->bus.ram[0x10100 + k], first);
+    twin_free();
+    twin_new(flat32, &r);
+    ck_assert_int_eq(rep(0xa5, false, false), 0);
+    twin_free();
+    /* going down, the harmful side is the destination below the source */
+    struct regs d = {0x10900, 0x108ff, 3000, 0, true};
+    twin_new(flat32, &d);
+    first = twin[0].m->bus.ram[0x10900];
+    ck_assert_int_eq(rep(0xa4, false, false), 0);
+    ck_assert_uint_eq(twin[0].m->bus.ram[0x10900 - 2999], first);
+    twin_free();
+    twin_new(flat32, &d);
+    ck_assert_int_eq(rep(0xa5, false, false), 0);
+    twin_free();
+}
+END_TEST
+
+/* Overlaps where the order does not matter (destination behind the source
+ * in the copy's direction), every distance from 1 to 9, each size. */
+START_TEST(t_overlap_harmless_and_near)
+{
+    for (int down = 0; down < 2; down++)
+        for (int dist = -9; dist <= 9; dist++)
+            for (int op = 0xa4; op <= 0xa5; op++) {
+                struct regs r = {0x10800, (uint32_t)(0x10800 + dist), 1500, 0, down};
+                twin_new(flat32, &r);
+                ck_assert_int_eq(rep((uint8_t)op, op == 0xa5 && (dist & 1), false), 0);
+                twin_free();
+            }
+}
+END_TEST
+
+/* Two linear pages mapped to one physical page: the copy overlaps on the
+ * host though the linear ranges do not. */
+START_TEST(t_overlap_through_aliases)
+{
+    struct regs r = {0x80010, 0x90011, 3000, 0, false};
+    twin_new(paged, &r);
+    for (int s = 0; s < 2; s++)
+        map(twin[s].m, 0x90000, 0x80000, true);
+    ck_assert_int_eq(rep(0xa4, false, false), 0);
+    twin_free();
+}
+END_TEST
+
+/* --- where runs must stop --- */
+
+/* A source in ROM (read through its host pointer), a destination in ROM
+ * (writes dropped, slow path) and a device page right after RAM: the
+ * elements in RAM run, the device sees the same stores and loads. */
+START_TEST(t_rom_and_device)
+{
+    struct regs to_dev = {0x10000, DEV_BASE - 0x300, 0x300, 0, false};
+    twin_new(flat32, &to_dev);
+    ck_assert_int_eq(rep(0xa5, false, false), 0);
+    ck_assert_uint_eq(twin[0].dev.writes, 0x300 - 0x300 / 4);
+    twin_free();
+    struct regs from_dev = {DEV_BASE + 0x40, 0x10000, 0x400, 0, true};
+    twin_new(flat32, &from_dev);
+    ck_assert_int_eq(rep(0xa4, false, false), 0);
+    twin_free();
+    struct regs from_rom = {ROM_BASE + 0xffc, 0x10ffc, 0x400, 0, true};
+    twin_new(flat32, &from_rom);
+    ck_assert_int_eq(rep(0xa5, false, false), 0);
+    ck_assert_uint_eq(twin[0].m->bus.ram[0x10ffc], 0x33);
+    ck_assert_uint_eq(twin[0].m->bus.ram[0x10000], 0x11);
+    twin_free();
+    struct regs to_rom = {0x10000, ROM_BASE + 0xf00, 0x100, 0, false};
+    twin_new(flat32, &to_rom);
+    ck_assert_int_eq(rep(0xa4, false, false), 0);
+    twin_free();
+}
+END_TEST
+
+/* A page not present in the middle of the copy, on either side: #PF at the
+ * first element there, with eSI/eDI/eCX describing the elements before it
+ * (the runs up to the page's end counted as elements), CR2 its address. */
+START_TEST(t_fault_not_present)
+{
+    for (int side = 0; side < 2; side++)
+        for (int down = 0; down < 2; down++) {
+            /* up: source 0x10800 -> hole at 0x11000 (side 0), or destination
+             * 0x30400 -> hole at 0x31000 (side 1); down: holes at 0xf000 and
+             * 0x2f000 */
+            uint32_t src = 0x10800, dst = 0x30400;
+            uint32_t hole = side == 0 ? (down ? 0xf000 : 0x11000) : (down ? 0x2f000 : 0x31000);
+            struct regs r = {src, dst, 0x2000, 0, down};
+            twin_new(paged, &r);
+            for (int s = 0; s < 2; s++)
+                map(twin[s].m, hole, hole, false);
+            ck_assert_int_eq(rep(0xa5, false, false), CPU_FAULT);
+            struct cpu *c = fast_cpu();
+            ck_assert_uint_eq(c->exc.vector, EXC_PF);
+            uint32_t base = side == 0 ? src : dst;
+            uint32_t done = down ? (base - (hole + 0xffc)) / 4 : (hole - base) / 4;
+            ck_assert_uint_eq(c->gpr[R_ECX], 0x2000 - done);
+            ck_assert_uint_eq(c->cr2, down ? hole + 0xffc : hole);
+            twin_free();
+        }
+}
+END_TEST
+
+/* A destination segment whose limit ends inside a page: the run stops at
+ * the limit and the next element is #GP(0). */
+START_TEST(t_fault_segment_limit)
+{
+    for (int size = 1; size <= 4; size *= 2) {
+        struct regs r = {0x10000, 0x1000, 0x1000, 0, false};
+        twin_new(flat32, &r);
+        for (int s = 0; s < 2; s++) {
+            twin[s].m->cpu.seg[SEG_ES].limit = 0x17ff; /* byte-granular: the last byte 17FF */
+            twin[s].m->cpu.seg[SEG_ES].attr &= (uint16_t)~SEG_ATTR_G;
+        }
+        uint8_t op = size == 1 ? 0xa4 : 0xa5;
+        ck_assert_int_eq(rep(op, size == 2, false), CPU_FAULT);
+        ck_assert_uint_eq(fast_cpu()->exc.vector, EXC_GP);
+        ck_assert_uint_eq(fast_cpu()->gpr[R_EDI], 0x1800);
+        twin_free();
+    }
+}
+END_TEST
+
+/* --- 16-bit addressing: SI and DI wrap at 64 KiB --- */
+
+static void real_mode_segments(struct unit_machine *m)
+{
+    cpu_load_real_seg(&m->cpu, SEG_DS, 0x1000);
+    cpu_load_real_seg(&m->cpu, SEG_ES, 0x2080); /* DI = FFF0 is mid-page: 0x307F0 */
+}
+
+/* Real mode: up across FFFF to 0000, down across 0000 to FFFE, each size;
+ * a word at offset FFFF is #GP (the limit), with the run before it done. */
+START_TEST(t_index_wrap_real_mode)
+{
+    static const uint8_t ops[] = {0xa4, 0xa5, 0xaa, 0xab, 0xac, 0xad};
+    for (unsigned o = 0; o < sizeof ops; o++)
+        for (int o66 = 0; o66 < 2; o66++) {
+            struct regs up = {0xffe0, 0xfff0, 40, 0x1234abcd, false};
+            twin_new(real_mode_segments, &up);
+            ck_assert_int_eq(rep(ops[o], o66 && (ops[o] & 1), false), 0);
+            twin_free();
+            struct regs down = {0x0010, 0x0008, 40, 0x1234abcd, true};
+            twin_new(real_mode_segments, &down);
+            ck_assert_int_eq(rep(ops[o], o66 && (ops[o] & 1), false), 0);
+            twin_free();
+        }
+    struct regs odd = {0xffe1, 0x1000, 40, 0, false};
+    twin_new(real_mode_segments, &odd);
+    ck_assert_int_eq(rep(0xa5, false, false), CPU_FAULT);
+    ck_assert_uint_eq(fast_cpu()->exc.vector, EXC_GP);
+    ck_assert_uint_eq(fast_cpu()->gpr[R_ESI], 0xffff);
+    ck_assert_uint_eq(fast_cpu()->gpr[R_ECX], 40 - 15);
+    twin_free();
+}
+END_TEST
+
+/* 16-bit addressing (67) in a 4 GiB segment: the limit does not stop the
+ * run, the wrap of DI must (ES based mid-page, so no page end is near). */
+static void flat32_es_mid_page(struct unit_machine *m)
+{
+    flat32(m);
+    m->cpu.seg[SEG_ES].base = 0x40800;
+    m->cpu.seg[SEG_DS].base = 0x60400;
+}
+
+START_TEST(t_index_wrap_big_segment)
+{
+    for (int down = 0; down < 2; down++) {
+        struct regs r = {down ? 0x0008 : 0xfff8, down ? 0x0010 : 0xfff0, 64, 0x77, down};
+        twin_new(flat32_es_mid_page, &r);
+        ck_assert_int_eq(rep(0xa5, false, true), 0);
+        ck_assert_uint_eq(fast_cpu()->gpr[R_EDI], down ? 0x10010 - 256 : 0xfff0 + 256 - 0x10000);
+        twin_free();
+        twin_new(flat32_es_mid_page, &r);
+        ck_assert_int_eq(rep(0xab, false, true), 0);
+        twin_free();
+    }
+}
+END_TEST
+
+/* --- the block cache: a run's stores drop the blocks they write --- */
+
+/* A block decoded at 0x21100; stores to other lines of its page keep it,
+ * a run whose stores cover it - even only in their middle - drops it. */
+START_TEST(t_run_drops_written_code)
+{
+    static const uint8_t prog[] = {0x40, 0x40, 0xeb, 0xfe}; /* inc eax; inc eax; jmp $ */
+    for (int op = 0; op < 2; op++) {
+        struct side s;
+        side_new(&s, false);
+        flat32(s.m);
+        struct tcache *tc = tcache_create(&s.m->bus);
+        ck_assert_ptr_nonnull(tc);
+        um_load(s.m, 0x21100, prog, sizeof prog);
+        const struct block *b = tcache_get(tc, 0x21100, true, s.m->bus.ram + 0x21100);
+        ck_assert_ptr_nonnull(b);
+        /* 0x21000-0x210ff and 0x21200-0x212ff: the page, not the code */
+        struct regs below = {0x50000, 0x21000, 0x40, 0, false};
+        set_regs(s.m, &below);
+        uint8_t movsd[] = {0xf3, 0xa5}, stosd[] = {0xf3, 0xab};
+        uint8_t *b_op = op ? stosd : movsd;
+        ck_assert_int_eq(um_run_handler(s.m, handler_of(b_op[1]), b_op, 2), 0);
+        s.m->cpu.gpr[R_EDI] = 0x21200;
+        s.m->cpu.gpr[R_ECX] = 0x40;
+        ck_assert_int_eq(um_run_handler(s.m, handler_of(b_op[1]), b_op, 2), 0);
+        ck_assert(b->valid);
+        /* 0x21000-0x213ff, the code at 0x21100 in the middle of the run */
+        s.m->cpu.gpr[R_EDI] = 0x21000;
+        s.m->cpu.gpr[R_ECX] = 0x100;
+        ck_assert_int_eq(um_run_handler(s.m, handler_of(b_op[1]), b_op, 2), 0);
+        ck_assert(!b->valid);
+        ck_assert_ptr_null(tcache_find(tc, 0x21100, true));
+        tcache_destroy(tc);
+        um_free(s.m);
+    }
+}
+END_TEST
+
+/* --- the run functions themselves: where a run stops --- */
+
+/* Decode REP <op> (with prefixes) for a direct call of a run function. */
+static struct insn decoded(struct cpu *c, const uint8_t *b, int n)
+{
+    struct insn i;
+    ck_assert_int_eq(x86_decode(&i, b, n, c->code32 ? 4 : 2), DECODE_OK);
+    return i;
+}
+
+/* Put the page of lin in the TLB with the rights of acc, as an access would. */
+static void warm(struct cpu *c, uint32_t lin, int acc)
+{
+    struct tlb_entry e;
+    ck_assert_int_eq(mmu_tlb_entry(c, lin, acc, c->cpl == 3, false, &e), 0);
+}
+
+/* Up: the nearer page end of the two; down: the nearer page start; then
+ * a page not in the TLB takes no run, and a run never passes max. */
+START_TEST(t_run_stops_at_page_ends)
+{
+    struct side s;
+    side_new(&s, false);
+    flat32(s.m);
+    struct cpu *c = &s.m->cpu;
+    struct insn movsb = decoded(c, (const uint8_t[]){0xf3, 0xa4}, 2);
+    struct insn movsd = decoded(c, (const uint8_t[]){0xf3, 0xa5}, 2);
+    struct insn stosw = decoded(c, (const uint8_t[]){0x66, 0xf3, 0xab}, 3);
+    warm(c, 0x10000, MMU_READ);
+    warm(c, 0x20000, MMU_WRITE);
+    struct regs up = {0x10100, 0x20800, 0x10000, 0, false};
+    set_regs(s.m, &up);
+    ck_assert_uint_eq(str_run_movs(c, &movsb, REP_BATCH), 0x800);
+    ck_assert_uint_eq(c->gpr[R_ESI], 0x10900);
+    ck_assert_uint_eq(c->gpr[R_EDI], 0x21000);
+    ck_assert_uint_eq(c->gpr[R_ECX], 0x10000); /* eCX is the caller's */
+    ck_assert_uint_eq(str_run_movs(c, &movsb, REP_BATCH), 0); /* 0x21000: not in the TLB */
+    ck_assert_uint_eq(c->gpr[R_ESI], 0x10900);
+    c->gpr[R_EDI] = 0x20000;
+    ck_assert_uint_eq(str_run_movs(c, &movsb, REP_BATCH), 0x700); /* now the source's end */
+    struct regs down = {0x10100, 0x20ffc, 0x10000, 0, true};
+    set_regs(s.m, &down);
+    ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0x100 / 4 + 1);
+    ck_assert_uint_eq(c->gpr[R_ESI], 0x10000 - 4);
+    ck_assert_uint_eq(c->gpr[R_EDI], 0x20ffc - 0x104);
+    c->gpr[R_EDI] = 0x20ffe;
+    ck_assert_uint_eq(str_run_stos(c, &stosw, 7), 7);
+    ck_assert_uint_eq(c->gpr[R_EDI], 0x20ffe - 14);
+    ck_assert_uint_eq(str_run_stos(c, &stosw, REP_BATCH), (0x20ffe - 14 - 0x20000) / 2 + 1);
+    um_free(s.m);
+}
+END_TEST
+
+/* No run where an element would not be the common case: a breakpoint
+ * armed (the slow twin), a device page, a ROM page to write, a page
+ * crossed by the first element, a misaligned element at CPL 3. */
+START_TEST(t_run_declines)
+{
+    struct side s;
+    side_new(&s, true);
+    flat32(s.m);
+    struct cpu *c = &s.m->cpu;
+    struct insn movsd = decoded(c, (const uint8_t[]){0xf3, 0xa5}, 2);
+    struct insn lodsd = decoded(c, (const uint8_t[]){0xf3, 0xad}, 2);
+    warm(c, 0x10000, MMU_READ);
+    warm(c, 0x20000, MMU_WRITE);
+    warm(c, DEV_BASE, MMU_WRITE);
+    warm(c, ROM_BASE, MMU_READ);
+    struct regs r = {0x10000, 0x20000, 100, 0, false};
+    set_regs(s.m, &r);
+    ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0); /* DR7 */
+    c->dr[7] &= ~0xffu;
+    ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0x400);
+    set_regs(s.m, &r);
+    c->gpr[R_EDI] = DEV_BASE;
+    ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0);
+    c->gpr[R_ESI] = ROM_BASE + 0x10;
+    ck_assert_uint_eq(str_run_lods(c, &lodsd, REP_BATCH), 0xff0 / 4);
+    ck_assert_uint_eq(c->gpr[R_EAX], 0x44000033u); /* the last element: rom[0xffc..0xfff] */
+    c->gpr[R_ESI] = 0x10000;
+    c->gpr[R_EDI] = ROM_BASE;
+    ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0);
+    c->gpr[R_EDI] = 0x20ffe; /* crosses into 0x21000 */
+    ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0);
+    c->gpr[R_EDI] = 0x20002;
+    ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0x3ff);
+    c->cpl = 3; /* #AC is possible at CPL 3: misaligned elements go one by one */
+    c->gpr[R_EDI] = 0x20002;
+    ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0);
+    um_free(s.m);
+}
+END_TEST
+
+static Suite *string_fast_suite(void)
+{
+    Suite *s = suite_create("string_fast");
+    TCase *t = tcase_create("equivalence");
+    tcase_set_timeout(t, 60);
+    tcase_add_test(t, t_sizes_and_directions);
+    tcase_add_test(t, t_counts);
+    tcase_add_test(t, t_single_step);
+    tcase_add_test(t, t_overlap_replicates);
+    tcase_add_test(t, t_overlap_harmless_and_near);
+    tcase_add_test(t, t_overlap_through_aliases);
+    tcase_add_test(t, t_rom_and_device);
+    tcase_add_test(t, t_fault_not_present);
+    tcase_add_test(t, t_fault_segment_limit);
+    tcase_add_test(t, t_index_wrap_real_mode);
+    tcase_add_test(t, t_index_wrap_big_segment);
+    suite_add_tcase(s, t);
+    t = tcase_create("runs");
+    tcase_add_test(t, t_run_stops_at_page_ends);
+    tcase_add_test(t, t_run_declines);
+    tcase_add_test(t, t_run_drops_written_code);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    return um_run_suite(string_fast_suite());
+}
