@@ -203,17 +203,20 @@ static int rep_done(struct cpu *c, const struct insn *i, uint32_t n)
  * instruction has a run function (MOVS, STOS, LODS: ops_string_fast.c) it
  * first offers it the elements left, up to the batch's end, and runs one
  * element the slow way only when the run function takes none; either way
- * eCX, the cycles and n count the elements as if done one at a time.
+ * eCX, the cycles and n count the elements as if done one at a time. A
+ * lone MOVS, STOS or LODS is offered as a run of one too: Linux's memcpy
+ * ends in a single MOVSW and MOVSB, and these took ~250 host instructions
+ * each through mmu_read()/mmu_write().
  */
 static int string_op(struct cpu *c, const struct insn *i, str_elem_fn *one, str_run_fn *run,
                      bool compare)
 {
+    if (i->rep == REP_NONE) /* a lone element: a run of one when it can be */
+        return run && run(c, i, 1) ? 0 : one(c, i);
+
     uint32_t batch = (c->eflags & FL_TF) ? 1 : REP_BATCH;
     uint32_t per_element = cycles_rep_element(i);
     uint32_t n = 0;
-
-    if (i->rep == REP_NONE)
-        return one(c, i);
     while (n < batch) {
         uint32_t count = reg_get(c, R_ECX, i->addrsize);
         if (count == 0)

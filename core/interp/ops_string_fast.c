@@ -67,10 +67,11 @@
 #define PAGE_SIZE   0x1000u
 #define PAGE_OFFSET 0xfffu
 
-/* One operand of a run: its page and where its first element lies. */
+/* One operand of a run: its index, its page and where its first element lies. */
 struct str_side {
+    uint32_t off;              /* eSI or eDI at the address size: the first element's offset */
     const struct tlb_entry *e; /* the TLB entry of the page, host memory */
-    uint32_t first;            /* page offset of the first element (at eSI/eDI) */
+    uint32_t first;            /* page offset of the first element */
 };
 
 static uint64_t min64(uint64_t a, uint64_t b)
@@ -86,28 +87,32 @@ static bool str_down(const struct cpu *c)
 /*
  * How many elements, at most max, from the one at sreg:off on may run at
  * once (see the header essay); 0 when the first is not the common case.
- * The rooms are counted in 64 bits: from offset 0 a 4 GiB segment holds
- * 2^32 byte elements, one more than 32 bits count.
+ * Elements are 1, 2 or 4 bytes, so counts are shifts, not divisions. Going
+ * up, the first element passed the limit check, so limit - off + 1 is at
+ * least one element; the rooms are counted in 64 bits because from offset
+ * 0 a 4 GiB segment holds 2^32 byte elements. Inline: a lone MOVS or LODS
+ * (max = 1) costs mmu_fast_entry() and little more.
  */
-static uint32_t side_room(struct cpu *c, const struct insn *i, int sreg, uint32_t off, bool write,
-                          uint32_t max, struct str_side *s)
+static ALWAYS_INLINE uint32_t side_room(struct cpu *c, const struct insn *i, int sreg, int reg,
+                                        bool write, uint32_t max, struct str_side *s)
 {
-    uint32_t size = i->opsize, lin;
+    uint32_t size = i->opsize, lin, off = reg_get(c, reg, i->addrsize);
+    unsigned shift = size >> 1; /* log2 of 1, 2, 4 */
 
     s->e = mmu_fast_entry(c, sreg, off, (int)size, write, &lin);
     if (!s->e)
         return 0;
+    s->off = off;
     s->first = lin & PAGE_OFFSET;
-    if (str_down(c)) {
-        uint64_t page = s->first / size + 1; /* down to the page's first byte */
-        uint64_t index = (uint64_t)off / size + 1; /* down to offset 0 */
-        return (uint32_t)min64(max, min64(page, index));
-    }
+    if (max == 1)
+        return 1;
+    if (str_down(c)) /* down to the page's first byte, and to offset 0 */
+        return (uint32_t)min64(max, (min64(s->first, off) >> shift) + 1);
     uint64_t mask = i->addrsize == 2 ? 0xffffu : 0xffffffffu;
-    uint64_t page = (PAGE_SIZE - s->first) / size;
-    uint64_t index = (mask - off) / size + 1;
-    uint64_t limit = ((uint64_t)c->seg[sreg].limit - (off + size - 1)) / size + 1;
-    return (uint32_t)min64(max, min64(page, min64(index, limit)));
+    uint64_t page = PAGE_SIZE - s->first;
+    uint64_t limit = (uint64_t)c->seg[sreg].limit - off + 1;
+    uint64_t index = ((mask - off) >> shift) + 1; /* elements before eSI/eDI wraps */
+    return (uint32_t)min64(max, min64(min64(page, limit) >> shift, index));
 }
 
 /* The page offset of the lowest byte of a run of n elements. */
@@ -116,15 +121,14 @@ static uint32_t side_low(const struct cpu *c, const struct str_side *s, uint32_t
     return str_down(c) ? s->first - (n - 1) * size : s->first;
 }
 
-/* Step index register reg past n elements, wrapping at the address size
- * (a run ends before a wrap, but its last step may reach 0 from FFFF + 1,
- * as the element-by-element step does). */
-static void side_step(struct cpu *c, const struct insn *i, int reg, uint32_t n)
+/* Step index register reg (the side's) past n elements, wrapping at the
+ * address size (a run ends before a wrap, but its last step may reach 0
+ * from FFFF + 1, as the element-by-element step does). */
+static ALWAYS_INLINE void side_step(struct cpu *c, const struct insn *i, int reg,
+                                    const struct str_side *s, uint32_t n)
 {
     uint32_t delta = n * i->opsize;
-    if (str_down(c))
-        delta = 0u - delta;
-    reg_set(c, reg, i->addrsize, reg_get(c, reg, i->addrsize) + delta);
+    reg_set(c, reg, i->addrsize, str_down(c) ? s->off - delta : s->off + delta);
 }
 
 /* Would copying element by element read a byte an earlier element wrote?
@@ -158,9 +162,9 @@ uint32_t str_run_movs(struct cpu *c, const struct insn *i, uint32_t max)
 {
     struct str_side src, dst;
     uint32_t size = i->opsize;
-    uint32_t n = side_room(c, i, i->seg, reg_get(c, R_ESI, i->addrsize), false, max, &src);
+    uint32_t n = side_room(c, i, i->seg, R_ESI, false, max, &src);
     if (n)
-        n = side_room(c, i, SEG_ES, reg_get(c, R_EDI, i->addrsize), true, n, &dst);
+        n = side_room(c, i, SEG_ES, R_EDI, true, n, &dst);
     if (!n)
         return 0;
 
@@ -172,8 +176,8 @@ uint32_t str_run_movs(struct cpu *c, const struct insn *i, uint32_t max)
     else
         memmove(to, from, bytes);
     run_written(c, dst.e, to_low, bytes);
-    side_step(c, i, R_ESI, n);
-    side_step(c, i, R_EDI, n);
+    side_step(c, i, R_ESI, &src, n);
+    side_step(c, i, R_EDI, &dst, n);
     return n;
 }
 
@@ -199,14 +203,14 @@ uint32_t str_run_stos(struct cpu *c, const struct insn *i, uint32_t max)
 {
     struct str_side dst;
     uint32_t size = i->opsize;
-    uint32_t n = side_room(c, i, SEG_ES, reg_get(c, R_EDI, i->addrsize), true, max, &dst);
+    uint32_t n = side_room(c, i, SEG_ES, R_EDI, true, max, &dst);
     if (!n)
         return 0;
 
     uint32_t bytes = n * size, low = side_low(c, &dst, n, size);
     fill(dst.e->host + low, reg_get(c, R_EAX, (int)size), size, bytes);
     run_written(c, dst.e, low, bytes);
-    side_step(c, i, R_EDI, n);
+    side_step(c, i, R_EDI, &dst, n);
     return n;
 }
 
@@ -216,12 +220,12 @@ uint32_t str_run_lods(struct cpu *c, const struct insn *i, uint32_t max)
 {
     struct str_side src;
     uint32_t size = i->opsize;
-    uint32_t n = side_room(c, i, i->seg, reg_get(c, R_ESI, i->addrsize), false, max, &src);
+    uint32_t n = side_room(c, i, i->seg, R_ESI, false, max, &src);
     if (!n)
         return 0;
 
     uint32_t last = str_down(c) ? src.first - (n - 1) * size : src.first + (n - 1) * size;
     reg_set(c, R_EAX, (int)size, ld_le(src.e->host + last, (int)size));
-    side_step(c, i, R_ESI, n);
+    side_step(c, i, R_ESI, &src, n);
     return n;
 }

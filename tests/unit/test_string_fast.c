@@ -282,6 +282,29 @@ START_TEST(t_single_step)
 }
 END_TEST
 
+/* A lone MOVS, STOS or LODS (no REP) is a run of one when it can be: mid-page,
+ * across a page end, into the device, at each size and in each direction, each
+ * run twice in a row (the second from the same registers' successors). */
+START_TEST(t_lone_elements)
+{
+    static const uint8_t ops[] = {0xa4, 0xa5, 0xaa, 0xab, 0xac, 0xad};
+    static const uint32_t where[] = {0x10122, 0x10ffe, DEV_BASE + 0x10};
+    for (unsigned o = 0; o < sizeof ops; o++)
+        for (unsigned w = 0; w < 3; w++)
+            for (int v = 0; v < 4; v++) {
+                struct regs r = {where[w], where[2 - w], 7, 0x01020304u, v & 1};
+                uint8_t b[2] = {0x66, ops[o]};
+                twin_new(flat32, &r);
+                /* twice: the first fills the TLB, the second may run */
+                for (int k = 0; k < 2; k++)
+                    ck_assert_int_eq(twin_run(handler_of(ops[o]), b + !(v & 2), 1 + !!(v & 2)),
+                                     0);
+                ck_assert_uint_eq(fast_cpu()->gpr[R_ECX], 7);
+                twin_free();
+            }
+}
+END_TEST
+
 /* --- overlapping copies --- */
 
 /* Destination one byte above the source, going up: element by element the
@@ -615,6 +638,7 @@ static Suite *string_fast_suite(void)
     tcase_add_test(t, t_sizes_and_directions);
     tcase_add_test(t, t_counts);
     tcase_add_test(t, t_single_step);
+    tcase_add_test(t, t_lone_elements);
     tcase_add_test(t, t_overlap_replicates);
     tcase_add_test(t, t_overlap_harmless_and_near);
     tcase_add_test(t, t_overlap_through_aliases);
