@@ -6,8 +6,12 @@
  * element is a whole data access: the segment checks, the TLB lookup, the
  * load or store of 1, 2 or 4 bytes, the step of eSI/eDI. Kernels spend a
  * good part of their time in REP MOVS and REP STOS (memcpy, memset,
- * zeroing the BSS and fresh pages): op_movs alone was about 6% of the host
- * time of Linux's boot. Here a run of elements costs those checks once.
+ * zeroing the BSS and fresh pages). Here a run of elements costs those
+ * checks once. Measured with callgrind (host instructions, 2026-11-25):
+ * the first 61.5 M instructions of Debian's Linux decompressor, op_movs
+ * 379 M -> 2.2 M (all of the run 5.96 G -> 5.58 G); the kernel from the end
+ * of its decompression to the shell (311 M instructions), op_stos
+ * 3.83 G -> 0.08 G and op_movs 0.60 G -> 0.18 G (all 36.5 G -> 32.3 G).
  *
  * When a run is the same as the elements one by one. mmu_fast_entry()
  * (mmu/mmu_fast.h) says when one access is the common case: a plain data
@@ -37,9 +41,9 @@
  * Overlapping MOVS. Element by element, a copy whose destination starts
  * inside the source, ahead in the direction of the copy, reads bytes it
  * has already written: MOVSB with eDI = eSI + 1 fills the buffer with its
- * first byte, and MOVSD with eDI = eSI + 1 repeats a 4-byte pattern
- * shifted by one. memmove() instead copies as if through a buffer, which
- * gives neither. So the run uses memmove() only when the element order
+ * first byte, and MOVSD with eDI = eSI + 1 carries the last byte each
+ * element wrote into the next element's load. memmove() instead copies as
+ * if through a buffer, which gives neither. So the run uses memmove() only when the element order
  * cannot matter (disjoint, or the destination behind the source in the
  * copy's direction, where no element reads a byte an earlier one wrote),
  * and copies element by element, in order, otherwise. The test is on the
