@@ -18,6 +18,7 @@
  */
 #include "exec.h"
 
+#include "decode_inline.h"
 #include "interrupt.h"
 #include "ops.h"
 
@@ -45,7 +46,7 @@ static inline __attribute__((always_inline)) int dispatch(struct cpu *c, const s
  * switch core's time. False: the loop decides, faults and walks included.
  * Inline in the instruction loop, with the loop out of line, because this
  * is the path nearly every instruction takes. */
-static inline bool fetch_decode_ram(struct cpu *c, struct insn *i)
+static inline __attribute__((always_inline)) bool fetch_decode_ram(struct cpu *c, struct insn *i)
 {
     const struct seg *cs = &c->seg[SEG_CS];
     uint32_t off = (uint32_t)c->eip;
@@ -60,7 +61,7 @@ static inline bool fetch_decode_ram(struct cpu *c, struct insn *i)
         room = in_limit;
     if (room > 15)
         room = 15;
-    return x86_decode(i, e->host + po, (int)room, c->code32 ? 4 : 2) == DECODE_OK;
+    return x86_decode_inline(i, e->host + po, (int)room, c->code32 ? 4 : 2) == DECODE_OK;
 }
 
 /* Every other fetch: the bytes copied through mmu_fetch(), which walks,

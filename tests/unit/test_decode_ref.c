@@ -32,8 +32,8 @@ static uint8_t *guard_end;
 static void guard_setup(void)
 {
     long page = sysconf(_SC_PAGESIZE);
-    uint8_t *m = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                      -1, 0);
+    uint8_t *m =
+        mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED || mprotect(m + page, (size_t)page, PROT_NONE) != 0) {
         perror("test_decode_ref: the guard page");
         exit(1);
@@ -46,11 +46,31 @@ static void guard_setup(void)
 static const char *insn_diff(const struct insn *a, const struct insn *b)
 {
 #define SAME(f)                                                                                    \
-    if (a->f != b->f)                                                                              \
-        return #f;
-    SAME(op) SAME(len) SAME(opsize) SAME(osize) SAME(addrsize) SAME(seg) SAME(seg_override)
-    SAME(rep) SAME(lock) SAME(opcode) SAME(map) SAME(has_modrm) SAME(modrm.mod) SAME(modrm.reg)
-    SAME(modrm.rm) SAME(ea.base) SAME(ea.index) SAME(ea.scale) SAME(disp) SAME(imm) SAME(imm2)
+    do {                                                                                           \
+        if (a->f != b->f)                                                                          \
+            return #f;                                                                             \
+    } while (0)
+    SAME(op);
+    SAME(len);
+    SAME(opsize);
+    SAME(osize);
+    SAME(addrsize);
+    SAME(seg);
+    SAME(seg_override);
+    SAME(rep);
+    SAME(lock);
+    SAME(opcode);
+    SAME(map);
+    SAME(has_modrm);
+    SAME(modrm.mod);
+    SAME(modrm.reg);
+    SAME(modrm.rm);
+    SAME(ea.base);
+    SAME(ea.index);
+    SAME(ea.scale);
+    SAME(disp);
+    SAME(imm);
+    SAME(imm2);
 #undef SAME
     return NULL;
 }
