@@ -12,9 +12,14 @@
  *   immediate   0, 1, 2 or 4 bytes (6 for a far pointer, 3 for ENTER)
  *
  * Which operation an opcode is, and which of the fields follow, comes from
- * opcodes.def; this file only knows the shape of the encoding. The decoder is
- * pure: no CPU state, no memory access beyond the n bytes it is given, so it
- * can be tested byte for byte and used by the disassembler.
+ * opcodes.def; the decoder only knows the shape of the encoding. It is pure:
+ * no CPU state, no memory access beyond the n bytes it is given, so it can be
+ * tested byte for byte and used by the disassembler.
+ *
+ * The walk through those fields is x86_decode_inline() in decode_inline.h,
+ * so that the switch core can have it in line; this file builds the tables
+ * it reads from opcodes.def, reads the prefixes (rare enough to be out of
+ * line) and is x86_decode(), the decoder behind a call.
  */
 #include "insn.h"
 

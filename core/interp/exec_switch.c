@@ -4,7 +4,8 @@
  * One instruction is:
  *   1. take a pending interrupt if the CPU accepts one now (IF set, no
  *      interrupt shadow after STI or MOV SS);
- *   2. fetch and decode the bytes at CS:EIP (decode.c);
+ *   2. fetch and decode the bytes at CS:EIP (decode.c; in cpu_run()'s loop
+ *      the decoder's body from decode_inline.h, in line);
  *   3. advance EIP past the instruction and run its handler, chosen by a
  *      switch generated from opcodes.def;
  *   4. on a fault, rewind EIP to the instruction's first byte and deliver the
@@ -40,12 +41,12 @@ static inline __attribute__((always_inline)) int dispatch(struct cpu *c, const s
 /* The common case of a fetch, decoded in place: CS:EIP inside the limit,
  * its page in the TLB with a fetch's rights and backed by RAM, and the
  * whole instruction before the end of the page and of the CS limit. The
- * answer is the one the loop below would reach (the same bytes, judged by
+ * answer is the one fetch_decode_slow() would reach (the same bytes, judged by
  * the same limit and TLB test, and no walk is needed), without copying the
  * bytes through mmu_fetch(): the copy and the call were a fifth of the
- * switch core's time. False: the loop decides, faults and walks included.
- * Inline in the instruction loop, with the loop out of line, because this
- * is the path nearly every instruction takes. */
+ * switch core's time. False: fetch_decode_slow() decides, faults and walks
+ * included. Inline in the instruction loop, with the slow path out of line,
+ * because this is the path nearly every instruction takes. */
 static inline __attribute__((always_inline)) bool fetch_decode_ram(struct cpu *c, struct insn *i)
 {
     const struct seg *cs = &c->seg[SEG_CS];
