@@ -96,6 +96,7 @@
 #include "interrupt.h"
 #include "ops.h"
 #include "ops_fast.h"
+#include "ops_fast_byte.h"
 #include "ops_fast_rmw.h"
 #include "tcache.h"
 #include "threaded.h"
@@ -133,6 +134,8 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
     [first + 6] = &&name##6, [first + 7] = &&name##7
         K8(FAST_ALU_RR, alu_rr), K8(FAST_ALU_RI, alu_ri), K8(FAST_JCC, jcc), K8(FAST_JCC + 8, jcc1),
         K8(FAST_ALU_RM, alu_rm), K8(FAST_ALU_MR, alu_mr), K8(FAST_ALU_MI, alu_mi),
+        K8(FAST_ALU8_RR, alu8_rr), K8(FAST_ALU8_RI, alu8_ri), K8(FAST_ALU8_RM, alu8_rm),
+        K8(FAST_ALU8_MR, alu8_mr), K8(FAST_ALU8_MI, alu8_mi),
 #undef K8
 #define K3(first, name) [first + 0] = &&name##0, [first + 1] = &&name##1, [first + 2] = &&name##2
         K3(FAST_SHIFT_RI, shift_ri), K3(FAST_SHIFT_MI, shift_mi), K3(FAST_SHIFT_CL, shift_cl),
@@ -146,7 +149,9 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
         [FAST_JMP] = &&jmp, [FAST_LOAD16] = &&load16, [FAST_STORE16] = &&store16,
         [FAST_STORE_I] = &&store_i, [FAST_NOT] = &&not_r, [FAST_INC_M] = &&inc_m,
         [FAST_DEC_M] = &&dec_m, [FAST_NOT_M] = &&not_m, [FAST_IMUL_RR] = &&imul_rr,
-        [FAST_IMUL_RM] = &&imul_rm,
+        [FAST_IMUL_RM] = &&imul_rm, [FAST_TEST8_RR] = &&test8_rr, [FAST_TEST8_RI] = &&test8_ri,
+        [FAST_TEST8_MR] = &&test8_mr, [FAST_TEST8_MI] = &&test8_mi, [FAST_MOV8_RR] = &&mov8_rr,
+        [FAST_MOV8_RI] = &&mov8_ri,
     };
     if (UNLIKELY(!b->resolved)) {
         /* Direct threading: each entry keeps its label, which saves a
@@ -191,6 +196,21 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
     K8(alu_rm, ALU_RM)
     K8(alu_mr, ALU_MR)
     K8(alu_mi, ALU_MI)
+#define ALU8_RR(k) fast_alu8(c, k, e->r1, byte_get(c, e->r2))
+#define ALU8_RI(k) fast_alu8(c, k, e->r1, e->insn.imm)
+#define ALU8_RM(k) fast_alu8_rm(c, &e->insn, k, e->r1)
+#define ALU8_MR(k) fast_alu8_m(c, &e->insn, k, byte_get(c, e->r2))
+#define ALU8_MI(k) fast_alu8_m(c, &e->insn, k, e->insn.imm)
+    K8(alu8_rr, ALU8_RR)
+    K8(alu8_ri, ALU8_RI)
+    K8(alu8_rm, ALU8_RM)
+    K8(alu8_mr, ALU8_MR)
+    K8(alu8_mi, ALU8_MI)
+#undef ALU8_RR
+#undef ALU8_RI
+#undef ALU8_RM
+#undef ALU8_MR
+#undef ALU8_MI
 #undef K8
 #undef ALU_MI
 #undef ALU_MR
@@ -278,6 +298,12 @@ ret:
     FORM(not_m, fast_not_m(c, &e->insn))
     FORM(imul_rr, fast_imul(c, &e->insn, e->r1, e->r2, false))
     FORM(imul_rm, fast_imul(c, &e->insn, e->r1, e->r2, true))
+    FORM(test8_rr, fast_test8(c, byte_get(c, e->r1), byte_get(c, e->r2)))
+    FORM(test8_ri, fast_test8(c, byte_get(c, e->r1), e->insn.imm))
+    FORM(test8_mr, fast_test8_m(c, &e->insn, byte_get(c, e->r2)))
+    FORM(test8_mi, fast_test8_m(c, &e->insn, e->insn.imm))
+    FORM(mov8_rr, (byte_set(c, e->r1, byte_get(c, e->r2)), 0))
+    FORM(mov8_ri, (byte_set(c, e->r1, e->insn.imm), 0))
 #undef FORM
 done:
     if (!advance(c, r, false, &b, &e, &last, &next, &mask, f, ch, &out))

@@ -36,8 +36,9 @@
  *               and /1 with mod = 3 are the INC and DEC above
  *
  * The forms with a memory destination (read-modify-write), the shifts and
- * IMUL are in ops_fast_rmw.h; their numbers are in the enum below, with
- * these, so that one table holds them all.
+ * IMUL are in ops_fast_rmw.h, those with 8-bit operands in ops_fast_byte.h;
+ * their numbers are in the enum below, with these, so that one table holds
+ * them all.
  *
  * r1 and r2 are the register operands as the tcache entry records them.
  * Each is written with the very inline functions the generic handlers use
@@ -99,6 +100,18 @@ enum fast_op {
     FAST_SHIFT16 = FAST_SHIFT_CL + 3,  /* + s: r/m16 by a fixed count */
     FAST_IMUL_RR = FAST_SHIFT16 + 3,
     FAST_IMUL_RM,
+    /* ops_fast_byte.h */
+    FAST_ALU8_RR,                    /* + k, 8 of them: reg8 op= reg8 */
+    FAST_ALU8_RI = FAST_ALU8_RR + 8, /* + k: reg8 op= imm8 */
+    FAST_ALU8_RM = FAST_ALU8_RI + 8, /* + k: reg8 op= [memory] */
+    FAST_ALU8_MR = FAST_ALU8_RM + 8, /* + k: [memory] op= reg8 */
+    FAST_ALU8_MI = FAST_ALU8_MR + 8, /* + k: [memory] op= imm8 */
+    FAST_TEST8_RR = FAST_ALU8_MI + 8,
+    FAST_TEST8_RI,
+    FAST_TEST8_MR,
+    FAST_TEST8_MI,
+    FAST_MOV8_RR,
+    FAST_MOV8_RI,
     FAST_END
 };
 

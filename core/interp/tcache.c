@@ -49,7 +49,7 @@
 #include "bus.h"
 #include "cycles.h"
 #include "ops.h"
-#include "ops_fast.h" /* the specialised forms' numbers, those of ops_fast_rmw.h too */
+#include "ops_fast.h" /* the specialised forms' numbers, ops_fast_rmw.h's and _byte.h's too */
 
 #define PAGE_SIZE   4096u
 #define PAGE_SHIFT  12
@@ -231,6 +231,49 @@ static int shift_kind(const struct insn *i)
     }
 }
 
+/* The specialised forms of ops_fast_byte.h for instruction i (handler fn,
+ * 8-bit operand): the form, or -1. *r1 and *r2 are ModR/M rm and reg as
+ * the caller set them; the forms with a register destination get it in
+ * *r1 (reg for 02-3A and 8A, AL for 04-3C and A8, the opcode's register
+ * for B0-B7). The memory forms of MOV are LOAD8 and STORE8 (ops_fast.h). */
+static int specialise_byte(const struct insn *i, op_fn *fn, int *r1, int *r2)
+{
+    bool reg = i->has_modrm && i->modrm.mod == 3;
+    int k = (i->opcode >> 3) & 7;
+    if (fn == op_alu_Eb_Gb)
+        return (reg ? FAST_ALU8_RR : FAST_ALU8_MR) + k;
+    if (fn == op_alu_Gb_Eb) {
+        *r1 = i->modrm.reg, *r2 = i->modrm.rm;
+        return (reg ? FAST_ALU8_RR : FAST_ALU8_RM) + k;
+    }
+    if (fn == op_alu_AL_Ib) {
+        *r1 = R_EAX; /* AL */
+        return FAST_ALU8_RI + k;
+    }
+    if (fn == op_alu_E_I) /* 80 and 82 */
+        return (reg ? FAST_ALU8_RI : FAST_ALU8_MI) + i->modrm.reg;
+    if (fn == op_test_E_G)
+        return reg ? FAST_TEST8_RR : FAST_TEST8_MR;
+    if (fn == op_test_E_I)
+        return reg ? FAST_TEST8_RI : FAST_TEST8_MI;
+    if (fn == op_test_A_I) {
+        *r1 = R_EAX;
+        return FAST_TEST8_RI;
+    }
+    if ((fn == op_mov_E_G || fn == op_mov_G_E) && reg) {
+        if (fn == op_mov_G_E)
+            *r1 = i->modrm.reg, *r2 = i->modrm.rm;
+        return FAST_MOV8_RR;
+    }
+    if (fn == op_mov_Zb_Ib) {
+        *r1 = i->opcode & 7;
+        return FAST_MOV8_RI;
+    }
+    if (fn == op_mov_E_I && reg)
+        return FAST_MOV8_RI;
+    return -1;
+}
+
 /* The specialised forms of ops_fast_rmw.h, and the register forms of
  * FF /0 /1, F7 /2 and C7 /0 (ops_fast.h), for instruction i (handler fn)
  * with a 32-bit operand unless said: the form, or -1. Its operands are
@@ -272,7 +315,7 @@ static int specialise_rmw(const struct insn *i, op_fn *fn, int *r1, int *r2)
 }
 #endif
 
-/* The specialised form (ops_fast.h, ops_fast_rmw.h) of entry e, if it has
+/* The specialised form (ops_fast.h, ops_fast_rmw.h, ops_fast_byte.h) of entry e, if it has
  * one: e->xop and its register operands. The computed-goto build only: the
  * portable one calls e->fn, the generic handler, for everything. */
 static void specialise(struct entry *e)
@@ -305,6 +348,8 @@ static void specialise(struct entry *e)
         else if (fn == op_mov_G_E)
             xop = word ? FAST_LOAD16 : FAST_LOAD8, r1 = i->modrm.reg;
     }
+    if (xop < 0 && i->opsize == 1)
+        xop = specialise_byte(i, fn, &r1, &r2);
     if (xop < 0 && i->has_modrm)
         xop = specialise_rmw(i, fn, &r1, &r2);
     if (xop >= 0 || i->opsize != 4) {

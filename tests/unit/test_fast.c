@@ -9,7 +9,9 @@
  * register or memory, TEST, loads and stores of dwords, words and bytes,
  * MOVZX, PUSH, POP, LEA, CALL and RET, JMP and all sixteen Jcc in both
  * lengths and both operand sizes, SHL SAL SHR SAR of a dword or word by a
- * fixed count or by CL, IMUL), the test first
+ * fixed count or by CL, IMUL, and with byte operands the eight ALU
+ * operations, TEST and MOV in their register, immediate and memory forms
+ * on all eight byte registers), the test first
  * checks that the block cache did pick the specialised form (so a change
  * there cannot make this test compare the generic handler with itself),
  * then runs the instruction, with HLT all around it, from the same random registers and flags
@@ -353,6 +355,76 @@ START_TEST(t_shift)
 }
 END_TEST
 
+/* The byte ALU family, operation k = _i, on all eight byte registers
+ * (AL..BL and AH..BH, bits 15:8 of EAX..EBX), both directions, with an
+ * immediate in three encodings, and with a memory operand either way:
+ * inside the data window, at [EBX-1] (the last byte of the page before
+ * DATA) and faulting (the write through CS, the read through FS). */
+START_TEST(t_byte_alu)
+{
+    int k = _i;
+    uint8_t eb = (uint8_t)(8 * k), gb = (uint8_t)(8 * k + 2), al = (uint8_t)(8 * k + 4);
+    struct form forms[] = {
+        {{eb, rr(4, 0)}, 2, FAST_ALU8_RR + k, false, false, false},        /* al op= ah */
+        {{eb, rr(7, 3)}, 2, FAST_ALU8_RR + k, false, false, false},        /* bl op= bh */
+        {{eb, rr(1, 6)}, 2, FAST_ALU8_RR + k, false, false, false},        /* dh op= cl */
+        {{eb, rr(5, 5)}, 2, FAST_ALU8_RR + k, false, false, false},        /* ch op= ch */
+        {{gb, rr(6, 2)}, 2, FAST_ALU8_RR + k, false, false, false},        /* dh op= dl */
+        {{gb, rr(3, 7)}, 2, FAST_ALU8_RR + k, false, false, false},        /* bl op= bh */
+        {{gb, rr(4, 4)}, 2, FAST_ALU8_RR + k, false, false, false},        /* ah op= ah */
+        {{al, 0x80}, 2, FAST_ALU8_RI + k, false, false, false},            /* al op= 0x80 */
+        {{al, 0x7f}, 2, FAST_ALU8_RI + k, false, false, false},
+        {{0x80, rr(k, 4), 0xff}, 3, FAST_ALU8_RI + k, false, false, false}, /* ah op= 0xff */
+        {{0x80, rr(k, 1), 0x01}, 3, FAST_ALU8_RI + k, false, false, false}, /* cl op= 1 */
+        {{0x82, rr(k, 7), 0x80}, 3, FAST_ALU8_RI + k, false, false, false}, /* bh: 82 */
+        {{gb, mb(4), 0x05}, 3, FAST_ALU8_RM + k, false, false, false},      /* ah op= [ebx+5] */
+        {{gb, mb(2), 0xff}, 3, FAST_ALU8_RM + k, false, false, false},      /* dl op= [ebx-1] */
+        {{FS_, gb, m0(7)}, 3, FAST_ALU8_RM + k, false, false, true},
+        {{eb, mb(6), 0x03}, 3, FAST_ALU8_MR + k, false, false, false},      /* [ebx+3] op= dh */
+        {{eb, mb(0), 0xff}, 3, FAST_ALU8_MR + k, false, false, false},      /* [ebx-1] op= al */
+        {{CS_, eb, m0(5)}, 3, FAST_ALU8_MR + k, false, false, k != ALU_CMP},
+        {{FS_, eb, m0(1)}, 3, FAST_ALU8_MR + k, false, false, true},
+        {{0x80, mb(k), 0x06, 0x80}, 4, FAST_ALU8_MI + k, false, false, false},
+        {{0x82, mb(k), 0xff, 0x01}, 4, FAST_ALU8_MI + k, false, false, false},
+        {{CS_, 0x80, m0(k), 0x7f}, 4, FAST_ALU8_MI + k, false, false, k != ALU_CMP},
+        {{FS_, 0x80, m0(k), 0x7f}, 4, FAST_ALU8_MI + k, false, false, true},
+    };
+    for (size_t n = 0; n < sizeof forms / sizeof forms[0]; n++)
+        check_form(&forms[n]);
+}
+END_TEST
+
+/* TEST and MOV with byte operands. */
+START_TEST(t_byte_test_mov)
+{
+    struct form forms[] = {
+        {{0x84, rr(4, 0)}, 2, FAST_TEST8_RR, false, false, false},         /* test al, ah */
+        {{0x84, rr(7, 7)}, 2, FAST_TEST8_RR, false, false, false},         /* test bh, bh */
+        {{0x84, rr(2, 5)}, 2, FAST_TEST8_RR, false, false, false},         /* test ch, dl */
+        {{0xa8, 0x80}, 2, FAST_TEST8_RI, false, false, false},             /* test al, 0x80 */
+        {{0xf6, rr(0, 6), 0x01}, 3, FAST_TEST8_RI, false, false, false},   /* test dh, 1 */
+        {{0xf6, rr(1, 3), 0xff}, 3, FAST_TEST8_RI, false, false, false},   /* /1 alias: bl */
+        {{0x84, mb(5), 0x02}, 3, FAST_TEST8_MR, false, false, false},      /* test [ebx+2], ch */
+        {{0x84, mb(3), 0xff}, 3, FAST_TEST8_MR, false, false, false},      /* [ebx-1], bl */
+        {{FS_, 0x84, m0(4)}, 3, FAST_TEST8_MR, false, false, true},
+        {{0xf6, mb(0), 0x07, 0x81}, 4, FAST_TEST8_MI, false, false, false},
+        {{0xf6, mb(0), 0xff, 0x7f}, 4, FAST_TEST8_MI, false, false, false},
+        {{FS_, 0xf6, m0(0), 0xff}, 4, FAST_TEST8_MI, false, false, true},
+        {{0x88, rr(4, 3)}, 2, FAST_MOV8_RR, false, false, false},          /* mov bl, ah */
+        {{0x88, rr(1, 7)}, 2, FAST_MOV8_RR, false, false, false},          /* mov bh, cl */
+        {{0x8a, rr(6, 5)}, 2, FAST_MOV8_RR, false, false, false},          /* mov dh, ch */
+        {{0x8a, rr(0, 4)}, 2, FAST_MOV8_RR, false, false, false},          /* mov al, ah */
+        {{0xb0 + 0, 0x81}, 2, FAST_MOV8_RI, false, false, false},          /* mov al, 0x81 */
+        {{0xb0 + 3, 0xff}, 2, FAST_MOV8_RI, false, false, false},          /* mov bl */
+        {{0xb0 + 4, 0x7f}, 2, FAST_MOV8_RI, false, false, false},          /* mov ah */
+        {{0xb0 + 7, 0x00}, 2, FAST_MOV8_RI, false, false, false},          /* mov bh */
+        {{0xc6, rr(0, 5), 0x5a}, 3, FAST_MOV8_RI, false, false, false},    /* C6 /0: ch */
+    };
+    for (size_t n = 0; n < sizeof forms / sizeof forms[0]; n++)
+        check_form(&forms[n]);
+}
+END_TEST
+
 START_TEST(t_jcc)
 {
     int cc = _i;
@@ -378,7 +450,8 @@ START_TEST(t_not_specialised)
     struct form forms[] = {
         {{0x66, 0x01, rr(R_EAX, R_EBX)}, 3, OP_ADD_Ev_Gv, false, false, false},
         {{0x66, 0x01, m0(R_EAX)}, 3, OP_ADD_Ev_Gv, false, false, false},   /* add [ebx], ax */
-        {{0x00, rr(R_EAX, R_EBX)}, 2, OP_ADD_Eb_Gb, false, false, false},
+        {{0xf6, m0(3)}, 2, OP_NEG_Eb, false, false, false},                 /* neg byte [ebx] */
+        {{0xc6, m0(0), 0x12}, 3, OP_MOV_Eb_Ib, false, false, false},        /* mov byte [ebx], 0x12 */
         {{0xf7, m0(3)}, 2, OP_NEG_Ev, false, false, false},                 /* neg dword [ebx] */
         {{0xc1, rr(0, R_EAX), 5}, 3, OP_ROL_Ev_Ib, false, false, false},    /* a rotate */
         {{0xc0, rr(5, R_EAX), 5}, 3, OP_SHR_Eb_Ib, false, false, false},    /* a byte shift */
@@ -401,6 +474,8 @@ static Suite *fast_suite(void)
     tcase_add_test(t, t_rmw_and_more);
     tcase_add_loop_test(t, t_shift, 0, 4);
     tcase_add_loop_test(t, t_jcc, 0, 16);
+    tcase_add_loop_test(t, t_byte_alu, 0, 8);
+    tcase_add_test(t, t_byte_test_mov);
     tcase_add_test(t, t_not_specialised);
     suite_add_tcase(s, t);
     return s;
