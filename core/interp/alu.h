@@ -170,6 +170,33 @@ static ALU_INLINE uint32_t shift_op(int k, int size, uint32_t a, unsigned count,
     return res;
 }
 
+/* Rotate k (SH_ROL or SH_ROR) of a (size bytes, masked) by count (1-31,
+ * already masked to 5 bits; for bytes and words the rotation is count
+ * modulo the width): the result, and in *f the two flags a rotate sets,
+ * CF (the bit rotated last: bit 0 of the result for ROL, its top bit for
+ * ROR) and OF by the count-1 formula whatever the count (ROL: top bit XOR
+ * CF; ROR: the top two bits XORed), as ops_shift.c's header lays them
+ * down. Shared by op_shift() and the threaded core (ops_fast_rmw.h). */
+static ALU_INLINE uint32_t rotate_op(int k, int size, uint32_t a, unsigned count, uint32_t *f)
+{
+    int bits = size * 8;
+    unsigned n = count % (unsigned)bits;
+    uint32_t res = a, cf, of, top;
+    if (n != 0)
+        res = k == SH_ROL ? (a << n) | (a >> (bits - n)) : (a >> n) | (a << (bits - n));
+    res &= size_mask(size);
+    top = (res >> (bits - 1)) & 1;
+    if (k == SH_ROL) {
+        cf = res & 1;
+        of = top ^ cf;
+    } else {
+        cf = top;
+        of = top ^ ((res >> (bits - 2)) & 1);
+    }
+    *f = cf | of << 11;
+    return res;
+}
+
 /* IMUL r, r/m (0F AF) and IMUL r, r/m, imm (69, 6B): a * b signed
  * (size-byte operands), returning the low size bytes; *f gets SF ZF PF of
  * them, AF clear, and CF = OF = the product does not fit in them as a

@@ -149,7 +149,9 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
         [FAST_JMP] = &&jmp, [FAST_LOAD16] = &&load16, [FAST_STORE16] = &&store16,
         [FAST_STORE_I] = &&store_i, [FAST_NOT] = &&not_r, [FAST_INC_M] = &&inc_m,
         [FAST_DEC_M] = &&dec_m, [FAST_NOT_M] = &&not_m, [FAST_IMUL_RR] = &&imul_rr,
-        [FAST_IMUL_RM] = &&imul_rm, [FAST_TEST8_RR] = &&test8_rr, [FAST_TEST8_RI] = &&test8_ri,
+        [FAST_IMUL_RM] = &&imul_rm, [FAST_IMUL_RI] = &&imul_ri, [FAST_IMUL_MI] = &&imul_mi,
+        [FAST_ROT_RI + SH_ROL] = &&rol_ri, [FAST_ROT_RI + SH_ROR] = &&ror_ri,
+        [FAST_ROT_MI + SH_ROL] = &&rol_mi, [FAST_ROT_MI + SH_ROR] = &&ror_mi, [FAST_TEST8_RR] = &&test8_rr, [FAST_TEST8_RI] = &&test8_ri,
         [FAST_TEST8_MR] = &&test8_mr, [FAST_TEST8_MI] = &&test8_mi, [FAST_MOV8_RR] = &&mov8_rr,
         [FAST_MOV8_RI] = &&mov8_ri,
     };
@@ -298,6 +300,12 @@ ret:
     FORM(not_m, fast_not_m(c, &e->insn))
     FORM(imul_rr, fast_imul(c, &e->insn, e->r1, e->r2, false))
     FORM(imul_rm, fast_imul(c, &e->insn, e->r1, e->r2, true))
+    FORM(imul_ri, fast_imul_imm(c, &e->insn, e->r1, e->r2, false))
+    FORM(imul_mi, fast_imul_imm(c, &e->insn, e->r1, e->r2, true))
+    FORM(rol_ri, fast_rot_r(c, SH_ROL, e->r1, e->r2))
+    FORM(ror_ri, fast_rot_r(c, SH_ROR, e->r1, e->r2))
+    FORM(rol_mi, fast_rot_m(c, &e->insn, SH_ROL, e->r2))
+    FORM(ror_mi, fast_rot_m(c, &e->insn, SH_ROR, e->r2))
     FORM(test8_rr, fast_test8(c, byte_get(c, e->r1), byte_get(c, e->r2)))
     FORM(test8_ri, fast_test8(c, byte_get(c, e->r1), e->insn.imm))
     FORM(test8_mr, fast_test8_m(c, &e->insn, byte_get(c, e->r2)))

@@ -57,7 +57,8 @@
 #include "ops.h"
 
 /* The shifts that have specialised forms, in the order of their numbers
- * below (SAL is SHL; the rotates keep the generic handler). */
+ * below (SAL is SHL; of the rotates ROL and ROR of a dword by a fixed count
+ * have forms of their own, numbered by alu.h's SH_ROL and SH_ROR). */
 enum { SHIFT_SHL, SHIFT_SHR, SHIFT_SAR };
 
 /* The specialised operations, numbered after opcodes.def's (enum op) so
@@ -100,8 +101,12 @@ enum fast_op {
     FAST_SHIFT16 = FAST_SHIFT_CL + 3,  /* + s: r/m16 by a fixed count */
     FAST_IMUL_RR = FAST_SHIFT16 + 3,
     FAST_IMUL_RM,
+    FAST_IMUL_RI,                  /* reg32 = reg32 * imm */
+    FAST_IMUL_MI,                  /* reg32 = [memory] * imm */
+    FAST_ROT_RI,                   /* + SH_ROL or SH_ROR: reg32 by a fixed count */
+    FAST_ROT_MI = FAST_ROT_RI + 2, /* + SH_ROL or SH_ROR: [memory] dword by a fixed count */
     /* ops_fast_byte.h */
-    FAST_ALU8_RR,                    /* + k, 8 of them: reg8 op= reg8 */
+    FAST_ALU8_RR = FAST_ROT_MI + 2,  /* + k, 8 of them: reg8 op= reg8 */
     FAST_ALU8_RI = FAST_ALU8_RR + 8, /* + k: reg8 op= imm8 */
     FAST_ALU8_RM = FAST_ALU8_RI + 8, /* + k: reg8 op= [memory] */
     FAST_ALU8_MR = FAST_ALU8_RM + 8, /* + k: [memory] op= reg8 */

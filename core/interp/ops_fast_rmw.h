@@ -16,6 +16,10 @@
  *   SHIFT_CL<s> SHL SHR SAR r/m32 by CL (D3)
  *   SHIFT16<s>  SHL SHR SAR r/m16 by a fixed count (66 C1, 66 D1)
  *   IMUL_RR, IMUL_RM  IMUL reg32, r/m32 (0F AF)
+ *   IMUL_RI, IMUL_MI  IMUL reg32, r/m32, imm (69, 6B)
+ *   ROT_RI<k>, ROT_MI<k>  ROL and ROR of a reg32 or a memory dword by a
+ *               fixed count (C1 /0 /1, D1 /0 /1; the count in r2 as for
+ *               the shifts)
  *
  * A read-modify-write form does what the generic handler does, in its
  * order: the read (a fault there changes nothing), the result and its
@@ -24,7 +28,8 @@
  * store_rm() does, and the instruction restarts with nothing changed. The
  * shifts commit their flags only after the write, as op_shift() does, and
  * a count of 0 reads the operand (which may fault) and changes nothing
- * else. The results and flags come from alu.h (shift_op, imul_op, alu_op)
+ * else; a rotate changes CF and OF alone. The results and flags come from
+ * alu.h (shift_op, rotate_op, imul_op, alu_op)
  * and ops_fast.h (the host's flags for ADD SUB CMP and the logic
  * operations, INC and DEC), which the generic handlers use too.
  */
@@ -128,6 +133,46 @@ static ALU_INLINE int fast_imul(struct cpu *c, const struct insn *i, int r1, int
         b = (uint32_t)c->gpr[r2];
     c->gpr[r1] = imul_op(4, (uint32_t)c->gpr[r1], b, &f);
     c->eflags = (c->eflags & ~FL_ARITH) | f;
+    return 0;
+}
+
+/* op_imul_Gv_Ev_Iz() with a 32-bit operand: r1 = r2 * imm, or
+ * [memory] * imm when mem (the imm8 of 6B sign-extended by the decoder). */
+static ALU_INLINE int fast_imul_imm(struct cpu *c, const struct insn *i, int r1, int r2, bool mem)
+{
+    uint32_t a, f;
+    if (mem)
+        TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 4, &a));
+    else
+        a = (uint32_t)c->gpr[r2];
+    c->gpr[r1] = imul_op(4, a, i->imm, &f);
+    c->eflags = (c->eflags & ~FL_ARITH) | f;
+    return 0;
+}
+
+/* op_shift() for ROL or ROR (k: SH_ROL, SH_ROR) of register r1 by count
+ * (not yet masked): only CF and OF change. */
+static ALU_INLINE int fast_rot_r(struct cpu *c, int k, int r1, unsigned count)
+{
+    uint32_t f;
+    count &= 0x1f;
+    if (count == 0)
+        return 0;
+    c->gpr[r1] = rotate_op(k, 4, (uint32_t)c->gpr[r1], count, &f);
+    c->eflags = (c->eflags & ~(FL_CF | FL_OF)) | f;
+    return 0;
+}
+
+/* The same of a memory dword: the flags after the write. */
+static ALU_INLINE int fast_rot_m(struct cpu *c, const struct insn *i, int k, unsigned count)
+{
+    uint32_t a, f, off = ea_offset(c, i);
+    TRY(mmu_read_inline(c, i->seg, off, 4, &a));
+    count &= 0x1f;
+    if (count == 0)
+        return 0;
+    TRY(mmu_write_inline(c, i->seg, off, 4, rotate_op(k, 4, a, count, &f)));
+    c->eflags = (c->eflags & ~(FL_CF | FL_OF)) | f;
     return 0;
 }
 

@@ -40,7 +40,7 @@
  */
 #include "ops.h"
 
-#include "alu.h" /* shift_op(), shared with the threaded core (ops_fast_rmw.h) */
+#include "alu.h" /* shift_op(), rotate_op(), shared with the threaded core (ops_fast_rmw.h) */
 
 /* Set or clear one flag. */
 static void set_flag(struct cpu *c, uint32_t flag, bool on)
@@ -60,30 +60,30 @@ struct shift_flags {
     bool of; /* the new OF */
 };
 
-/* Rotate a (size bytes) by count (already masked to 5 bits, not 0). */
+/* Rotate a (size bytes) by count (already masked to 5 bits, not 0): ROL
+ * and ROR are rotate_op() (alu.h); RCL and RCR rotate CF with the operand,
+ * a (bits + 1)-bit value. */
 static uint32_t rotate(int k, int size, uint32_t a, unsigned count, bool cf_in,
                        struct shift_flags *fl)
 {
     int bits = size * 8;
-    uint32_t m = size_mask(size), res = a;
+    uint32_t m = size_mask(size), res;
 
     if (k == SH_ROL || k == SH_ROR) {
-        unsigned n = count % (unsigned)bits;
-        if (n != 0)
-            res = k == SH_ROL ? (a << n) | (a >> (bits - n)) : (a >> n) | (a << (bits - n));
-        res &= m;
-        fl->cf = k == SH_ROL ? bit(res, 0) : bit(res, bits - 1);
-    } else {
-        /* RCL/RCR: CF above the operand makes a (bits + 1)-bit value. */
-        unsigned n = bits == 32 ? count : count % (unsigned)(bits + 1);
-        uint64_t v = ((uint64_t)cf_in << bits) | a, vm = ((uint64_t)m << 1) | 1;
-        if (n != 0)
-            v = k == SH_RCL ? (v << n) | (v >> (bits + 1 - n)) : (v >> n) | (v << (bits + 1 - n));
-        v &= vm;
-        res = (uint32_t)v & m;
-        fl->cf = bit(v, bits);
+        uint32_t f;
+        res = rotate_op(k, size, a, count, &f); /* the threaded core's too */
+        fl->cf = (f & FL_CF) != 0;
+        fl->of = (f & FL_OF) != 0;
+        return res;
     }
-    if (k == SH_ROL || k == SH_RCL)
+    unsigned n = bits == 32 ? count : count % (unsigned)(bits + 1);
+    uint64_t v = ((uint64_t)cf_in << bits) | a, vm = ((uint64_t)m << 1) | 1;
+    if (n != 0)
+        v = k == SH_RCL ? (v << n) | (v >> (bits + 1 - n)) : (v >> n) | (v << (bits + 1 - n));
+    v &= vm;
+    res = (uint32_t)v & m;
+    fl->cf = bit(v, bits);
+    if (k == SH_RCL)
         fl->of = bit(res, bits - 1) != fl->cf;
     else
         fl->of = bit(res, bits - 1) != bit(res, bits - 2);

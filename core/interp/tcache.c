@@ -280,7 +280,8 @@ static int specialise_byte(const struct insn *i, op_fn *fn, int *r1, int *r2)
  * *r1 = ModR/M rm and *r2 = reg as the caller set them, but for IMUL (the
  * other way round) and a shift by a fixed count, which has the count,
  * masked as the handler masks it, in *r2 (C1: the imm8; D1: 1); the shift
- * by CL is D3, 32-bit only. */
+ * by CL is D3, 32-bit only; ROL and ROR by a fixed count are 32-bit only
+ * too. */
 static int specialise_rmw(const struct insn *i, op_fn *fn, int *r1, int *r2)
 {
     bool reg = i->modrm.mod == 3;
@@ -293,6 +294,10 @@ static int specialise_rmw(const struct insn *i, op_fn *fn, int *r1, int *r2)
     }
     if (i->opsize != 4)
         return -1;
+    if (fn == op_shift && i->modrm.reg <= SH_ROR && (i->opcode == 0xc1 || i->opcode == 0xd1)) {
+        *r2 = i->opcode == 0xd1 ? 1 : (int)(i->imm & 0x1f); /* ROL, ROR */
+        return (reg ? FAST_ROT_RI : FAST_ROT_MI) + i->modrm.reg;
+    }
     if (s >= 0 && i->opcode == 0xd3)
         return FAST_SHIFT_CL + s;
     if (fn == op_alu_Ev_Gv && !reg)
@@ -310,6 +315,10 @@ static int specialise_rmw(const struct insn *i, op_fn *fn, int *r1, int *r2)
     if (fn == op_imul_Gv_Ev) {
         *r1 = i->modrm.reg, *r2 = i->modrm.rm;
         return reg ? FAST_IMUL_RR : FAST_IMUL_RM;
+    }
+    if (fn == op_imul_Gv_Ev_Iz) {
+        *r1 = i->modrm.reg, *r2 = i->modrm.rm;
+        return reg ? FAST_IMUL_RI : FAST_IMUL_MI;
     }
     return -1;
 }

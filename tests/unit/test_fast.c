@@ -9,7 +9,8 @@
  * register or memory, TEST, loads and stores of dwords, words and bytes,
  * MOVZX, PUSH, POP, LEA, CALL and RET, JMP and all sixteen Jcc in both
  * lengths and both operand sizes, SHL SAL SHR SAR of a dword or word by a
- * fixed count or by CL, IMUL, and with byte operands the eight ALU
+ * fixed count or by CL, ROL and ROR of a dword by a fixed count, IMUL
+ * with two operands and with an immediate, and with byte operands the eight ALU
  * operations, TEST and MOV in their register, immediate and memory forms
  * on all eight byte registers), the test first
  * checks that the block cache did pick the specialised form (so a change
@@ -425,6 +426,51 @@ START_TEST(t_byte_test_mov)
 }
 END_TEST
 
+/* ROL and ROR (_i: ModR/M reg 0, 1) of a dword by a fixed count, register
+ * and memory: counts 0 (no flag changes, but the read), 1 (OF defined),
+ * 31, 32 (masked to 0) and 33 (to 1). */
+START_TEST(t_rotate)
+{
+    int k = _i;
+    uint8_t r = rr(k, R_ESI), m = mb(k);
+    struct form forms[] = {
+        {{0xc1, r, 0}, 3, FAST_ROT_RI + k, false, false, false},
+        {{0xc1, r, 1}, 3, FAST_ROT_RI + k, false, false, false},
+        {{0xc1, r, 13}, 3, FAST_ROT_RI + k, false, false, false},
+        {{0xc1, r, 31}, 3, FAST_ROT_RI + k, false, false, false},
+        {{0xc1, r, 32}, 3, FAST_ROT_RI + k, false, false, false},
+        {{0xc1, r, 33}, 3, FAST_ROT_RI + k, false, false, false},
+        {{0xd1, rr(k, R_EAX)}, 2, FAST_ROT_RI + k, false, false, false},
+        {{0xc1, m, 0x04, 1}, 4, FAST_ROT_MI + k, false, false, false},
+        {{0xc1, m, 0x04, 0}, 4, FAST_ROT_MI + k, false, false, false},
+        {{0xc1, m, 0xfe, 9}, 4, FAST_ROT_MI + k, false, false, false},     /* a page end */
+        {{0xd1, m0(k)}, 2, FAST_ROT_MI + k, false, false, false},
+        {{CS_, 0xc1, m0(k), 3}, 4, FAST_ROT_MI + k, false, false, true},   /* the write faults */
+        {{CS_, 0xc1, m0(k), 0}, 4, FAST_ROT_MI + k, false, false, false},  /* count 0: no write */
+        {{FS_, 0xc1, m0(k), 32}, 4, FAST_ROT_MI + k, false, false, true},  /* but a read */
+    };
+    for (size_t n = 0; n < sizeof forms / sizeof forms[0]; n++)
+        check_form(&forms[n]);
+}
+END_TEST
+
+/* IMUL r32, r/m32, imm: imm8 (6B, sign-extended) and imm32 (69). */
+START_TEST(t_imul_imm)
+{
+    struct form forms[] = {
+        {{0x6b, rr(R_EAX, R_EDX), 0x80}, 3, FAST_IMUL_RI, false, false, false},   /* eax = edx * -128 */
+        {{0x6b, rr(R_ESI, R_ESI), 0x7f}, 3, FAST_IMUL_RI, false, false, false},
+        {{0x69, rr(R_EDI, R_ECX), 0x01, 0, 0, 0x80}, 6, FAST_IMUL_RI, false, false, false},
+        {{0x69, rr(R_EBP, R_EBX), 0xff, 0xff, 0xff, 0x7f}, 6, FAST_IMUL_RI, false, false, false},
+        {{0x6b, mb(R_ECX), 0x04, 0x03}, 4, FAST_IMUL_MI, false, false, false},    /* ecx = [ebx+4] * 3 */
+        {{0x69, mb(R_EBX), 0xfe, 0x10, 0, 0, 0}, 7, FAST_IMUL_MI, false, false, false}, /* a page end */
+        {{FS_, 0x6b, m0(R_EDX), 0x05}, 4, FAST_IMUL_MI, false, false, true},
+    };
+    for (size_t n = 0; n < sizeof forms / sizeof forms[0]; n++)
+        check_form(&forms[n]);
+}
+END_TEST
+
 START_TEST(t_jcc)
 {
     int cc = _i;
@@ -453,7 +499,9 @@ START_TEST(t_not_specialised)
         {{0xf6, m0(3)}, 2, OP_NEG_Eb, false, false, false},                 /* neg byte [ebx] */
         {{0xc6, m0(0), 0x12}, 3, OP_MOV_Eb_Ib, false, false, false},        /* mov byte [ebx], 0x12 */
         {{0xf7, m0(3)}, 2, OP_NEG_Ev, false, false, false},                 /* neg dword [ebx] */
-        {{0xc1, rr(0, R_EAX), 5}, 3, OP_ROL_Ev_Ib, false, false, false},    /* a rotate */
+        {{0xc1, rr(2, R_EAX), 5}, 3, OP_RCL_Ev_Ib, false, false, false},    /* through CF */
+        {{0x66, 0xc1, rr(0, R_EAX), 5}, 4, OP_ROL_Ev_Ib, false, false, false}, /* a 16-bit rotate */
+        {{0xd3, rr(1, R_EAX)}, 2, OP_ROR_Ev_CL, false, false, false},      /* a rotate by CL */
         {{0xc0, rr(5, R_EAX), 5}, 3, OP_SHR_Eb_Ib, false, false, false},    /* a byte shift */
         {{0x66, 0xd3, rr(5, R_EAX)}, 3, OP_SHR_Ev_CL, false, false, false}, /* 16 bits by CL */
         {{0x66, 0xc7, m0(0), 1, 2}, 5, OP_MOV_Ev_Iz, false, false, false},  /* mov word [ebx], 0x201 */
@@ -476,6 +524,8 @@ static Suite *fast_suite(void)
     tcase_add_loop_test(t, t_jcc, 0, 16);
     tcase_add_loop_test(t, t_byte_alu, 0, 8);
     tcase_add_test(t, t_byte_test_mov);
+    tcase_add_loop_test(t, t_rotate, 0, 2);
+    tcase_add_test(t, t_imul_imm);
     tcase_add_test(t, t_not_specialised);
     suite_add_tcase(s, t);
     return s;
