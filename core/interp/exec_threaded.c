@@ -135,7 +135,8 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
         K8(FAST_ALU_RR, alu_rr), K8(FAST_ALU_RI, alu_ri), K8(FAST_JCC, jcc), K8(FAST_JCC + 8, jcc1),
         K8(FAST_ALU_RM, alu_rm), K8(FAST_ALU_MR, alu_mr), K8(FAST_ALU_MI, alu_mi),
         K8(FAST_ALU8_RR, alu8_rr), K8(FAST_ALU8_RI, alu8_ri), K8(FAST_ALU8_RM, alu8_rm),
-        K8(FAST_ALU8_MR, alu8_mr), K8(FAST_ALU8_MI, alu8_mi),
+        K8(FAST_ALU8_MR, alu8_mr), K8(FAST_ALU8_MI, alu8_mi), K8(FAST_CMOV, cmov),
+        K8(FAST_CMOV + 8, cmov1), K8(FAST_SETCC, setcc), K8(FAST_SETCC + 8, setcc1),
 #undef K8
 #define K3(first, name) [first + 0] = &&name##0, [first + 1] = &&name##1, [first + 2] = &&name##2
         K3(FAST_SHIFT_RI, shift_ri), K3(FAST_SHIFT_MI, shift_mi), K3(FAST_SHIFT_CL, shift_cl),
@@ -151,9 +152,9 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
         [FAST_DEC_M] = &&dec_m, [FAST_NOT_M] = &&not_m, [FAST_IMUL_RR] = &&imul_rr,
         [FAST_IMUL_RM] = &&imul_rm, [FAST_IMUL_RI] = &&imul_ri, [FAST_IMUL_MI] = &&imul_mi,
         [FAST_ROT_RI + SH_ROL] = &&rol_ri, [FAST_ROT_RI + SH_ROR] = &&ror_ri,
-        [FAST_ROT_MI + SH_ROL] = &&rol_mi, [FAST_ROT_MI + SH_ROR] = &&ror_mi, [FAST_TEST8_RR] = &&test8_rr, [FAST_TEST8_RI] = &&test8_ri,
-        [FAST_TEST8_MR] = &&test8_mr, [FAST_TEST8_MI] = &&test8_mi, [FAST_MOV8_RR] = &&mov8_rr,
-        [FAST_MOV8_RI] = &&mov8_ri,
+        [FAST_ROT_MI + SH_ROL] = &&rol_mi, [FAST_ROT_MI + SH_ROR] = &&ror_mi, [FAST_NEG] = &&neg,
+        [FAST_TEST8_RR] = &&test8_rr, [FAST_TEST8_RI] = &&test8_ri, [FAST_TEST8_MR] = &&test8_mr,
+        [FAST_TEST8_MI] = &&test8_mi, [FAST_MOV8_RR] = &&mov8_rr, [FAST_MOV8_RI] = &&mov8_ri,
     };
     if (UNLIKELY(!b->resolved)) {
         /* Direct threading: each entry keeps its label, which saves a
@@ -208,6 +209,18 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
     K8(alu8_rm, ALU8_RM)
     K8(alu8_mr, ALU8_MR)
     K8(alu8_mi, ALU8_MI)
+#define CMOV(cc) fast_cmov(c, &e->insn, cc, e->r1, e->r2)
+#define CMOV1(cc) fast_cmov(c, &e->insn, 8 + (cc), e->r1, e->r2)
+#define SETCC(cc) fast_setcc(c, &e->insn, cc, e->r1)
+#define SETCC1(cc) fast_setcc(c, &e->insn, 8 + (cc), e->r1)
+    K8(cmov, CMOV)
+    K8(cmov1, CMOV1)
+    K8(setcc, SETCC)
+    K8(setcc1, SETCC1)
+#undef CMOV
+#undef CMOV1
+#undef SETCC
+#undef SETCC1
 #undef ALU8_RR
 #undef ALU8_RI
 #undef ALU8_RM
@@ -306,6 +319,7 @@ ret:
     FORM(ror_ri, fast_rot_r(c, SH_ROR, e->r1, e->r2))
     FORM(rol_mi, fast_rot_m(c, &e->insn, SH_ROL, e->r2))
     FORM(ror_mi, fast_rot_m(c, &e->insn, SH_ROR, e->r2))
+    FORM(neg, fast_neg(c, e->r1))
     FORM(test8_rr, fast_test8(c, byte_get(c, e->r1), byte_get(c, e->r2)))
     FORM(test8_ri, fast_test8(c, byte_get(c, e->r1), e->insn.imm))
     FORM(test8_mr, fast_test8_m(c, &e->insn, byte_get(c, e->r2)))

@@ -105,8 +105,10 @@ enum fast_op {
     FAST_IMUL_MI,                  /* reg32 = [memory] * imm */
     FAST_ROT_RI,                   /* + SH_ROL or SH_ROR: reg32 by a fixed count */
     FAST_ROT_MI = FAST_ROT_RI + 2, /* + SH_ROL or SH_ROR: [memory] dword by a fixed count */
+    FAST_CMOV = FAST_ROT_MI + 2,   /* + cc, 16 of them: reg32 = r/m32 if cc */
+    FAST_NEG = FAST_CMOV + 16,     /* reg32 = -reg32 */
     /* ops_fast_byte.h */
-    FAST_ALU8_RR = FAST_ROT_MI + 2,  /* + k, 8 of them: reg8 op= reg8 */
+    FAST_ALU8_RR = FAST_NEG + 1,     /* + k, 8 of them: reg8 op= reg8 */
     FAST_ALU8_RI = FAST_ALU8_RR + 8, /* + k: reg8 op= imm8 */
     FAST_ALU8_RM = FAST_ALU8_RI + 8, /* + k: reg8 op= [memory] */
     FAST_ALU8_MR = FAST_ALU8_RM + 8, /* + k: [memory] op= reg8 */
@@ -117,7 +119,8 @@ enum fast_op {
     FAST_TEST8_MI,
     FAST_MOV8_RR,
     FAST_MOV8_RI,
-    FAST_END
+    FAST_SETCC,                    /* + cc, 16 of them: r/m8 = cc ? 1 : 0 */
+    FAST_END = FAST_SETCC + 16
 };
 
 /* --- 32-bit ADD, SUB, CMP, INC and DEC on the host's own ALU --- */

@@ -20,6 +20,7 @@
  *   TEST8_MR, TEST8_MI  TEST [memory], reg8 or imm8 (84, F6 /0 /1, mod != 3)
  *   MOV8_RR     reg8 = reg8 (88 and 8A with mod = 3)
  *   MOV8_RI     reg8 = imm8 (B0-B7; C6 /0 with mod = 3)
+ *   SETCC<cc>   SETcc r/m8 (0F 90-9F), register or memory
  *
  * A byte register number n is the ModR/M encoding: 0-3 are AL CL DL BL,
  * the low bytes of EAX..EBX, and 4-7 are AH CH DH BH, bits 15:8 of the
@@ -96,6 +97,17 @@ static ALU_INLINE int fast_test8_m(struct cpu *c, const struct insn *i, uint32_t
     uint32_t a;
     TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 1, &a));
     return fast_test8(c, a, b);
+}
+
+/* op_setcc() for condition cc: r1 (mod = 3) or the memory byte = 1 or 0. */
+static ALU_INLINE int fast_setcc(struct cpu *c, const struct insn *i, int cc, int r1)
+{
+    uint32_t v = cond(c, cc) ? 1 : 0;
+    if (i->modrm.mod == 3) {
+        byte_set(c, r1, v);
+        return 0;
+    }
+    return mmu_write_inline(c, i->seg, ea_offset(c, i), 1, v);
 }
 
 #endif

@@ -20,6 +20,8 @@
  *   ROT_RI<k>, ROT_MI<k>  ROL and ROR of a reg32 or a memory dword by a
  *               fixed count (C1 /0 /1, D1 /0 /1; the count in r2 as for
  *               the shifts)
+ *   CMOV<cc>    CMOVcc reg32, r/m32 (0F 40-4F)
+ *   NEG         reg32 = -reg32 (F7 /3 with mod = 3)
  *
  * A read-modify-write form does what the generic handler does, in its
  * order: the read (a fault there changes nothing), the result and its
@@ -147,6 +149,28 @@ static ALU_INLINE int fast_imul_imm(struct cpu *c, const struct insn *i, int r1,
         a = (uint32_t)c->gpr[r2];
     c->gpr[r1] = imul_op(4, a, i->imm, &f);
     c->eflags = (c->eflags & ~FL_ARITH) | f;
+    return 0;
+}
+
+/* op_cmov() with a 32-bit operand and condition cc: the memory operand
+ * is read whatever the condition (and may fault); a false condition
+ * leaves r1 as it was, all 32 bits of it. */
+static ALU_INLINE int fast_cmov(struct cpu *c, const struct insn *i, int cc, int r1, int r2)
+{
+    uint32_t v;
+    if (i->modrm.mod == 3)
+        v = (uint32_t)c->gpr[r2];
+    else
+        TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 4, &v));
+    if (cond(c, cc))
+        c->gpr[r1] = v;
+    return 0;
+}
+
+/* op_neg_E() on a register: 0 - r1 with SUB's flags (CF = r1 != 0). */
+static ALU_INLINE int fast_neg(struct cpu *c, int r1)
+{
+    c->gpr[r1] = fast_alu_val(c, ALU_SUB, 0, (uint32_t)c->gpr[r1]);
     return 0;
 }
 

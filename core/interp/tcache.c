@@ -271,6 +271,8 @@ static int specialise_byte(const struct insn *i, op_fn *fn, int *r1, int *r2)
     }
     if (fn == op_mov_E_I && reg)
         return FAST_MOV8_RI;
+    if (fn == op_setcc)
+        return FAST_SETCC + (i->opcode & 0xf);
     return -1;
 }
 
@@ -316,6 +318,12 @@ static int specialise_rmw(const struct insn *i, op_fn *fn, int *r1, int *r2)
         *r1 = i->modrm.reg, *r2 = i->modrm.rm;
         return reg ? FAST_IMUL_RR : FAST_IMUL_RM;
     }
+    if (fn == op_cmov) {
+        *r1 = i->modrm.reg, *r2 = i->modrm.rm;
+        return FAST_CMOV + (i->opcode & 0xf);
+    }
+    if (fn == op_neg_E && reg)
+        return FAST_NEG;
     if (fn == op_imul_Gv_Ev_Iz) {
         *r1 = i->modrm.reg, *r2 = i->modrm.rm;
         return reg ? FAST_IMUL_RI : FAST_IMUL_MI;

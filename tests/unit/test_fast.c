@@ -10,7 +10,8 @@
  * MOVZX, PUSH, POP, LEA, CALL and RET, JMP and all sixteen Jcc in both
  * lengths and both operand sizes, SHL SAL SHR SAR of a dword or word by a
  * fixed count or by CL, ROL and ROR of a dword by a fixed count, IMUL
- * with two operands and with an immediate, and with byte operands the eight ALU
+ * with two operands and with an immediate, NEG of a register, CMOVcc and
+ * SETcc, and with byte operands the eight ALU
  * operations, TEST and MOV in their register, immediate and memory forms
  * on all eight byte registers), the test first
  * checks that the block cache did pick the specialised form (so a change
@@ -279,6 +280,8 @@ START_TEST(t_rmw_and_more)
         {{CS_, 0xff, m0(0)}, 3, FAST_INC_M, false, false, true},                /* write faults */
         {{FS_, 0xff, m0(1)}, 3, FAST_DEC_M, false, false, true},                /* read faults */
         {{0xf7, rr(2, R_EDI)}, 2, FAST_NOT, false, false, false},                /* not edi */
+        {{0xf7, rr(3, R_EDX)}, 2, FAST_NEG, false, false, false},                /* neg edx */
+        {{0xf7, rr(3, R_ESP)}, 2, FAST_NEG, false, false, false},                /* neg esp */
         {{0xf7, mb(2), 0x08}, 3, FAST_NOT_M, false, false, false},               /* not dword [ebx+8] */
         {{0xf7, mb(2), 0xfe}, 3, FAST_NOT_M, false, false, false},               /* not dword [ebx-2] */
         {{CS_, 0xf7, m0(2)}, 3, FAST_NOT_M, false, false, true},
@@ -471,6 +474,31 @@ START_TEST(t_imul_imm)
 }
 END_TEST
 
+/* CMOVcc and SETcc for condition cc = _i: registers (SETcc of AH..BH too)
+ * and memory; a CMOV whose read faults faults whatever the condition, and
+ * a SETcc whose write faults changes nothing. */
+START_TEST(t_cmov_setcc)
+{
+    int cc = _i;
+    uint8_t cm = (uint8_t)(0x40 + cc), st = (uint8_t)(0x90 + cc);
+    struct form forms[] = {
+        {{0x0f, cm, rr(R_EAX, R_EDX)}, 3, FAST_CMOV + cc, false, false, false},
+        {{0x0f, cm, rr(R_EDI, R_EDI)}, 3, FAST_CMOV + cc, false, false, false},
+        {{0x0f, cm, mb(R_ESI), 0x04}, 4, FAST_CMOV + cc, false, false, false},
+        {{0x0f, cm, mb(R_ECX), 0xfe}, 4, FAST_CMOV + cc, false, false, false}, /* a page end */
+        {{FS_, 0x0f, cm, m0(R_EDX)}, 4, FAST_CMOV + cc, false, false, true},   /* the read faults */
+        {{0x0f, st, rr(0, 0)}, 3, FAST_SETCC + cc, false, false, false},       /* al */
+        {{0x0f, st, rr(0, 7)}, 3, FAST_SETCC + cc, false, false, false},       /* bh */
+        {{0x0f, st, rr(0, 4)}, 3, FAST_SETCC + cc, false, false, false},       /* ah */
+        {{0x0f, st, mb(0), 0x05}, 4, FAST_SETCC + cc, false, false, false},
+        {{0x0f, st, mb(0), 0xff}, 4, FAST_SETCC + cc, false, false, false},
+        {{CS_, 0x0f, st, m0(0)}, 4, FAST_SETCC + cc, false, false, true},      /* the write faults */
+    };
+    for (size_t n = 0; n < sizeof forms / sizeof forms[0]; n++)
+        check_form(&forms[n]);
+}
+END_TEST
+
 START_TEST(t_jcc)
 {
     int cc = _i;
@@ -526,6 +554,7 @@ static Suite *fast_suite(void)
     tcase_add_test(t, t_byte_test_mov);
     tcase_add_loop_test(t, t_rotate, 0, 2);
     tcase_add_test(t, t_imul_imm);
+    tcase_add_loop_test(t, t_cmov_setcc, 0, 16);
     tcase_add_test(t, t_not_specialised);
     suite_add_tcase(s, t);
     return s;
