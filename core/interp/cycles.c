@@ -37,7 +37,7 @@
 /* --- the table: opcodes.def's cycles column, register and memory forms --- */
 
 #define RM(reg, mem) (reg)
-static const uint8_t cost_reg[OP_COUNT] = {
+const uint8_t cycles_cost_reg[OP_COUNT] = {
 #define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc) cycles,
 #include "opcodes.def"
 #undef OP
@@ -45,7 +45,7 @@ static const uint8_t cost_reg[OP_COUNT] = {
 #undef RM
 
 #define RM(reg, mem) (mem)
-static const uint8_t cost_mem[OP_COUNT] = {
+const uint8_t cycles_cost_mem[OP_COUNT] = {
 #define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc) cycles,
 #include "opcodes.def"
 #undef OP
@@ -54,14 +54,15 @@ static const uint8_t cost_mem[OP_COUNT] = {
 
 int x86_base_cycles(int op)
 {
-    return op >= 0 && op < OP_COUNT ? cost_reg[op] : 1;
+    return op >= 0 && op < OP_COUNT ? cycles_cost_reg[op] : 1;
 }
 
 /* --- the rules --- */
 
-/* How an instruction's table cost is adjusted (CLASS_PLAIN: it is not). */
+/* How an instruction's table cost is adjusted (CLASS_PLAIN: it is not;
+ * cycles_insn() in cycles.h relies on CLASS_PLAIN being 0). */
 enum cost_class {
-    CLASS_PLAIN,
+    CLASS_PLAIN = 0,
     CLASS_WIDE,   /* multiply or divide of v-size: cheaper with a 16-bit operand */
     CLASS_SEG,    /* loads a segment register: dearer in protected mode */
     CLASS_ENTER,  /* ENTER: by nesting level */
@@ -78,7 +79,7 @@ enum cost_class {
     CLASS_FPU,    /* an x87 instruction: by escape byte and ModR/M (fpu_cost) */
 };
 
-static const uint8_t op_class[OP_COUNT] = {
+const uint8_t cycles_op_class[OP_COUNT] = {
     /* multiply and divide of v size */
     [OP_MUL_Ev] = CLASS_WIDE, [OP_IMUL_Ev] = CLASS_WIDE, [OP_DIV_Ev] = CLASS_WIDE,
     [OP_IDIV_Ev] = CLASS_WIDE, [OP_IMUL_Gv_Ev] = CLASS_WIDE, [OP_IMUL_Gv_Ev_Iz] = CLASS_WIDE,
@@ -229,22 +230,22 @@ static uint32_t class_cost(const struct cpu *c, const struct insn *i, int k, uin
     }
 }
 
-uint32_t cycles_insn(const struct cpu *c, const struct insn *i)
+uint32_t cycles_insn_full(const struct cpu *c, const struct insn *i)
 {
     bool mem = i->has_modrm && i->modrm.mod != 3;
-    uint32_t n = mem ? cost_mem[i->op] : cost_reg[i->op];
-    int k = op_class[i->op];
+    uint32_t n = mem ? cycles_cost_mem[i->op] : cycles_cost_reg[i->op];
+    int k = cycles_op_class[i->op];
     return k == CLASS_PLAIN ? n : class_cost(c, i, k, n);
 }
 
 uint16_t cycles_insn_fixed(const struct insn *i)
 {
-    int k = op_class[i->op];
+    int k = cycles_op_class[i->op];
     bool by_mode = k == CLASS_SEG || k == CLASS_IN || k == CLASS_OUT ||
                    ((k == CLASS_INS || k == CLASS_OUTS) && i->rep == REP_NONE);
     /* Every other class reads only i, so no CPU is needed (class_cost and
      * string_cost look at c for exactly the cases excluded above). */
-    return by_mode ? CYCLES_DYNAMIC : (uint16_t)cycles_insn(NULL, i);
+    return by_mode ? CYCLES_DYNAMIC : (uint16_t)cycles_insn_full(NULL, i);
 }
 
 /* --- what handlers report --- */
@@ -300,7 +301,7 @@ void cycles_path(struct cpu *c, const struct insn *i, enum cycles_path p, unsign
         uint32_t total = pc->total;
         if (p == PATH_INNER && params > 0)
             total += INNER_PARAMS_BASE + INNER_PER_PARAM * params;
-        c->cycle_extra += total - cost_reg[i->op];
+        c->cycle_extra += total - cycles_cost_reg[i->op];
         return;
     }
 }
@@ -308,7 +309,7 @@ void cycles_path(struct cpu *c, const struct insn *i, enum cycles_path p, unsign
 /* The REP cost entry of string instruction i (NULL if it is not one). */
 static const struct rep_cost *rep_cost(const struct insn *i)
 {
-    int k = op_class[i->op];
+    int k = cycles_op_class[i->op];
     return k >= CLASS_MOVS && k <= CLASS_OUTS ? &rep_costs[k - CLASS_MOVS] : NULL;
 }
 

@@ -128,27 +128,47 @@ static inline bool take_interrupt(struct cpu *c)
     return take_interrupt_slow(c);
 }
 
-/* One instruction boundary: what cpu_step() does. Inline in cpu_run()'s
- * loop as well, where it saves a call and its register saves per
- * instruction (about 10 host instructions of ~350 on bench.asm). */
-static inline __attribute__((always_inline)) void step(struct cpu *c)
+/* What happens at an instruction boundary before an instruction runs.
+ * False when something else took the boundary: the debugger stopped the
+ * machine, a pending debug trap or an interrupt was delivered, or the CPU
+ * is halted or shut down. */
+static inline __attribute__((always_inline)) bool boundary(struct cpu *c)
 {
-    struct insn i;
-
     if (c->stop == CPU_SHUTDOWN)
-        return;
+        return false;
     /* The debugger decides here whether the machine stops at this boundary;
      * the threaded core defers to cpu_step() while it listens. */
     if (c->attention && c->dbg->boundary(c->dbg_opaque))
-        return;
+        return false;
     /* Debug traps left by an event delivery (a task gate into a task with
      * the T bit) come first at an instruction boundary (SDM 6.9). */
     if (c->dr6_pending) {
         cpu_debug_trap(c);
-        return;
+        return false;
     }
-    if (take_interrupt(c) || c->stop == CPU_HALTED)
-        return;
+    return !take_interrupt(c) && c->stop != CPU_HALTED;
+}
+
+/* True when boundary() has nothing to do on a running CPU: no debugger
+ * listening, no debug trap pending, no interrupt shadow, NMI or INTR. Then
+ * boundary() would return true and change nothing, so cpu_run()'s loop,
+ * where the CPU is running, goes straight to execute(): one test of five
+ * flags or'ed together instead of five branches and the HALTED test: 16
+ * host instructions an instruction for the loop's tests where they were 20
+ * (bench.asm under --core switch: 291.6 -> 287.5 a guest instruction; or'ing
+ * stop_request in as well and leaving it out of the loop's test gained
+ * nothing). */
+static inline bool boundary_quiet(const struct cpu *c)
+{
+    return (c->attention | (c->dr6_pending != 0) | c->intr_shadow | c->nmi_pending |
+            c->intr_line) == 0;
+}
+
+/* Run the instruction at CS:EIP, once boundary() has let it. */
+static inline __attribute__((always_inline)) void execute(struct cpu *c)
+{
+    struct insn i;
+
     bool tf = (c->eflags & FL_TF) != 0;
     c->prev_eip = c->eip;
     /* DR7 tested here too: with no breakpoint enabled, as nearly always,
@@ -180,6 +200,15 @@ static inline __attribute__((always_inline)) void step(struct cpu *c)
         cpu_debug_trap(c);
 }
 
+/* One instruction boundary. Inline in cpu_run()'s loop as well, where it
+ * saves a call and its register saves per instruction (about 10 host
+ * instructions of ~350 on bench.asm). */
+static inline __attribute__((always_inline)) void step(struct cpu *c)
+{
+    if (boundary(c))
+        execute(c);
+}
+
 void cpu_step(struct cpu *c)
 {
     step(c);
@@ -189,7 +218,11 @@ uint64_t cpu_run(struct cpu *c, uint64_t until_cycle)
 {
     uint64_t start = c->instructions;
     c->deadline = until_cycle; /* a device arming a timer may lower it */
-    while (c->cycles < c->deadline && c->stop == CPU_RUNNING && !c->stop_request)
-        step(c);
+    while (c->cycles < c->deadline && c->stop == CPU_RUNNING && !c->stop_request) {
+        if (boundary_quiet(c))
+            execute(c);
+        else
+            step(c);
+    }
     return c->instructions - start;
 }

@@ -34,13 +34,13 @@
  *     EFLAGS.TF is set the batch is one element, because the single-step
  *     trap comes after each iteration of a repeated string instruction.
  *
- * Runs. REP MOVS, STOS and LODS spend most of their elements in the one
- * case that needs no checks but the first: both operands in ordinary RAM
- * through TLB hits, far from a page end, the segment limit and an index
- * wrap. ops_string_fast.c does such a run of elements at once (a memmove or
- * a fill) when it is exactly what the elements one by one would do, and
- * string_op() counts it as that many elements: the batches, the eCX
- * written back, the cycles and the returns are the same either way.
+ * Runs. REP MOVS, STOS and LODS, and REPE/REPNE CMPS and SCAS, spend most of
+ * their elements in the one case that needs no checks but the first: both
+ * operands in ordinary RAM through TLB hits, far from a page end, the segment
+ * limit and an index wrap. ops_string_fast.c does such a run of elements at
+ * once (a memmove or a fill) when it is exactly what the elements one by one
+ * would do, and string_op() counts it as that many elements: the batches, the
+ * eCX written back, the cycles and the returns are the same either way.
  *
  * INS and OUTS are I/O instructions: io_check() (ops_io.c) applies the
  * IOPL and the TSS permission bitmap before every element. INS checks that
@@ -196,19 +196,20 @@ static int rep_done(struct cpu *c, const struct insn *i, uint32_t n)
 }
 
 /*
- * Run one string instruction: a single element without a prefix, else up
- * to REP_BATCH repetitions (one when TF is set) counted down in eCX. The
- * counter is tested before each element, so a REP with eCX = 0 does
- * nothing at all, and it is written after each element completes. When the
- * instruction has a run function (MOVS, STOS, LODS: ops_string_fast.c) it
- * first offers it the elements left, up to the batch's end, and runs one
- * element the slow way only when the run function takes none; either way
- * eCX, the cycles and n count the elements as if done one at a time. A
- * lone MOVS, STOS or LODS is offered as a run of one too: Linux's memcpy
- * ends in a single MOVSW and MOVSB (550 k of them while the kernel boots,
- * ~250 host instructions each through mmu_read() and mmu_write()); a REP
- * MOVSD of 3, a MOVSW and a MOVSB took 1046 host instructions with only
- * the REP one a run, 912 with all three (callgrind).
+ * Run one string instruction: a single element without a prefix, else up to
+ * REP_BATCH repetitions (one when TF is set) counted down in eCX. The counter
+ * is tested before each element, so a REP with eCX = 0 does nothing at all,
+ * and it is written after each element completes. When the instruction has a
+ * run function (all but INS and OUTS: ops_string_fast.c) it first offers it
+ * the elements left, up to the batch's end, and runs one element the slow way
+ * only when the run function takes none; either way eCX, the cycles and n
+ * count the elements as if done one at a time (a comparison's run ends at the
+ * element whose comparison ends the repetition, and compare_stops() sees its
+ * flags). A lone string instruction but INS and OUTS is offered as a run of
+ * one too: Linux's memcpy ends in a single MOVSW and MOVSB (550 k of them
+ * while the kernel boots, ~250 host instructions each through mmu_read() and
+ * mmu_write()); a REP MOVSD of 3, a MOVSW and a MOVSB took 1046 host
+ * instructions with only the REP one a run, 912 with all three (callgrind).
  */
 static int string_op(struct cpu *c, const struct insn *i, str_elem_fn *one, str_run_fn *run,
                      bool compare)
@@ -249,7 +250,7 @@ int op_movs(struct cpu *c, const struct insn *i)
 /* A6/A7 CMPSB/CMPSW/CMPSD. */
 int op_cmps(struct cpu *c, const struct insn *i)
 {
-    return string_op(c, i, cmps_one, NULL, true);
+    return string_op(c, i, cmps_one, str_run_cmps, true);
 }
 
 /* AA/AB STOSB/STOSW/STOSD. */
@@ -267,7 +268,7 @@ int op_lods(struct cpu *c, const struct insn *i)
 /* AE/AF SCASB/SCASW/SCASD. */
 int op_scas(struct cpu *c, const struct insn *i)
 {
-    return string_op(c, i, scas_one, NULL, true);
+    return string_op(c, i, scas_one, str_run_scas, true);
 }
 
 /* 6C/6D INSB/INSW/INSD. */

@@ -1,6 +1,7 @@
 /*
- * ops_string_fast.c - REP MOVS, STOS and LODS a run of elements at a time,
- * when that is exactly what running them one by one would do.
+ * ops_string_fast.c - REP MOVS, STOS, LODS, and REPE/REPNE CMPS and SCAS, a
+ * run of elements at a time, when that is exactly what running them one by
+ * one would do.
  *
  * ops_string.c runs a REP string instruction element by element, and each
  * element is a whole data access: the segment checks, the TLB lookup, the
@@ -55,6 +56,18 @@
  * range it wrote, which is what the element stores would have done a
  * piece at a time (its callback takes any range inside one page).
  *
+ * The comparisons, CMPS and SCAS. Element by element, REPE goes on while
+ * the elements are equal and REPNE while they differ, and the flags are
+ * those of the last comparison. A run compares the elements in order on
+ * the host and stops after the first whose comparison ends the repetition
+ * (or at its length, as above); then it calls alu() on that last pair, the
+ * call the element itself makes, so the flags are the element's to the
+ * bit, and the caller's compare_stops() sees what it would have seen. Loads
+ * have no effect but their value, so nothing else differs. strlen()'s
+ * REPNE SCASB takes memchr(). Linux's decompressor and kernel use REPNE
+ * SCASB (strlen, strnlen) and REPE CMPSB (memcmp, strncmp); before, each of
+ * those elements was a whole mmu_read().
+ *
  * What the caller keeps. eCX, the cycles (the element cost times the
  * elements, the start-up once) and the batch are ops_string.c's, unchanged,
  * so the handler returns at the same elements as before and interrupts land
@@ -65,6 +78,7 @@
 
 #include <string.h>
 
+#include "alu.h"
 #include "mmu/mmu_fast.h"
 #include "ops.h"
 
@@ -232,4 +246,69 @@ uint32_t str_run_lods(struct cpu *c, const struct insn *i, uint32_t max)
     reg_set(c, R_EAX, (int)size, ld_le(src.e->host + last, (int)size));
     side_step(c, i, R_ESI, &src, n);
     return n;
+}
+
+/* --- the comparisons --- */
+
+/* The value of element j of a run on side s. */
+static ALWAYS_INLINE uint32_t side_elem(const struct cpu *c, const struct str_side *s,
+                                        uint32_t j, uint32_t size)
+{
+    uint32_t at = str_down(c) ? s->first - j * size : s->first + j * size;
+    return ld_le(s->e->host + at, (int)size);
+}
+
+/* Does the repetition go on after a comparison that found the elements
+ * equal (or not)? REPE goes on while they are equal, REPNE while they
+ * differ (ops_string.c's compare_stops(), seen from the other side). A
+ * lone element is a run of one and never asks. */
+static bool goes_on(const struct insn *i, bool equal)
+{
+    return equal == (i->rep == REP_E);
+}
+
+uint32_t str_run_cmps(struct cpu *c, const struct insn *i, uint32_t max)
+{
+    struct str_side src, dst;
+    uint32_t size = i->opsize;
+    uint32_t n = side_room(c, i, i->seg, R_ESI, false, max, &src);
+    if (n)
+        n = side_room(c, i, SEG_ES, R_EDI, false, n, &dst);
+    if (!n)
+        return 0;
+
+    uint32_t a, b, j = 0;
+    do {
+        a = side_elem(c, &src, j, size);
+        b = side_elem(c, &dst, j, size);
+        j++;
+    } while (j < n && goes_on(i, a == b));
+    alu(c, ALU_CMP, (int)size, a, b); /* source minus destination, as cmps_one() */
+    side_step(c, i, R_ESI, &src, j);
+    side_step(c, i, R_EDI, &dst, j);
+    return j;
+}
+
+uint32_t str_run_scas(struct cpu *c, const struct insn *i, uint32_t max)
+{
+    struct str_side dst;
+    uint32_t size = i->opsize;
+    uint32_t n = side_room(c, i, SEG_ES, R_EDI, false, max, &dst);
+    if (!n)
+        return 0;
+
+    uint32_t a = reg_get(c, R_EAX, (int)size), b, j = 0;
+    if (size == 1 && i->rep == REP_NE && !str_down(c)) {
+        /* strlen(): the first byte equal to AL, or none in the run */
+        const uint8_t *p = dst.e->host + dst.first, *hit = memchr(p, (int)a, n);
+        j = hit ? (uint32_t)(hit - p) + 1 : n;
+        b = p[j - 1];
+    } else {
+        do
+            b = side_elem(c, &dst, j++, size);
+        while (j < n && goes_on(i, a == b));
+    }
+    alu(c, ALU_CMP, (int)size, a, b); /* eAX minus the element, as scas_one() */
+    side_step(c, i, R_EDI, &dst, j);
+    return j;
 }

@@ -11,7 +11,10 @@
  * flat 32-bit protected mode with code at CODE_BASE.
  */
 #include "intr_util.h"
+#include "interp/cycles.h"
 #include "mmu/mmu.h"
+
+#include <stdlib.h>
 
 /* Run n instructions; return the cycles they cost. */
 static uint64_t cost(struct unit_machine *m, int n)
@@ -326,6 +329,54 @@ START_TEST(t_worked_example)
 }
 END_TEST
 
+/* Not from the doc: cycles_insn(), the inline lookup the switch core uses,
+ * against cycles_insn_full(), the definition (cycles.h), for every op of
+ * opcodes.def with every form the rules read (register or memory, ModR/M
+ * reg and rm, operand size, REP, ENTER's level), in every mode the rules
+ * tell apart (real, protected at CPL 0 and 3 with IOPL 0 and 3, v86). */
+START_TEST(t_inline_matches_full)
+{
+    static const struct {
+        uint32_t cr0, eflags;
+        uint8_t cpl;
+    } modes[] = {
+        {0, 0, 0},
+        {CR0_PE, 0, 0},
+        {CR0_PE, 0, 3},
+        {CR0_PE, FL_IOPL, 3},
+        {CR0_PE, FL_VM, 3},
+    };
+    struct cpu *c = calloc(1, sizeof *c);
+    ck_assert_ptr_nonnull(c);
+    long compared = 0;
+    for (size_t md = 0; md < sizeof modes / sizeof modes[0]; md++) {
+        c->cr0 = modes[md].cr0;
+        c->eflags = modes[md].eflags;
+        c->cpl = modes[md].cpl;
+        for (int op = 0; op < OP_COUNT; op++) {
+            for (unsigned form = 0; form < 2 * 2 * 8 * 8 * 2 * 2 * 3; form++) {
+                unsigned f = form;
+                struct insn i = {.op = (uint16_t)op};
+                i.has_modrm = f % 2, f /= 2;
+                i.modrm.mod = f % 2 ? 3 : 0, f /= 2;
+                i.modrm.reg = f % 8, f /= 8;
+                i.modrm.rm = f % 8, f /= 8;
+                i.opsize = i.osize = f % 2 ? 4 : 2, f /= 2;
+                i.rep = f % 2 ? REP_E : REP_NONE, f /= 2;
+                i.imm2 = (uint16_t)(f == 0 ? 0 : f == 1 ? 1 : 5);
+                uint32_t fast = cycles_insn(c, &i), full = cycles_insn_full(c, &i);
+                if (fast != full)
+                    ck_abort_msg("%s (op %d) form %u mode %zu: inline %u, full %u",
+                                 x86_mnemonic(op), op, form, md, fast, full);
+                compared++;
+            }
+        }
+    }
+    ck_assert_int_eq(compared, (long)OP_COUNT * 5 * 2 * 2 * 8 * 8 * 2 * 2 * 3);
+    free(c);
+}
+END_TEST
+
 static Suite *cycles_suite(void)
 {
     Suite *s = suite_create("cycles");
@@ -341,6 +392,7 @@ static Suite *cycles_suite(void)
     tcase_add_test(tc, t_segment_loads_and_far_jmp);
     tcase_add_test(tc, t_page_walk_cost);
     tcase_add_test(tc, t_worked_example);
+    tcase_add_test(tc, t_inline_matches_full);
     suite_add_tcase(s, tc);
     return s;
 }
