@@ -32,6 +32,13 @@
  * write faults (store_rm()), so a faulting form restarts with nothing
  * changed. test_fast.c compares every form with the generic handler, on
  * all eight byte registers.
+ *
+ * Measured with callgrind, host instructions a guest instruction: the
+ * Linux kernel's decompressor (150 M cycles, 61.6 M instructions) 66.9 ->
+ * 65.5 with these forms, bench.asm (ITER=5 less ITER=0) 70.1 -> 68.5. The
+ * byte ALU runs alu_op() in C rather than on the host's flags as the
+ * 32-bit forms do (ops_fast.h): with k and the size constant it is a few
+ * instructions, and the generic handlers' own code.
  */
 #ifndef LAB86_OPS_FAST_BYTE_H
 #define LAB86_OPS_FAST_BYTE_H

@@ -34,6 +34,12 @@
  * alu.h (shift_op, rotate_op, imul_op, alu_op)
  * and ops_fast.h (the host's flags for ADD SUB CMP and the logic
  * operations, INC and DEC), which the generic handlers use too.
+ *
+ * Measured with callgrind on bench.asm (ITER=5 less ITER=0, host
+ * instructions a guest instruction, after the byte forms of
+ * ops_fast_byte.h): 68.5 -> 64.5 with the rotates and IMUL by an
+ * immediate (its integer loop's ROL and IMUL), 62.6 with CMOVcc, SETcc and
+ * NEG; the Linux decompressor, which uses none of them much, stays at 65.5.
  */
 #ifndef LAB86_OPS_FAST_RMW_H
 #define LAB86_OPS_FAST_RMW_H
