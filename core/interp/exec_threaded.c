@@ -82,7 +82,9 @@
  * loop, the mode checks skipped after a plain block end, one compare for
  * the CS limit, and a TLB flag for the host pointer (the Linux kernel's
  * decompressor: 96.8 -> 86.0); 71.8 (83.9) with each entry holding its
- * label (direct threading). Of those 72, about 30 are this file's own:
+ * label (direct threading); 62.6 (65.5) with the forms of ops_fast_rmw.h
+ * and ops_fast_byte.h and the string runs of ops_string_fast.c. Of those
+ * 63, about 30 are this file's and threaded.h's own:
  * per instruction EIP (6), the clock and the count (4), the two tests (5),
  * the end-of-block test and the dispatch (6); per block about 25 to enter
  * the next one, and blocks are short (2.4 instructions on bench.asm, 4 on

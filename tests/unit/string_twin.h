@@ -229,4 +229,21 @@ static inline int rep(uint8_t op, bool o66, bool a67)
     return twin_run(handler_of(op), b, n);
 }
 
+/* --- for calling the run functions (ops_string_fast.h) directly --- */
+
+/* Decode REP <op> (with prefixes) for a direct call of a run function. */
+static inline struct insn decoded(struct cpu *c, const uint8_t *b, int n)
+{
+    struct insn i;
+    ck_assert_int_eq(x86_decode(&i, b, n, c->code32 ? 4 : 2), DECODE_OK);
+    return i;
+}
+
+/* Put the page of lin in the TLB with the rights of acc, as an access would. */
+static inline void warm(struct cpu *c, uint32_t lin, int acc)
+{
+    struct tlb_entry e;
+    ck_assert_int_eq(mmu_tlb_entry(c, lin, acc, c->cpl == 3, false, &e), 0);
+}
+
 #endif

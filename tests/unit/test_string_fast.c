@@ -322,21 +322,6 @@ END_TEST
 
 /* --- the run functions themselves: where a run stops --- */
 
-/* Decode REP <op> (with prefixes) for a direct call of a run function. */
-static struct insn decoded(struct cpu *c, const uint8_t *b, int n)
-{
-    struct insn i;
-    ck_assert_int_eq(x86_decode(&i, b, n, c->code32 ? 4 : 2), DECODE_OK);
-    return i;
-}
-
-/* Put the page of lin in the TLB with the rights of acc, as an access would. */
-static void warm(struct cpu *c, uint32_t lin, int acc)
-{
-    struct tlb_entry e;
-    ck_assert_int_eq(mmu_tlb_entry(c, lin, acc, c->cpl == 3, false, &e), 0);
-}
-
 /* Up: the nearer page end of the two; down: the nearer page start; then
  * a page not in the TLB takes no run, and a run never passes max. */
 START_TEST(t_run_stops_at_page_ends)

@@ -222,19 +222,6 @@ END_TEST
 
 /* --- the run functions themselves --- */
 
-static struct insn decoded(struct cpu *c, const uint8_t *b, int n)
-{
-    struct insn i;
-    ck_assert_int_eq(x86_decode(&i, b, n, c->code32 ? 4 : 2), DECODE_OK);
-    return i;
-}
-
-static void warm(struct cpu *c, uint32_t lin, int acc)
-{
-    struct tlb_entry e;
-    ck_assert_int_eq(mmu_tlb_entry(c, lin, acc, c->cpl == 3, false, &e), 0);
-}
-
 /* REPNE SCASB finds the byte: the run ends on it with ZF set; with no such
  * byte it ends at the page's end with ZF clear; REPE CMPSD and REPE SCASW
  * end at the first difference, REPNE SCASB going down at the byte; the
