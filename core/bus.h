@@ -140,14 +140,19 @@ static inline uint8_t *bus_ram_ptr(struct bus *b, uint64_t paddr, uint64_t len)
     return NULL;
 }
 
-/* Every write to RAM calls this after the store: mmu.c's page_store() (all
+/* Every write to RAM calls bus_watch_check() after the store: mmu.c's page_store() (all
  * guest stores) and bus_mem_write() (page walks, devices). Whoever writes RAM
  * through bus.ram or bus_ram_ptr() (the loader, before the first instruction)
  * must flush the watcher instead. The test is one bit, because the watched
  * pages are few and this runs on every guest store. */
+static inline bool bus_watched(const struct bus *b, uint64_t paddr)
+{
+    return b->watch && ((b->watch[paddr >> 15] >> ((paddr >> 12) & 7)) & 1);
+}
+
 static inline void bus_watch_check(struct bus *b, uint64_t paddr, int size)
 {
-    if (b->watch && ((b->watch[paddr >> 15] >> ((paddr >> 12) & 7)) & 1))
+    if (bus_watched(b, paddr))
         b->watch_fn(b->watch_opaque, paddr, size);
 }
 

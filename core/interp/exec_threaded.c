@@ -35,6 +35,11 @@
  *   - whenever something watches single instructions (TF, an enabled DR7
  *     breakpoint, a pending debug trap, a debugger's single_step_only),
  *     cpu_step() runs instead;
+ *   - the instructions that work on registers alone, and the commonest
+ *     loads and stores when the data fast path takes them, are light
+ *     entries (threaded.h): the entry before them does their bookkeeping
+ *     in one go, when the clock leaves room for all of them, so that no
+ *     boundary among them could be one where cpu_step() stops;
  *   - the commonest forms of the commonest instructions run as specialised
  *     operations (ops_fast.h: 32-bit ALU on registers, loads, stores, MOV,
  *     PUSH, POP, Jcc...) built from the same inline pieces as the generic
@@ -84,14 +89,16 @@
  * decompressor: 96.8 -> 86.0); 71.8 (83.9) with each entry holding its
  * label (direct threading); 62.6 (65.5) with the forms of ops_fast_rmw.h
  * and ops_fast_byte.h and the string runs of ops_string_fast.c. Of those
- * 63, about 30 are this file's and threaded.h's own:
- * per instruction EIP (6), the clock and the count (4), the two tests (5),
- * the end-of-block test and the dispatch (6); per block about 25 to enter
- * the next one, and blocks are short (2.4 instructions on bench.asm, 4 on
- * the decompressor). Tried and dropped: going on past a Jcc that is not
- * taken (one block per fall-through path, the taken Jcc a side exit)
- * measured worse, 74.0 -> 75.4, as the side exits share one chain slot
- * and miss it.
+ * 63, about 30 were this file's and threaded.h's own: per instruction EIP
+ * (6), the clock and the count (4), the two tests (5), the end-of-block
+ * test and the dispatch (6); per block about 25 to enter the next one, and
+ * blocks are short (2.4 instructions on bench.asm, 8 on the decompressor).
+ * Then light and semi-light entries (threaded.h), which leave all of that
+ * to the entries around them, and an entry after each block's last, where
+ * it chains (no end-of-block test): 50.6 (51.4). Tried and dropped: going
+ * on past a Jcc that is not taken (one block per fall-through path, the
+ * taken Jcc a side exit) measured worse, 74.0 -> 75.4, as the side exits
+ * share one chain slot and miss it.
  */
 #include "exec.h"
 
@@ -100,6 +107,7 @@
 #include "ops_fast.h"
 #include "ops_fast_byte.h"
 #include "ops_fast_rmw.h"
+#include "ops_fast_try.h"
 #include "tcache.h"
 #include "threaded.h"
 
@@ -111,6 +119,7 @@
 static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, struct chain *ch)
 {
     b->resolved = true; /* this build has no labels: chained entry may follow it */
+    b->chain_key = b->valid ? (uint8_t)BLOCK_KEY(b->code32) : 0;
     const struct entry *e = b->e, *last = b->e + b->n - 1;
     uint32_t mask = f->mask; /* a local: f->mask would be reloaded after every store */
     uint64_t next = block_begin(c, &e->insn, mask);
@@ -157,36 +166,61 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
         [FAST_ROT_MI + SH_ROL] = &&rol_mi, [FAST_ROT_MI + SH_ROR] = &&ror_mi, [FAST_NEG] = &&neg,
         [FAST_TEST8_RR] = &&test8_rr, [FAST_TEST8_RI] = &&test8_ri, [FAST_TEST8_MR] = &&test8_mr,
         [FAST_TEST8_MI] = &&test8_mi, [FAST_MOV8_RR] = &&mov8_rr, [FAST_MOV8_RI] = &&mov8_ri,
+        [FAST_BLOCK_END] = &&block_end,
     };
     if (UNLIKELY(!b->resolved)) {
         /* Direct threading: each entry keeps its label, which saves a
          * load (of the table) on every dispatch. */
-        for (int k = 0; k < b->n; k++)
+        for (int k = 0; k <= b->n; k++) /* e[n] too: the block's end */
             b->e[k].label = label[b->e[k].xop];
         b->resolved = true;
+        b->chain_key = b->valid ? (uint8_t)BLOCK_KEY(b->code32) : 0;
     }
-    const struct entry *e = b->e, *last = b->e + b->n - 1;
+    const struct entry *e = b->e;
     uint32_t mask = f->mask; /* a local: f->mask would be reloaded after every store */
-    uint64_t next = block_begin(c, &e->insn, mask);
+    uint32_t beip = light_block_begin(c, b);
     struct block *out;
     int r;
 
     goto *e->label;
+    /* A heavy entry: EIP set before the handler, the bookkeeping after it
+     * (threaded.h, heavy_done()). */
+#define HEAVY(call, tail) heavy_begin(c, e, beip, mask); r = call; goto tail
 #define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc)                             \
-    do_##name : r = op_##handler(c, &e->insn);                                                     \
-    goto done;
+    do_##name : HEAVY(op_##handler(c, &e->insn), done);
 #include "opcodes.def"
 #undef OP
+    /* A light entry: the handler, and on to the next entry (threaded.h). */
+#define LIGHT(call) (void)(call); e++; goto *e->label
     /* The specialised forms (ops_fast.h), each with its constants. */
+    /* A semi-light entry (ops_fast_try.h): light when the fast path takes
+     * it, else what was paid for it and the rest of its run given back, and
+     * the form run as a heavy entry, which pays again after it. */
+#define SEMI(try, call)                                                                            \
+    if (LIKELY(try)) {                                                                             \
+        e++;                                                                                       \
+        goto *e->label;                                                                            \
+    }                                                                                              \
+    semi_refund(c, e);                                                                             \
+    HEAVY(call, done_fast)
 #define K8(name, call)                                                                             \
-    name##0 : r = call(0); goto done_fast;                                                         \
-    name##1 : r = call(1); goto done_fast;                                                         \
-    name##2 : r = call(2); goto done_fast;                                                         \
-    name##3 : r = call(3); goto done_fast;                                                         \
-    name##4 : r = call(4); goto done_fast;                                                         \
-    name##5 : r = call(5); goto done_fast;                                                         \
-    name##6 : r = call(6); goto done_fast;                                                         \
-    name##7 : r = call(7); goto done_fast;
+    name##0 : HEAVY(call(0), done_fast);                                                           \
+    name##1 : HEAVY(call(1), done_fast);                                                           \
+    name##2 : HEAVY(call(2), done_fast);                                                           \
+    name##3 : HEAVY(call(3), done_fast);                                                           \
+    name##4 : HEAVY(call(4), done_fast);                                                           \
+    name##5 : HEAVY(call(5), done_fast);                                                           \
+    name##6 : HEAVY(call(6), done_fast);                                                           \
+    name##7 : HEAVY(call(7), done_fast);
+#define K8L(name, call)                                                                            \
+    name##0 : LIGHT(call(0));                                                                      \
+    name##1 : LIGHT(call(1));                                                                      \
+    name##2 : LIGHT(call(2));                                                                      \
+    name##3 : LIGHT(call(3));                                                                      \
+    name##4 : LIGHT(call(4));                                                                      \
+    name##5 : LIGHT(call(5));                                                                      \
+    name##6 : LIGHT(call(6));                                                                      \
+    name##7 : LIGHT(call(7));
 #define ALU_RR(k) fast_alu_rr(c, k, e->r1, e->r2)
 #define ALU_RI(k) fast_alu_ri(c, k, e->r1, e->insn.imm)
 #define JCC(cc) fast_jcc(c, &e->insn, cc)
@@ -194,11 +228,23 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
 #define ALU_RM(k) fast_alu_rm(c, &e->insn, k, e->r1)
 #define ALU_MR(k) fast_alu_m(c, &e->insn, k, (uint32_t)c->gpr[e->r2])
 #define ALU_MI(k) fast_alu_m(c, &e->insn, k, e->insn.imm)
-    K8(alu_rr, ALU_RR)
-    K8(alu_ri, ALU_RI)
+    K8L(alu_rr, ALU_RR)
+    K8L(alu_ri, ALU_RI)
     K8(jcc, JCC)
     K8(jcc1, JCC1)
-    K8(alu_rm, ALU_RM)
+#define ALU_RM_TRY(k) try_alu_rm(c, &e->insn, k, e->r1)
+#define K8S(name, try, call)                                                                       \
+    name##0 : SEMI(try(0), call(0));                                                               \
+    name##1 : SEMI(try(1), call(1));                                                               \
+    name##2 : SEMI(try(2), call(2));                                                               \
+    name##3 : SEMI(try(3), call(3));                                                               \
+    name##4 : SEMI(try(4), call(4));                                                               \
+    name##5 : SEMI(try(5), call(5));                                                               \
+    name##6 : SEMI(try(6), call(6));                                                               \
+    name##7 : SEMI(try(7), call(7));
+    K8S(alu_rm, ALU_RM_TRY, ALU_RM)
+#undef K8S
+#undef ALU_RM_TRY
     K8(alu_mr, ALU_MR)
     K8(alu_mi, ALU_MI)
 #define ALU8_RR(k) fast_alu8(c, k, e->r1, byte_get(c, e->r2))
@@ -206,8 +252,8 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
 #define ALU8_RM(k) fast_alu8_rm(c, &e->insn, k, e->r1)
 #define ALU8_MR(k) fast_alu8_m(c, &e->insn, k, byte_get(c, e->r2))
 #define ALU8_MI(k) fast_alu8_m(c, &e->insn, k, e->insn.imm)
-    K8(alu8_rr, ALU8_RR)
-    K8(alu8_ri, ALU8_RI)
+    K8L(alu8_rr, ALU8_RR)
+    K8L(alu8_ri, ALU8_RI)
     K8(alu8_rm, ALU8_RM)
     K8(alu8_mr, ALU8_MR)
     K8(alu8_mi, ALU8_MI)
@@ -229,6 +275,7 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
 #undef ALU8_MR
 #undef ALU8_MI
 #undef K8
+#undef K8L
 #undef ALU_MI
 #undef ALU_MR
 #undef ALU_RM
@@ -237,14 +284,19 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
 #undef JCC
 #undef JCC1
 #define K3(name, call)                                                                             \
-    name##0 : r = call(0); goto done_fast;                                                         \
-    name##1 : r = call(1); goto done_fast;                                                         \
-    name##2 : r = call(2); goto done_fast;
+    name##0 : HEAVY(call(0), done_fast);                                                           \
+    name##1 : HEAVY(call(1), done_fast);                                                           \
+    name##2 : HEAVY(call(2), done_fast);
 #define SHIFT_RI(s) fast_shift_r(c, s, 4, e->r1, e->r2)
 #define SHIFT_MI(s) fast_shift_m(c, &e->insn, s, 4, e->r2)
 #define SHIFT_CL(s) fast_shift_rm(c, &e->insn, s, 4, e->r1, (uint32_t)c->gpr[R_ECX])
 #define SHIFT16(s) fast_shift_rm(c, &e->insn, s, 2, e->r1, e->r2)
-    K3(shift_ri, SHIFT_RI)
+shift_ri0:
+    LIGHT(SHIFT_RI(0));
+shift_ri1:
+    LIGHT(SHIFT_RI(1));
+shift_ri2:
+    LIGHT(SHIFT_RI(2));
     K3(shift_mi, SHIFT_MI)
     K3(shift_cl, SHIFT_CL)
     K3(shift16, SHIFT16)
@@ -253,89 +305,92 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
 #undef SHIFT_MI
 #undef SHIFT_CL
 #undef SHIFT16
+    /* Light: tcache.c's light() lists these, and the forms of K8L above. */
 inc:
-    r = fast_inc_dec(c, e->r1, true);
-    goto done_fast;
+    LIGHT(fast_inc_dec(c, e->r1, true));
 dec:
-    r = fast_inc_dec(c, e->r1, false);
-    goto done_fast;
+    LIGHT(fast_inc_dec(c, e->r1, false));
 mov_rr:
-    r = fast_mov_rr(c, e->r1, e->r2);
-    goto done_fast;
+    LIGHT(fast_mov_rr(c, e->r1, e->r2));
 mov_ri:
-    c->gpr[e->r1] = e->insn.imm;
-    r = 0;
-    goto done_fast;
+    LIGHT(c->gpr[e->r1] = e->insn.imm);
 test_rr:
-    r = fast_test_rr(c, e->r1, e->r2);
-    goto done_fast;
-load:
-    r = fast_load(c, &e->insn, e->r1);
-    goto done_fast;
-store:
-    r = fast_store(c, &e->insn, e->r1);
-    goto done_fast;
-load8:
-    r = fast_load8(c, &e->insn, e->r1);
-    goto done_fast;
-store8:
-    r = fast_store8(c, &e->insn, e->r1);
-    goto done_fast;
-movzx8:
-    r = fast_movzx(c, &e->insn, 1, e->r1, e->r2);
-    goto done_fast;
-movzx16:
-    r = fast_movzx(c, &e->insn, 2, e->r1, e->r2);
-    goto done_fast;
-push:
-    r = fast_push(c, e->r1);
-    goto done_fast;
-pop:
-    r = fast_pop(c, e->r1);
-    goto done_fast;
+    LIGHT(fast_test_rr(c, e->r1, e->r2));
 lea:
-    c->gpr[e->r1] = ea_offset(c, &e->insn); /* 32-bit address size: no mask */
-    r = 0;
-    goto done_fast;
-call:
-    r = fast_call(c, &e->insn);
-    goto done_fast;
-ret:
-    r = fast_ret(c, &e->insn);
-    goto done_fast;
+    LIGHT(c->gpr[e->r1] = ea_offset(c, &e->insn)); /* 32-bit address size: no mask */
+not_r:
+    LIGHT(fast_not(c, e->r1));
+neg:
+    LIGHT(fast_neg(c, e->r1));
+imul_rr:
+    LIGHT(fast_imul(c, &e->insn, e->r1, e->r2, false));
+imul_ri:
+    LIGHT(fast_imul_imm(c, &e->insn, e->r1, e->r2, false));
+rol_ri:
+    LIGHT(fast_rot_r(c, SH_ROL, e->r1, e->r2));
+ror_ri:
+    LIGHT(fast_rot_r(c, SH_ROR, e->r1, e->r2));
+test8_rr:
+    LIGHT(fast_test8(c, byte_get(c, e->r1), byte_get(c, e->r2)));
+test8_ri:
+    LIGHT(fast_test8(c, byte_get(c, e->r1), e->insn.imm));
+mov8_rr:
+    LIGHT(byte_set(c, e->r1, byte_get(c, e->r2)));
+mov8_ri:
+    LIGHT(byte_set(c, e->r1, e->insn.imm));
+#undef LIGHT
+    /* Semi-light: tcache.c's semi_light() lists these, and ALU_RM above. */
+load:
+    SEMI(try_load(c, &e->insn, 4, e->r1), fast_load(c, &e->insn, e->r1));
+store:
+    SEMI(try_store(c, &e->insn, 4, (uint32_t)c->gpr[e->r1]), fast_store(c, &e->insn, e->r1));
+load16:
+    SEMI(try_load(c, &e->insn, 2, e->r1), fast_load16(c, &e->insn, e->r1));
+store16:
+    SEMI(try_store(c, &e->insn, 2, (uint16_t)c->gpr[e->r1]), fast_store16(c, &e->insn, e->r1));
+load8:
+    SEMI(try_load(c, &e->insn, 1, e->r1), fast_load8(c, &e->insn, e->r1));
+store8:
+    SEMI(try_store(c, &e->insn, 1, reg_get(c, e->r1, 1)), fast_store8(c, &e->insn, e->r1));
+store_i:
+    SEMI(try_store(c, &e->insn, 4, e->insn.imm), fast_store_imm(c, &e->insn));
+movzx8:
+    SEMI(try_movzx(c, &e->insn, 1, e->r1, e->r2), fast_movzx(c, &e->insn, 1, e->r1, e->r2));
+movzx16:
+    SEMI(try_movzx(c, &e->insn, 2, e->r1, e->r2), fast_movzx(c, &e->insn, 2, e->r1, e->r2));
+push:
+    SEMI(try_push(c, e->r1), fast_push(c, e->r1));
+pop:
+    SEMI(try_pop(c, e->r1), fast_pop(c, e->r1));
+#undef SEMI
+    /* Heavy. */
 #define FORM(name, call)                                                                           \
-    name : r = call; goto done_fast;
+    name : HEAVY(call, done_fast);
+    FORM(call, fast_call(c, &e->insn))
+    FORM(ret, fast_ret(c, &e->insn))
     FORM(jmp, fast_jmp(c, &e->insn))
-    FORM(load16, fast_load16(c, &e->insn, e->r1))
-    FORM(store16, fast_store16(c, &e->insn, e->r1))
-    FORM(store_i, fast_store_imm(c, &e->insn))
-    FORM(not_r, fast_not(c, e->r1))
     FORM(inc_m, fast_inc_dec_m(c, &e->insn, true))
     FORM(dec_m, fast_inc_dec_m(c, &e->insn, false))
     FORM(not_m, fast_not_m(c, &e->insn))
-    FORM(imul_rr, fast_imul(c, &e->insn, e->r1, e->r2, false))
     FORM(imul_rm, fast_imul(c, &e->insn, e->r1, e->r2, true))
-    FORM(imul_ri, fast_imul_imm(c, &e->insn, e->r1, e->r2, false))
     FORM(imul_mi, fast_imul_imm(c, &e->insn, e->r1, e->r2, true))
-    FORM(rol_ri, fast_rot_r(c, SH_ROL, e->r1, e->r2))
-    FORM(ror_ri, fast_rot_r(c, SH_ROR, e->r1, e->r2))
     FORM(rol_mi, fast_rot_m(c, &e->insn, SH_ROL, e->r2))
     FORM(ror_mi, fast_rot_m(c, &e->insn, SH_ROR, e->r2))
-    FORM(neg, fast_neg(c, e->r1))
-    FORM(test8_rr, fast_test8(c, byte_get(c, e->r1), byte_get(c, e->r2)))
-    FORM(test8_ri, fast_test8(c, byte_get(c, e->r1), e->insn.imm))
     FORM(test8_mr, fast_test8_m(c, &e->insn, byte_get(c, e->r2)))
     FORM(test8_mi, fast_test8_m(c, &e->insn, e->insn.imm))
-    FORM(mov8_rr, (byte_set(c, e->r1, byte_get(c, e->r2)), 0))
-    FORM(mov8_ri, (byte_set(c, e->r1, e->insn.imm), 0))
 #undef FORM
+#undef HEAVY
 done:
-    if (!advance(c, r, false, &b, &e, &last, &next, &mask, f, ch, &out))
+    if (!heavy_done(c, r, false, b, &e, beip, mask, f, &out))
         return out;
     goto *e->label;
 done_fast:
-    if (!advance(c, r, true, &b, &e, &last, &next, &mask, f, ch, &out))
+    if (!heavy_done(c, r, true, b, &e, beip, mask, f, &out))
         return out;
+    goto *e->label;
+block_end:
+    if (!block_end(c, &b, &e, &beip, &mask, f, ch))
+        return b;
     goto *e->label;
 }
 
@@ -386,6 +441,10 @@ static struct block *enter(struct tcache *tc, struct cpu *c, struct chain *ch, s
      * jump in opcodes.def and ends its block, and so does any exception. */
     *f = fetch_state(c, te, lin, need, mask);
     if (!b || (uint64_t)eip + b->bytes > f->end)
+        return NULL;
+    /* The light run the block starts with must fit before the deadline
+     * (threaded.h); when it does not, cpu_step() runs up to the deadline. */
+    if (c->cycles + b->head >= c->deadline)
         return NULL;
     ch->fallthrough = (eip + b->bytes) & mask;
     return b;

@@ -120,7 +120,9 @@ enum fast_op {
     FAST_MOV8_RR,
     FAST_MOV8_RI,
     FAST_SETCC,                    /* + cc, 16 of them: r/m8 = cc ? 1 : 0 */
-    FAST_END = FAST_SETCC + 16
+    FAST_BLOCK_END = FAST_SETCC + 16, /* not an instruction: the entry after a block's last
+                                         (tcache.h), where run_block() chains */
+    FAST_END
 };
 
 /* --- 32-bit ADD, SUB, CMP, INC and DEC on the host's own ALU --- */

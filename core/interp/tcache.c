@@ -49,7 +49,8 @@
 #include "bus.h"
 #include "cycles.h"
 #include "ops.h"
-#include "ops_fast.h" /* the specialised forms' numbers, ops_fast_rmw.h's and _byte.h's too */
+#include "ops_fast.h" /* FAST_BLOCK_END */
+#include "tcache_forms.h"
 
 #define PAGE_SIZE   4096u
 #define PAGE_SHIFT  12
@@ -147,6 +148,7 @@ static void drop_page(struct tcache *tc, struct code_page *cp)
 {
     for (struct block *b = cp->blocks; b; b = b->pnext) {
         b->valid = false;
+        b->chain_key = 0;
         unhash(tc, b);
     }
     cp->blocks = NULL;
@@ -217,201 +219,6 @@ static bool plain_end(const struct entry *e)
            fn == op_stos || fn == op_lods || fn == op_scas;
 }
 
-#ifndef LAB86_NO_COMPUTED_GOTO /* the portable build has no specialised forms */
-/* Which specialised shift (SHIFT_SHL, _SHR, _SAR) shift-group instruction
- * i is, or -1 (a rotate). */
-static int shift_kind(const struct insn *i)
-{
-    switch (i->modrm.reg) {
-    case 4: /* SHL */
-    case 6: return SHIFT_SHL; /* SAL, its alias */
-    case 5: return SHIFT_SHR;
-    case 7: return SHIFT_SAR;
-    default: return -1;
-    }
-}
-
-/* The specialised forms of ops_fast_byte.h for instruction i (handler fn,
- * 8-bit operand): the form, or -1. *r1 and *r2 are ModR/M rm and reg as
- * the caller set them; the forms with a register destination get it in
- * *r1 (reg for 02-3A and 8A, AL for 04-3C and A8, the opcode's register
- * for B0-B7). The memory forms of MOV are LOAD8 and STORE8 (ops_fast.h). */
-static int specialise_byte(const struct insn *i, op_fn *fn, int *r1, int *r2)
-{
-    bool reg = i->has_modrm && i->modrm.mod == 3;
-    int k = (i->opcode >> 3) & 7;
-    if (fn == op_alu_Eb_Gb)
-        return (reg ? FAST_ALU8_RR : FAST_ALU8_MR) + k;
-    if (fn == op_alu_Gb_Eb) {
-        *r1 = i->modrm.reg, *r2 = i->modrm.rm;
-        return (reg ? FAST_ALU8_RR : FAST_ALU8_RM) + k;
-    }
-    if (fn == op_alu_AL_Ib) {
-        *r1 = R_EAX; /* AL */
-        return FAST_ALU8_RI + k;
-    }
-    if (fn == op_alu_E_I) /* 80 and 82 */
-        return (reg ? FAST_ALU8_RI : FAST_ALU8_MI) + i->modrm.reg;
-    if (fn == op_test_E_G)
-        return reg ? FAST_TEST8_RR : FAST_TEST8_MR;
-    if (fn == op_test_E_I)
-        return reg ? FAST_TEST8_RI : FAST_TEST8_MI;
-    if (fn == op_test_A_I) {
-        *r1 = R_EAX;
-        return FAST_TEST8_RI;
-    }
-    if ((fn == op_mov_E_G || fn == op_mov_G_E) && reg) {
-        if (fn == op_mov_G_E)
-            *r1 = i->modrm.reg, *r2 = i->modrm.rm;
-        return FAST_MOV8_RR;
-    }
-    if (fn == op_mov_Zb_Ib) {
-        *r1 = i->opcode & 7;
-        return FAST_MOV8_RI;
-    }
-    if (fn == op_mov_E_I && reg)
-        return FAST_MOV8_RI;
-    if (fn == op_setcc)
-        return FAST_SETCC + (i->opcode & 0xf);
-    return -1;
-}
-
-/* The specialised forms of ops_fast_rmw.h, and the register forms of
- * FF /0 /1, F7 /2 and C7 /0 (ops_fast.h), for instruction i (handler fn)
- * with a 32-bit operand unless said: the form, or -1. Its operands are
- * *r1 = ModR/M rm and *r2 = reg as the caller set them, but for IMUL (the
- * other way round) and a shift by a fixed count, which has the count,
- * masked as the handler masks it, in *r2 (C1: the imm8; D1: 1); the shift
- * by CL is D3, 32-bit only; ROL and ROR by a fixed count are 32-bit only
- * too. */
-static int specialise_rmw(const struct insn *i, op_fn *fn, int *r1, int *r2)
-{
-    bool reg = i->modrm.mod == 3;
-    int s = fn == op_shift ? shift_kind(i) : -1;
-    if (s >= 0 && (i->opcode == 0xc1 || i->opcode == 0xd1)) {
-        *r2 = i->opcode == 0xd1 ? 1 : (int)(i->imm & 0x1f);
-        if (i->opsize == 2)
-            return FAST_SHIFT16 + s;
-        return (reg ? FAST_SHIFT_RI : FAST_SHIFT_MI) + s;
-    }
-    if (i->opsize != 4)
-        return -1;
-    if (fn == op_shift && i->modrm.reg <= SH_ROR && (i->opcode == 0xc1 || i->opcode == 0xd1)) {
-        *r2 = i->opcode == 0xd1 ? 1 : (int)(i->imm & 0x1f); /* ROL, ROR */
-        return (reg ? FAST_ROT_RI : FAST_ROT_MI) + i->modrm.reg;
-    }
-    if (s >= 0 && i->opcode == 0xd3)
-        return FAST_SHIFT_CL + s;
-    if (fn == op_alu_Ev_Gv && !reg)
-        return FAST_ALU_MR + ((i->opcode >> 3) & 7);
-    if (fn == op_alu_E_I && !reg)
-        return FAST_ALU_MI + i->modrm.reg;
-    if (fn == op_inc_E || fn == op_dec_E) {
-        bool inc = fn == op_inc_E;
-        return reg ? (inc ? FAST_INC : FAST_DEC) : (inc ? FAST_INC_M : FAST_DEC_M);
-    }
-    if (fn == op_not_E)
-        return reg ? FAST_NOT : FAST_NOT_M;
-    if (fn == op_mov_E_I)
-        return reg ? FAST_MOV_RI : FAST_STORE_I;
-    if (fn == op_imul_Gv_Ev) {
-        *r1 = i->modrm.reg, *r2 = i->modrm.rm;
-        return reg ? FAST_IMUL_RR : FAST_IMUL_RM;
-    }
-    if (fn == op_cmov) {
-        *r1 = i->modrm.reg, *r2 = i->modrm.rm;
-        return FAST_CMOV + (i->opcode & 0xf);
-    }
-    if (fn == op_neg_E && reg)
-        return FAST_NEG;
-    if (fn == op_imul_Gv_Ev_Iz) {
-        *r1 = i->modrm.reg, *r2 = i->modrm.rm;
-        return reg ? FAST_IMUL_RI : FAST_IMUL_MI;
-    }
-    return -1;
-}
-#endif
-
-/* The specialised form (ops_fast.h, ops_fast_rmw.h, ops_fast_byte.h) of entry e, if it has
- * one: e->xop and its register operands. The computed-goto build only: the
- * portable one calls e->fn, the generic handler, for everything. */
-static void specialise(struct entry *e)
-{
-    const struct insn *i = &e->insn;
-    bool reg = i->has_modrm && i->modrm.mod == 3;
-    op_fn *fn = e->fn;
-
-    e->xop = i->op;
-    e->r1 = e->r2 = 0;
-#ifndef LAB86_NO_COMPUTED_GOTO
-    /* The specialised forms' tail in exec_threaded.c adds e->cost as it is
-     * (insn_retire_fast): none of them has a cost that depends on the mode,
-     * and this keeps it so. */
-    if (e->cost == CYCLES_DYNAMIC)
-        return;
-    if (fn == op_jcc) {
-        e->xop = (uint16_t)(FAST_JCC + (i->opcode & 0xf));
-        return;
-    }
-    if (fn == op_jmp_near && !i->has_modrm) { /* EB, E9: either operand size */
-        e->xop = FAST_JMP;
-        return;
-    }
-    int k = (i->opcode >> 3) & 7, xop = -1, r1 = i->modrm.rm, r2 = i->modrm.reg;
-    if (i->opsize <= 2 && i->has_modrm && !reg) {
-        bool word = i->opsize == 2;
-        if (fn == op_mov_E_G)
-            xop = word ? FAST_STORE16 : FAST_STORE8, r1 = i->modrm.reg;
-        else if (fn == op_mov_G_E)
-            xop = word ? FAST_LOAD16 : FAST_LOAD8, r1 = i->modrm.reg;
-    }
-    if (xop < 0 && i->opsize == 1)
-        xop = specialise_byte(i, fn, &r1, &r2);
-    if (xop < 0 && i->has_modrm)
-        xop = specialise_rmw(i, fn, &r1, &r2);
-    if (xop >= 0 || i->opsize != 4) {
-        /* fall through to the end with xop as it is */
-    } else if (fn == op_movzx) {
-        xop = (i->opcode & 1) ? FAST_MOVZX16 : FAST_MOVZX8, r1 = i->modrm.reg, r2 = i->modrm.rm;
-    } else if (fn == op_lea) {
-        xop = i->addrsize == 4 ? FAST_LEA : -1, r1 = i->modrm.reg;
-    } else if ((fn == op_call_near && i->op == OP_CALL_Jz) || (fn == op_ret_near && i->op == OP_RET)) {
-        xop = fn == op_call_near ? FAST_CALL : FAST_RET;
-    } else if (fn == op_push_Zv || fn == op_pop_Zv) {
-        xop = fn == op_push_Zv ? FAST_PUSH : FAST_POP, r1 = i->opcode & 7;
-    } else if (fn == op_alu_Gv_Ev && !reg) {
-        xop = FAST_ALU_RM + k, r1 = i->modrm.reg;
-    } else if (fn == op_alu_Ev_Gv && reg) {
-        xop = FAST_ALU_RR + k;
-    } else if (fn == op_alu_Gv_Ev && reg) {
-        xop = FAST_ALU_RR + k, r1 = i->modrm.reg, r2 = i->modrm.rm;
-    } else if (fn == op_alu_E_I && reg) {
-        xop = FAST_ALU_RI + i->modrm.reg;
-    } else if (fn == op_alu_eAX_Iz) {
-        xop = FAST_ALU_RI + k, r1 = R_EAX;
-    } else if (fn == op_inc_Zv || fn == op_dec_Zv) {
-        xop = fn == op_inc_Zv ? FAST_INC : FAST_DEC, r1 = i->opcode & 7;
-    } else if (fn == op_mov_E_G) {
-        xop = reg ? FAST_MOV_RR : FAST_STORE, r1 = reg ? i->modrm.rm : i->modrm.reg,
-        r2 = i->modrm.reg;
-    } else if (fn == op_mov_G_E) {
-        xop = reg ? FAST_MOV_RR : FAST_LOAD, r1 = i->modrm.reg, r2 = i->modrm.rm;
-    } else if (fn == op_mov_Zv_Iv) {
-        xop = FAST_MOV_RI, r1 = i->opcode & 7;
-    } else if (fn == op_test_E_G && reg) {
-        xop = FAST_TEST_RR;
-    }
-    if (xop >= 0) {
-        e->xop = (uint16_t)xop;
-        e->r1 = (uint8_t)r1;
-        e->r2 = (uint8_t)r2;
-    }
-#else
-    (void)reg;
-    (void)fn;
-#endif
-}
-
 /* Decode into e[] the instructions of a block at page offset off, whose
  * bytes start at host; returns how many (0: the first does not fit). */
 static int decode_block(struct entry *e, uint32_t off, bool code32, const uint8_t *host)
@@ -424,10 +231,12 @@ static int decode_block(struct entry *e, uint32_t off, bool code32, const uint8_
         if (x86_decode(i, host + (pos - off), (int)avail, code32 ? 4 : 2) != DECODE_OK)
             break; /* crosses the page end (or is too long): the switch core runs it */
         e[n].fn = handlers[i->op];
+        e[n].off = (uint16_t)(pos - off);
+        e[n].end = (uint16_t)(pos - off + i->len);
         /* The static cost, looked up once here rather than at every run
          * (cycles_insn() was 8% of the threaded core's time on bench). */
         e[n].cost = cycles_insn_fixed(i);
-        specialise(&e[n]);
+        tcache_specialise(&e[n]);
         n++;
         pos += i->len;
         if (ends_block(i))
@@ -478,17 +287,19 @@ static struct block *reserve(struct tcache *tc, uint64_t pn, int n, struct code_
 
 static struct block *build(struct tcache *tc, uint64_t phys, bool code32, const uint8_t *host)
 {
-    struct entry e[BLOCK_MAX];
+    struct entry e[BLOCK_MAX] = {0};
     uint32_t off = (uint32_t)phys & (PAGE_SIZE - 1);
     int n = decode_block(e, off, code32, host);
     if (n == 0)
         return NULL;
 
     struct code_page *cp;
-    struct block *b = reserve(tc, phys >> PAGE_SHIFT, n, &cp);
+    struct block *b = reserve(tc, phys >> PAGE_SHIFT, n + 1, &cp);
     *b = (struct block){.phys = phys, .n = (uint8_t)n, .code32 = code32, .valid = true,
                         .plain_end = plain_end(&e[n - 1])};
+    tcache_plan(b, e, n);
     memcpy(b->e, e, (size_t)n * sizeof e[0]);
+    b->e[n] = (struct entry){.xop = FAST_BLOCK_END};
     for (int k = 0; k < n; k++)
         b->bytes = (uint16_t)(b->bytes + e[k].insn.len);
     b->pnext = cp->blocks;

@@ -63,8 +63,19 @@ struct entry {
                          specialised forms of ops_fast.h (enum fast_op) */
     uint8_t r1, r2;   /* a specialised form's register operands (ops_fast.h) */
     uint16_t cost;    /* cycles_insn_fixed(): its static cost, or CYCLES_DYNAMIC */
+    uint16_t off;     /* bytes from the block's first byte to this instruction's */
+    uint16_t end;     /* ... and to the byte after it (off + insn.len) */
+    uint16_t post;    /* the cycles of the light entries that follow this one, up to the
+                         next heavy entry (a heavy or semi-light entry pays them in
+                         advance, after itself: threaded.h) */
+    uint8_t npost;    /* how many they are */
+    bool light;       /* a light or semi-light entry (tcache.c: light(), semi_light()):
+                         run with no bookkeeping of its own (threaded.h) */
     struct insn insn; /* the decoded instruction */
 };
+
+/* A valid, resolved block's chain_key. */
+#define BLOCK_KEY(code32) (1u | (unsigned)(code32) << 1)
 
 /* A basic block. */
 struct block {
@@ -82,7 +93,13 @@ struct block {
                               registers, the interrupt shadow or the run state
                               (exec_threaded.c, enter_chained()) */
     bool resolved;         /* every entry's label is set (the computed-goto build) */
-    struct entry e[];      /* the instructions */
+    uint8_t chain_key;     /* BLOCK_KEY(code32) while valid and resolved, else 0: what
+                              enter_chained() (threaded.h) tests in one compare */
+    bool light_tail;       /* its last instruction is a light entry */
+    uint16_t head;         /* the cycles of the light entries it starts with ... */
+    uint8_t nhead;         /* ... and how many they are (see entry.post) */
+    struct entry e[];      /* the instructions, then one more, e[n], whose xop is
+                              FAST_BLOCK_END: where run_block() goes at the block's end */
 };
 
 /* What the cache has done, for tests, the debugger and --stats. */

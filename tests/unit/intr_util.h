@@ -17,6 +17,8 @@
 #ifndef LAB86_INTR_UTIL_H
 #define LAB86_INTR_UTIL_H
 
+#include <stdio.h>
+
 #include "interp/interrupt.h"
 #include "unit_util.h"
 
@@ -232,6 +234,21 @@ static inline struct unit_machine *v86_machine(unsigned iopl, const void *prog, 
     c->gpr[R_ESP] = 0x0ff0;
     cpu_update_mode(c);
     return m;
+}
+
+/* Run the switch core's machine sw and the threaded core's th to cycle
+ * until, then check they agree: the CPU (cpu_diff) and all of RAM. what
+ * and k name the run in a failure's message. */
+static inline void cores_run_agree(struct unit_machine *sw, struct unit_machine *th,
+                                   uint64_t until, const char *what, unsigned long long k)
+{
+    char report[2048];
+    cpu_run(&sw->cpu, until);
+    cpu_run_threaded(&th->cpu, until);
+    int n = cpu_diff(&sw->cpu, &th->cpu, report, sizeof report);
+    ck_assert_msg(n == 0, "%s %llu: %d differences (switch | threaded):\n%s", what, k, n, report);
+    ck_assert_msg(memcmp(sw->bus.ram, th->bus.ram, sw->bus.ram_size) == 0, "%s %llu: RAM differs",
+                  what, k);
 }
 
 #endif

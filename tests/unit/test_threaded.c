@@ -459,16 +459,10 @@ static struct unit_machine *program_machine(const uint8_t *prog, uint32_t len, b
  * after every slice. */
 static void run_both(struct unit_machine *sw, struct unit_machine *th, uint64_t seed)
 {
-    char report[2048];
+    char what[64];
+    snprintf(what, sizeof what, "seed %llu slice", (unsigned long long)seed);
     for (int slice = 0; slice < 20000; slice++) {
-        uint64_t until = sw->cpu.cycles + 1 + rnd(120);
-        cpu_run(&sw->cpu, until);
-        cpu_run_threaded(&th->cpu, until);
-        int n = cpu_diff(&sw->cpu, &th->cpu, report, sizeof report);
-        ck_assert_msg(n == 0, "seed %llu slice %d: %d differences (switch | threaded):\n%s",
-                      (unsigned long long)seed, slice, n, report);
-        ck_assert_msg(memcmp(sw->bus.ram, th->bus.ram, sw->bus.ram_size) == 0,
-                      "seed %llu slice %d: RAM differs", (unsigned long long)seed, slice);
+        cores_run_agree(sw, th, sw->cpu.cycles + 1 + rnd(120), what, (unsigned long long)slice);
         if (sw->cpu.stop != CPU_RUNNING)
             return;
     }

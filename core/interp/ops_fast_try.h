@@ -1,0 +1,120 @@
+/*
+ * ops_fast_try.h - the fast halves of the threaded core's semi-light
+ * entries: the commonest memory forms, tried on the fast path alone.
+ *
+ * A light entry (tcache.c, light()) runs with no bookkeeping of its own
+ * because nothing it does can fault, move the clock but by its own cost,
+ * or raise the notice word (threaded.h). A load or a store on the data
+ * fast path (mmu_fast.h) cannot either: the fast path is taken only when
+ * the access is inside the segment's limit, with the rights, on a TLB hit,
+ * on RAM, with no data breakpoint or debugger listening, and then it has
+ * no side effect but the access itself. So these forms are semi-light:
+ * each try_*() below makes the fast-path test and, when it passes, does
+ * the whole instruction and returns true, and the entry is done as a light
+ * one; when it fails it has changed nothing and returns false, and
+ * run_block() runs the instruction as a heavy entry after all, through the
+ * form of ops_fast.h that takes the slow path (exec_threaded.c, SEMI).
+ *
+ * A store has one more condition: the page must not hold cached code.
+ * A store into code is seen by the block cache (bus.h's watch), which
+ * drops the blocks and raises the notice word, and a running block must
+ * look at that before its next instruction; a light entry does not look,
+ * so such a store takes the heavy way, which does.
+ *
+ * The values, flags and register updates are the forms' own (ops_fast.h),
+ * in the same order, so test_fast.c's comparison of those forms with the
+ * generic handlers covers these too; test_threaded.c runs both halves.
+ */
+#ifndef LAB86_OPS_FAST_TRY_H
+#define LAB86_OPS_FAST_TRY_H
+
+#include "ops_fast.h"
+
+/* mmu_read_inline() without its slow path: true with *val read, false
+ * with nothing done. */
+static ALWAYS_INLINE bool mmu_read_try(struct cpu *c, int sreg, uint32_t off, int size,
+                                       uint32_t *val)
+{
+    uint32_t lin;
+    const struct tlb_entry *e = mmu_fast_entry(c, sreg, off, size, false, &lin);
+    if (!e)
+        return false;
+    *val = ld_le(e->host + (lin & 0xfffu), size);
+    return true;
+}
+
+/* mmu_write_inline() without its slow path, and refusing a page that holds
+ * cached code (see above). */
+static ALWAYS_INLINE bool mmu_write_try(struct cpu *c, int sreg, uint32_t off, int size,
+                                        uint32_t val)
+{
+    uint32_t lin;
+    const struct tlb_entry *e = mmu_fast_entry(c, sreg, off, size, true, &lin);
+    if (!e || bus_watched(c->bus, e->ppage))
+        return false;
+    st_le(e->host + (lin & 0xfffu), val, size);
+    return true;
+}
+
+/* LOAD, LOAD16, LOAD8: reg = [memory] (fast_load*). */
+static ALWAYS_INLINE bool try_load(struct cpu *c, const struct insn *i, int size, int r1)
+{
+    uint32_t v;
+    if (!mmu_read_try(c, i->seg, ea_offset(c, i), size, &v))
+        return false;
+    if (size == 4)
+        c->gpr[r1] = v;
+    else
+        reg_set(c, r1, size, v);
+    return true;
+}
+
+/* STORE, STORE16, STORE8, STORE_I: [memory] = v (fast_store*). */
+static ALWAYS_INLINE bool try_store(struct cpu *c, const struct insn *i, int size, uint32_t v)
+{
+    return mmu_write_try(c, i->seg, ea_offset(c, i), size, v);
+}
+
+/* MOVZX8, MOVZX16 (fast_movzx): the register form never fails. */
+static ALWAYS_INLINE bool try_movzx(struct cpu *c, const struct insn *i, int size, int r1, int r2)
+{
+    uint32_t v;
+    if (i->modrm.mod == 3)
+        v = reg_get(c, r2, size);
+    else if (!mmu_read_try(c, i->seg, ea_offset(c, i), size, &v))
+        return false;
+    c->gpr[r1] = v;
+    return true;
+}
+
+/* ALU_RM<k>: reg32 op= [memory] (fast_alu_rm). */
+static ALWAYS_INLINE bool try_alu_rm(struct cpu *c, const struct insn *i, int k, int r1)
+{
+    uint32_t b;
+    if (!mmu_read_try(c, i->seg, ea_offset(c, i), 4, &b))
+        return false;
+    fast_alu_ri(c, k, r1, b);
+    return true;
+}
+
+/* PUSH, POP reg32 with a 32-bit stack (fast_push, fast_pop). */
+static ALWAYS_INLINE bool try_push(struct cpu *c, int r1)
+{
+    uint32_t sp = (uint32_t)c->gpr[R_ESP] - 4;
+    if (!c->stack32 || !mmu_write_try(c, SEG_SS, sp, 4, (uint32_t)c->gpr[r1]))
+        return false;
+    c->gpr[R_ESP] = sp;
+    return true;
+}
+
+static ALWAYS_INLINE bool try_pop(struct cpu *c, int r1)
+{
+    uint32_t v, sp = (uint32_t)c->gpr[R_ESP];
+    if (!c->stack32 || !mmu_read_try(c, SEG_SS, sp, 4, &v))
+        return false;
+    c->gpr[R_ESP] = sp + 4;
+    c->gpr[r1] = v; /* after ESP: POP ESP loads the popped value */
+    return true;
+}
+
+#endif

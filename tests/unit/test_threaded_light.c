@@ -1,0 +1,204 @@
+/*
+ * test_threaded_light.c - the threaded core's light and semi-light entries
+ * (threaded.h, tcache.c plan_light(), ops_fast_try.h): which entries a
+ * block runs without bookkeeping, what the others pay for them, and above
+ * all that the switch core and the threaded core still stop at the same
+ * boundary whatever the deadline: a deadline inside a run of light entries,
+ * a TLB miss that adds cycles in the middle of one (a semi-light load that
+ * turns heavy), a store into the running block from a semi-light store.
+ * test_threaded.c has the block cache's other tests and the random
+ * programs.
+ */
+#include "interp/ops_fast.h"
+#include "interp/tcache.h"
+#include "intr_util.h"
+#include "mmu/mmu.h"
+
+#define DATA       0x30000u  /* the loop's counter in memory */
+#define COLLIDE    0x130000u /* linear page whose TLB slot is DATA's (paging: mapped in RAM) */
+#define PD_BASE    0x40000u
+#define PT_BASE    0x41000u
+#define ITERATIONS 40
+
+/* mov ecx, 0
+ * L: mov eax, [DATA]; add eax, 3; mov [DATA], eax; lea ebx, [eax+ecx*2+4];
+ *    imul edx, ebx; cld; push edx; pop esi; movzx edi, word [COLLIDE]; inc ecx;
+ *    cmp ecx, ITERATIONS; jne L
+ * hlt
+ * All of the loop but CLD (a generic handler) and the JNE is light or
+ * semi-light. */
+static const uint8_t loop_prog[] = {
+    0xb9, 0, 0, 0, 0,                         /* mov ecx, 0 */
+    0x8b, 0x05, 0x00, 0x00, 0x03, 0x00,       /* L: mov eax, [DATA] */
+    0x83, 0xc0, 0x03,                         /* add eax, 3 */
+    0x89, 0x05, 0x00, 0x00, 0x03, 0x00,       /* mov [DATA], eax */
+    0x8d, 0x5c, 0x48, 0x04,                   /* lea ebx, [eax+ecx*2+4] */
+    0x0f, 0xaf, 0xd3,                         /* imul edx, ebx */
+    0xfc,                                     /* cld */
+    0x52,                                     /* push edx */
+    0x5e,                                     /* pop esi */
+    0x0f, 0xb7, 0x3d, 0x00, 0x00, 0x13, 0x00, /* movzx edi, word [COLLIDE] */
+    0x41,                                     /* inc ecx */
+    0x83, 0xf9, ITERATIONS,                   /* cmp ecx, ITERATIONS */
+    0x75, 0xda,                               /* jne L */
+    0xf4,                                     /* hlt */
+};
+#define LOOP_AT 5 /* offset of L */
+
+static struct unit_machine *machine(const uint8_t *prog, size_t len, bool paging)
+{
+    struct unit_machine *m = pm_machine(0);
+    struct cpu *c = &m->cpu;
+    code(m, prog, len);
+    if (paging) {
+        /* Identity for the first 4 MiB but COLLIDE, which maps to RAM at
+         * 0x50000: its loads evict DATA's TLB entry, so the next load of
+         * DATA walks (CYCLES_WALK_LEVEL a level) in the middle of a run. */
+        wr32(m, PD_BASE, PT_BASE | 3);
+        for (uint32_t k = 0; k < 1024; k++)
+            wr32(m, PT_BASE + 4 * k, (k << 12) | 3);
+        wr32(m, PT_BASE + 4 * (COLLIDE >> 12), 0x50000u | 3);
+        wr32(m, 0x50000u, 0x1234);
+        c->cr3 = PD_BASE;
+        c->cr0 |= CR0_PG;
+    }
+    ck_assert_ptr_nonnull(c->tcache = tcache_create(&m->bus));
+    return m;
+}
+
+static void free_machine(struct unit_machine *m)
+{
+    tcache_destroy(m->cpu.tcache);
+    um_free(m);
+}
+
+/* Run prog on both cores in slices of `slice` cycles until it halts,
+ * comparing the CPUs and RAM after every slice; returns the threaded
+ * machine for more checks. */
+static struct unit_machine *run_sliced(const uint8_t *prog, size_t len, bool paging,
+                                       uint64_t slice)
+{
+    struct unit_machine *sw = machine(prog, len, paging), *th = machine(prog, len, paging);
+    char what[64];
+    snprintf(what, sizeof what, "slices of %llu cycles, slice", (unsigned long long)slice);
+    for (int k = 0; k < 100000 && sw->cpu.stop == CPU_RUNNING; k++)
+        cores_run_agree(sw, th, sw->cpu.cycles + slice, what, (unsigned long long)k);
+    ck_assert_int_eq(sw->cpu.stop, CPU_HALTED);
+    ck_assert_int_eq(th->cpu.stop, CPU_HALTED);
+    um_free(sw);
+    return th;
+}
+
+/* The cost of entries from..to-1 of b. */
+static uint32_t cost_of(const struct block *b, int from, int to)
+{
+    uint32_t sum = 0;
+    for (int k = from; k < to; k++) {
+        ck_assert_uint_ne(b->e[k].cost, CYCLES_DYNAMIC);
+        sum += b->e[k].cost;
+    }
+    return sum;
+}
+
+/* The loop's block: every entry but CLD and the JNE light or semi-light;
+ * the block's head is the cost of the five before CLD, CLD's post that of
+ * the five after it, and each semi-light entry's post the cost of the rest
+ * of its run. */
+START_TEST(t_plan)
+{
+    struct unit_machine *m = machine(loop_prog, sizeof loop_prog, false);
+    const struct block *b =
+        tcache_get(m->cpu.tcache, CODE_BASE + LOOP_AT, true, m->bus.ram + CODE_BASE + LOOP_AT);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_int_eq(b->n, 12);
+    ck_assert_uint_eq(b->e[b->n].xop, FAST_BLOCK_END);
+#ifdef LAB86_NO_COMPUTED_GOTO
+    /* The portable build has no specialised forms, so no light entries. */
+    for (int k = 0; k < b->n; k++)
+        ck_assert_msg(!b->e[k].light && b->e[k].post == 0, "entry %d", k);
+    ck_assert_uint_eq(b->head, 0);
+    free_machine(m);
+    return;
+#endif
+    for (int k = 0; k < b->n; k++)
+        ck_assert_msg(b->e[k].light == (k != 5 && k != 11), "entry %d", k);
+    ck_assert(!b->light_tail);
+    ck_assert_uint_eq(b->head, cost_of(b, 0, 5));
+    ck_assert_uint_eq(b->nhead, 5);
+    ck_assert_uint_eq(b->e[5].post, cost_of(b, 6, 11)); /* CLD */
+    ck_assert_uint_eq(b->e[5].npost, 5);
+    ck_assert_uint_eq(b->e[0].post, cost_of(b, 1, 5)); /* the load */
+    ck_assert_uint_eq(b->e[0].npost, 4);
+    ck_assert_uint_eq(b->e[2].post, cost_of(b, 3, 5)); /* the store */
+    ck_assert_uint_eq(b->e[2].npost, 2);
+    ck_assert_uint_eq(b->e[8].post, cost_of(b, 9, 11)); /* the MOVZX */
+    ck_assert_uint_eq(b->e[11].post, 0);
+    free_machine(m);
+}
+END_TEST
+
+/* Every deadline, one cycle at a time and in slices of other lengths: the
+ * threaded core stops where the switch core does, with the same state. */
+START_TEST(t_every_deadline)
+{
+    static const uint64_t slices[] = {1, 2, 3, 5, 8, 13, 47, 50, 61, 97, 150, 1000};
+    for (size_t k = 0; k < sizeof slices / sizeof slices[0]; k++) {
+        struct unit_machine *th = run_sliced(loop_prog, sizeof loop_prog, false, slices[k]);
+        ck_assert_uint_eq(th->cpu.gpr[R_ECX], ITERATIONS);
+        ck_assert_uint_eq(th->bus.ram[DATA], 3 * ITERATIONS);
+        free_machine(th);
+    }
+}
+END_TEST
+
+/* The same with paging on, where a load of DATA misses the TLB in every
+ * iteration: the semi-light load turns heavy and its walk adds cycles in
+ * the middle of the run the JNE before it paid for. */
+START_TEST(t_every_deadline_paging)
+{
+    static const uint64_t slices[] = {1, 2, 3, 7, 47, 61, 97, 1000};
+    for (size_t k = 0; k < sizeof slices / sizeof slices[0]; k++) {
+        struct unit_machine *th = run_sliced(loop_prog, sizeof loop_prog, true, slices[k]);
+        ck_assert_uint_eq(th->cpu.gpr[R_EDI], 0x1234);
+        ck_assert_uint_ge(th->cpu.tlb.misses, 2 * ITERATIONS);
+        free_machine(th);
+    }
+}
+END_TEST
+
+/* A 32-bit store (a semi-light entry) into the instructions right after it
+ * in the same block: they run as written, on both cores. */
+START_TEST(t_store_into_block)
+{
+    static const uint8_t prog[] = {
+        0xb8, 0x41, 0x41, 0x41, 0x41,       /* mov eax, 0x41414141 (inc ecx x4) */
+        0x89, 0x05, 0x0c, 0x00, 0x01, 0x00, /* mov [CODE_BASE + 12], eax */
+        0x90,                               /* nop */
+        0x90, 0x90, 0x90, 0x90,             /* CODE_BASE + 12: becomes inc ecx x4 */
+        0xf4,                               /* hlt */
+    };
+    static const uint64_t slices[] = {1, 4, 1000};
+    for (size_t k = 0; k < sizeof slices / sizeof slices[0]; k++) {
+        struct unit_machine *th = run_sliced(prog, sizeof prog, false, slices[k]);
+        ck_assert_uint_eq(th->cpu.gpr[R_ECX], 4);
+        free_machine(th);
+    }
+}
+END_TEST
+
+static Suite *light_suite(void)
+{
+    Suite *s = suite_create("threaded_light");
+    TCase *tc = tcase_create("light");
+    tcase_add_test(tc, t_plan);
+    tcase_add_test(tc, t_every_deadline);
+    tcase_add_test(tc, t_every_deadline_paging);
+    tcase_add_test(tc, t_store_into_block);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return um_run_suite(light_suite());
+}
