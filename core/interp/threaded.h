@@ -218,9 +218,14 @@ static void insn_fault(struct cpu *c)
  * is the one quiet() vouched for and needs no lookup. Staying in
  * run_block() saves the return, the loop's frame and the reload of what it
  * keeps in registers: blocks are short (five instructions on average on
- * bench/bench.asm). */
-static ALWAYS_INLINE struct block *enter_chained(struct cpu *c, struct block *b, struct chain *ch,
-                                   struct fetch *f)
+ * bench/bench.asm). enter_chained_slot() is the same with the successor's
+ * slot known: 0 after falling through, 1 after a jump (a Jcc knows which
+ * it did: jcc_end()). A slot
+ * that is not the one the loop linked the block in (a Jcc to the next
+ * instruction) finds no block there, or one whose address is not this
+ * one's, and the loop then looks it up. */
+static ALWAYS_INLINE struct block *enter_chained_slot(struct cpu *c, struct block *b, int slot,
+                                                      struct chain *ch, struct fetch *f)
 {
     /* After a plain end (tcache.h) these are as they were when the chain's
      * first block was entered, and the loop checked them then; so are CS,
@@ -230,7 +235,6 @@ static ALWAYS_INLINE struct block *enter_chained(struct cpu *c, struct block *b,
     if (!plain && (c->stop != CPU_RUNNING || watched(c) || c->intr_shadow))
         return NULL;
     uint32_t eip = (uint32_t)c->eip, mask = plain ? f->mask : cpu_ip_mask(c);
-    int slot = eip == ch->fallthrough ? 0 : 1;
     struct block *nb = b->succ[slot];
     /* Valid, resolved and of the code size: one compare (tcache.h). After
      * a plain end the code size is the running block's: its own key, unless
@@ -261,6 +265,13 @@ static ALWAYS_INLINE struct block *enter_chained(struct cpu *c, struct block *b,
     ch->hits++;
     ch->fallthrough = (eip + nb->bytes) & mask;
     return nb;
+}
+
+/* The successor's slot found from EIP, for any block end. */
+static ALWAYS_INLINE struct block *enter_chained(struct cpu *c, struct block *b, struct chain *ch,
+                                   struct fetch *f)
+{
+    return enter_chained_slot(c, b, (uint32_t)c->eip == ch->fallthrough ? 0 : 1, ch, f);
 }
 
 /* --- the computed-goto build: light entries and the end entry --- */
@@ -397,6 +408,55 @@ static ALWAYS_INLINE bool block_end(struct cpu *c, struct block **b, const struc
     struct block *nb = enter_chained(c, ob, ch, f);
     if (!nb)
         return false;
+    *b = nb;
+    *e = nb->e;
+    *mask = f->mask;
+    *beip = light_block_begin(c, nb);
+    return true;
+}
+
+/* A Jcc on condition cc (a constant), which is always the last entry of
+ * its block (tcache.c): the jump, its retirement and the chained block
+ * entered in place, in one piece - no end entry, and the chain's slot is
+ * whether it jumped. What it does is fast_jcc() (ops_fast.h) with
+ * heavy_begin() and heavy_done() around it and then block_end(), but for
+ * prev_eip, which nothing reads until the block is left: it is set on
+ * each way out. True: go on with *e, the first entry of the chained block
+ * (*b, *beip and *mask are its). False: run_block() returns *out. */
+static ALWAYS_INLINE bool jcc_end(struct cpu *c, int cc, struct block **b, const struct entry **e,
+                                  uint32_t *beip, uint32_t *mask, struct fetch *f,
+                                  struct chain *ch, struct block **out)
+{
+    const struct entry *x = *e;
+    uint32_t next = (*beip + x->end) & *mask;
+    bool taken = cond(c, cc);
+    if (taken) {
+        uint32_t target = next + x->insn.imm;
+        if (x->insn.osize == 2)
+            target &= 0xffff;
+        if (target > c->seg[SEG_CS].limit) {
+            heavy_begin(c, x, *beip, *mask);
+            if (cpu_fault(c, EXC_GP, 0)) /* always: CPU_FAULT */
+                insn_fault(c);
+            *out = NULL;
+            return false;
+        }
+        next = target;
+        c->cycles += CYCLES_TAKEN_JCC;
+    }
+    c->eip = next;
+    c->cycles += x->cost;
+    c->instructions++;
+    if (UNLIKELY(c->cycles >= c->deadline || c->notice)) {
+        c->prev_eip = *beip + x->off;
+        return heavy_look(c, *b, f, x, next, out); /* the last entry: false */
+    }
+    struct block *nb = enter_chained_slot(c, *b, taken, ch, f);
+    if (!nb) {
+        c->prev_eip = *beip + x->off;
+        *out = *b;
+        return false;
+    }
     *b = nb;
     *e = nb->e;
     *mask = f->mask;

@@ -45,11 +45,16 @@ static const uint8_t loop_prog[] = {
 };
 #define LOOP_AT 5 /* offset of L */
 
+/* More setup for every machine of a test, if set. */
+static void (*also)(struct unit_machine *m);
+
 static struct unit_machine *machine(const uint8_t *prog, size_t len, bool paging)
 {
     struct unit_machine *m = pm_machine(0);
     struct cpu *c = &m->cpu;
     code(m, prog, len);
+    if (also)
+        also(m);
     if (paging) {
         /* Identity for the first 4 MiB but COLLIDE, which maps to RAM at
          * 0x50000: its loads evict DATA's TLB entry, so the next load of
@@ -186,6 +191,45 @@ START_TEST(t_store_into_block)
 }
 END_TEST
 
+/* A Jcc ends its block and chains in place (threaded.h, jcc_end()): one to
+ * the very next instruction (both ways lead there), one with a 16-bit
+ * operand whose target wraps to 16 bits, and one whose target is past the
+ * CS limit: #GP at the Jcc, on both cores alike. */
+static void gp_world(struct unit_machine *m)
+{
+    static const uint8_t at_4000[] = {
+        0x31, 0xc0,                         /* xor eax, eax */
+        0x0f, 0x84, 0xf8, 0xbf, 0x02, 0x00, /* jz 0x30000: past the CS limit */
+    };
+    int_gate(m, EXC_GP);
+    um_load(m, HANDLER(EXC_GP), &(uint8_t){0xf4}, 1);
+    um_load(m, 0x4000, at_4000, sizeof at_4000);
+    m->cpu.seg[SEG_CS].limit = 0x2ffff;
+}
+
+START_TEST(t_jcc_ends)
+{
+    static const uint8_t prog[] = {
+        0xb9, 0x03, 0x00, 0x00, 0x00,       /* mov ecx, 3 */
+        0x49,                               /* L: dec ecx */
+        0x74, 0x00,                         /* jz $+2 */
+        0x75, 0xfb,                         /* jnz L */
+        0x66, 0x0f, 0x84, 0xf1, 0x3f,       /* je (16-bit) 0x1000f + 0x3ff1 -> 0x4000 */
+        0xf4,                               /* hlt (not reached) */
+    };
+    static const uint64_t slices[] = {1, 2, 5, 1000};
+    also = gp_world;
+    for (size_t k = 0; k < sizeof slices / sizeof slices[0]; k++) {
+        struct unit_machine *th = run_sliced(prog, sizeof prog, false, slices[k]);
+        ck_assert_uint_eq(th->cpu.eip, HANDLER(EXC_GP) + 1);
+        ck_assert_uint_eq(th->cpu.stats.exceptions, 1);
+        ck_assert_uint_eq(rd32(th, STACK0_TOP - 12), 0x4002); /* the Jcc's EIP, under CS and EFLAGS */
+        free_machine(th);
+    }
+    also = NULL;
+}
+END_TEST
+
 static Suite *light_suite(void)
 {
     Suite *s = suite_create("threaded_light");
@@ -194,6 +238,7 @@ static Suite *light_suite(void)
     tcase_add_test(tc, t_every_deadline);
     tcase_add_test(tc, t_every_deadline_paging);
     tcase_add_test(tc, t_store_into_block);
+    tcase_add_test(tc, t_jcc_ends);
     suite_add_tcase(s, tc);
     return s;
 }
