@@ -97,7 +97,8 @@
  * to the entries around them, and an entry after each block's last, where
  * it chains (no end-of-block test): 50.6 (51.4); one compare of a chain
  * key: 48.8 (50.4); the Jcc retiring and chaining in one piece (jcc_end():
- * the chain slot is whether it jumped): 47.6 (49.4). Tried and dropped: going
+ * the chain slot is whether it jumped): 47.6 (49.4); the read-modify-write
+ * forms semi-light too: 47.0 (48.1). Tried and dropped: going
  * on past a Jcc that is not taken (one block per fall-through path, the
  * taken Jcc a side exit) measured worse, 74.0 -> 75.4, as the side exits
  * share one chain slot and miss it.
@@ -258,11 +259,15 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
     name##5 : SEMI(try(5), call(5));                                                               \
     name##6 : SEMI(try(6), call(6));                                                               \
     name##7 : SEMI(try(7), call(7));
+#define ALU_MR_TRY(k) try_alu_m(c, &e->insn, k, (uint32_t)c->gpr[e->r2])
+#define ALU_MI_TRY(k) try_alu_m(c, &e->insn, k, e->insn.imm)
     K8S(alu_rm, ALU_RM_TRY, ALU_RM)
+    K8S(alu_mr, ALU_MR_TRY, ALU_MR)
+    K8S(alu_mi, ALU_MI_TRY, ALU_MI)
 #undef K8S
 #undef ALU_RM_TRY
-    K8(alu_mr, ALU_MR)
-    K8(alu_mi, ALU_MI)
+#undef ALU_MR_TRY
+#undef ALU_MI_TRY
 #define ALU8_RR(k) fast_alu8(c, k, e->r1, byte_get(c, e->r2))
 #define ALU8_RI(k) fast_alu8(c, k, e->r1, e->insn.imm)
 #define ALU8_RM(k) fast_alu8_rm(c, &e->insn, k, e->r1)
@@ -319,7 +324,7 @@ shift_ri2:
 #undef SHIFT_MI
 #undef SHIFT_CL
 #undef SHIFT16
-    /* Light: tcache.c's light() lists these, and the forms of K8L above. */
+    /* Light: tcache_forms.c's light() lists these, and the forms of K8L above. */
 inc:
     LIGHT(fast_inc_dec(c, e->r1, true));
 dec:
@@ -353,7 +358,8 @@ mov8_rr:
 mov8_ri:
     LIGHT(byte_set(c, e->r1, e->insn.imm));
 #undef LIGHT
-    /* Semi-light: tcache.c's semi_light() lists these, and ALU_RM above. */
+    /* Semi-light: tcache_forms.c's semi_light() lists these, and ALU_RM, ALU_MR and
+     * ALU_MI above. */
 load:
     SEMI(try_load(c, &e->insn, 4, e->r1), fast_load(c, &e->insn, e->r1));
 store:
@@ -376,6 +382,12 @@ push:
     SEMI(try_push(c, e->r1), fast_push(c, e->r1));
 pop:
     SEMI(try_pop(c, e->r1), fast_pop(c, e->r1));
+inc_m:
+    SEMI(try_unary_m(c, &e->insn, FAST_INC_M), fast_inc_dec_m(c, &e->insn, true));
+dec_m:
+    SEMI(try_unary_m(c, &e->insn, FAST_DEC_M), fast_inc_dec_m(c, &e->insn, false));
+not_m:
+    SEMI(try_unary_m(c, &e->insn, FAST_NOT_M), fast_not_m(c, &e->insn));
 #undef SEMI
     /* Heavy. */
 #define FORM(name, call)                                                                           \
@@ -383,9 +395,6 @@ pop:
     FORM(call, fast_call(c, &e->insn))
     FORM(ret, fast_ret(c, &e->insn))
     FORM(jmp, fast_jmp(c, &e->insn))
-    FORM(inc_m, fast_inc_dec_m(c, &e->insn, true))
-    FORM(dec_m, fast_inc_dec_m(c, &e->insn, false))
-    FORM(not_m, fast_not_m(c, &e->insn))
     FORM(imul_rm, fast_imul(c, &e->insn, e->r1, e->r2, true))
     FORM(imul_mi, fast_imul_imm(c, &e->insn, e->r1, e->r2, true))
     FORM(rol_mi, fast_rot_m(c, &e->insn, SH_ROL, e->r2))

@@ -2,7 +2,7 @@
  * ops_fast_try.h - the fast halves of the threaded core's semi-light
  * entries: the commonest memory forms, tried on the fast path alone.
  *
- * A light entry (tcache.c, light()) runs with no bookkeeping of its own
+ * A light entry (tcache_forms.c, light()) runs with no bookkeeping of its own
  * because nothing it does can fault, move the clock but by its own cost,
  * or raise the notice word (threaded.h). A load or a store on the data
  * fast path (mmu_fast.h) cannot either: the fast path is taken only when
@@ -29,6 +29,7 @@
 #define LAB86_OPS_FAST_TRY_H
 
 #include "ops_fast.h"
+#include "ops_fast_rmw.h"
 
 /* mmu_read_inline() without its slow path: true with *val read, false
  * with nothing done. */
@@ -54,6 +55,20 @@ static ALWAYS_INLINE bool mmu_write_try(struct cpu *c, int sreg, uint32_t off, i
         return false;
     st_le(e->host + (lin & 0xfffu), val, size);
     return true;
+}
+
+/* For a read-modify-write of size bytes at sreg:off: the host address,
+ * when the fast path takes a write there (which a read then needs no test
+ * of its own for: a page the TLB lets us write we may read, and a writable
+ * data segment is readable) and the page holds no cached code; else NULL,
+ * with nothing done. */
+static ALWAYS_INLINE uint8_t *mmu_rmw_try(struct cpu *c, int sreg, uint32_t off, int size)
+{
+    uint32_t lin;
+    const struct tlb_entry *e = mmu_fast_entry(c, sreg, off, size, true, &lin);
+    if (!e || bus_watched(c->bus, e->ppage))
+        return NULL;
+    return e->host + (lin & 0xfffu);
 }
 
 /* LOAD, LOAD16, LOAD8: reg = [memory] (fast_load*). */
@@ -94,6 +109,34 @@ static ALWAYS_INLINE bool try_alu_rm(struct cpu *c, const struct insn *i, int k,
     if (!mmu_read_try(c, i->seg, ea_offset(c, i), 4, &b))
         return false;
     fast_alu_ri(c, k, r1, b);
+    return true;
+}
+
+/* ALU_MR<k>, ALU_MI<k>: [memory] op= b (fast_alu_m; CMP only reads). */
+static ALWAYS_INLINE bool try_alu_m(struct cpu *c, const struct insn *i, int k, uint32_t b)
+{
+    uint32_t a, off = ea_offset(c, i);
+    if (k == ALU_CMP) {
+        if (!mmu_read_try(c, i->seg, off, 4, &a))
+            return false;
+        fast_alu_val(c, k, a, b);
+        return true;
+    }
+    uint8_t *p = mmu_rmw_try(c, i->seg, off, 4);
+    if (!p)
+        return false;
+    st_le(p, fast_alu_val(c, k, ld_le(p, 4), b), 4);
+    return true;
+}
+
+/* INC_M, DEC_M, NOT_M (fast_inc_dec_m, fast_not_m). */
+static ALWAYS_INLINE bool try_unary_m(struct cpu *c, const struct insn *i, int which)
+{
+    uint8_t *p = mmu_rmw_try(c, i->seg, ea_offset(c, i), 4);
+    if (!p)
+        return false;
+    uint32_t a = ld_le(p, 4);
+    st_le(p, which == FAST_NOT_M ? ~a : fast_inc_dec_val(c, a, which == FAST_INC_M), 4);
     return true;
 }
 

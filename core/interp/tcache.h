@@ -69,7 +69,7 @@ struct entry {
                          next heavy entry (a heavy or semi-light entry pays them in
                          advance, after itself: threaded.h) */
     uint8_t npost;    /* how many they are */
-    bool light;       /* a light or semi-light entry (tcache.c: light(), semi_light()):
+    bool light;       /* a light or semi-light entry (tcache_forms.c: light(), semi_light()):
                          run with no bookkeeping of its own (threaded.h) */
     struct insn insn; /* the decoded instruction */
 };

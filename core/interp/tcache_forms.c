@@ -268,8 +268,13 @@ static bool semi_light(const struct entry *e)
     case FAST_MOVZX8:
     case FAST_MOVZX16:
     case FAST_PUSH:
-    case FAST_POP: return true;
-    default: return x >= FAST_ALU_RM && x < FAST_ALU_RM + 8;
+    case FAST_POP:
+    case FAST_INC_M:
+    case FAST_DEC_M:
+    case FAST_NOT_M: return true;
+    default:
+        return (x >= FAST_ALU_RM && x < FAST_ALU_RM + 8) || (x >= FAST_ALU_MR && x < FAST_ALU_MR + 8) ||
+               (x >= FAST_ALU_MI && x < FAST_ALU_MI + 8);
     }
 }
 

@@ -277,7 +277,7 @@ static ALWAYS_INLINE struct block *enter_chained(struct cpu *c, struct block *b,
 /* --- the computed-goto build: light entries and the end entry --- */
 
 /*
- * Bookkeeping a run of instructions at a time. A light entry (tcache.c,
+ * Bookkeeping a run of instructions at a time. A light entry (tcache_forms.c,
  * light(): a specialised form on registers alone) has nothing of its own
  * to check or record: it cannot fault, so it needs no EIP to rewind to,
  * and nothing it does can end a block but its own cost on the clock. So
