@@ -173,7 +173,8 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
 
     goto *e->label;
 #define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc)                             \
-    do_##name : r = op_##handler(c, &e->insn);                                                     \
+    do_##name : lazy_settle(c); /* lazy flags: generic handlers read c->eflags */                  \
+    r = op_##handler(c, &e->insn);                                                                 \
     goto done;
 #include "opcodes.def"
 #undef OP
@@ -413,6 +414,7 @@ uint64_t cpu_run_threaded(struct cpu *c, uint64_t until_cycle)
             continue;
         }
         ch.from = run_block(c, b, &f, &ch);
+        lazy_assert_settled(c); /* lazy flags: exact outside run_block() */
     }
     if (c->tcache)
         tcache_add_chained(c->tcache, ch.hits);

@@ -22,6 +22,7 @@
 #include "exec.h"
 
 #include "interrupt.h"
+#include "lazy_flags.h"
 #include "tcache.h"
 
 #if !defined(__GNUC__) && !defined(LAB86_NO_COMPUTED_GOTO)
@@ -195,6 +196,7 @@ static void insn_fault(struct cpu *c)
 {
     c->eip = c->prev_eip;
     cycles_abort(c);
+    lazy_settle(c); /* lazy flags: exact in the exception frame */
     cpu_exception(c);
 }
 
@@ -275,12 +277,14 @@ static ALWAYS_INLINE bool advance(struct cpu *c, int r, bool fast, struct block 
         insn_retire(c, *e);
     if (UNLIKELY(!quiet(c))) {
         bool go_on;
+        lazy_settle(c); /* lazy flags: a debug trap, or leaving run_block() */
         *out = closer_look(c, *b, f, *e, *next, &go_on);
         if (!go_on)
             return false;
     } else if (*e == *last) {
         struct block *nb = enter_chained(c, *b, ch, f);
         if (!nb) {
+            lazy_settle(c); /* lazy flags: leaving run_block() */
             *out = *b;
             return false;
         }
