@@ -129,6 +129,23 @@ static ALWAYS_INLINE void lazy_drop(struct cpu *c)
     c->lf.op = LF_NONE;
 }
 
+/* SF ZF AF PF as they stand, without settling: for a rotate, which keeps
+ * them and writes CF and OF (ops_fast_rmw.h). A settle costs some 40 host
+ * instructions, this about a dozen: bench.asm's integer loop rotates the
+ * result of an ADD every turn. */
+static ALWAYS_INLINE uint32_t lazy_szap(const struct cpu *c)
+{
+    const struct lazy_flags *l = &c->lf;
+    uint32_t kind = l->op >> 3, b = kind >= LF_INC ? 1 : l->b; /* INC, DEC: b is CF */
+    int size = lazy_size(l);
+    if (kind == LF_NONE)
+        return c->eflags & (FL_SF | FL_ZF | FL_AF | FL_PF);
+    uint32_t f = size == 4 ? flags_szp(4, l->res) : flags_szp(size, l->res);
+    if (kind == LF_LOGIC)
+        return f;
+    return f | ((l->a ^ b ^ l->res) & FL_AF);
+}
+
 /* The invariant outside the threaded core's dispatch. */
 #define lazy_assert_settled(c) assert((c)->lf.op == LF_NONE)
 
@@ -141,6 +158,14 @@ static ALWAYS_INLINE void lazy_record(struct cpu *c, int kind, int size, uint32_
     c->lf.op = LF_OP(kind, size);
     c->lf.a = a;
     c->lf.b = b;
+    c->lf.res = res;
+}
+
+/* The record of a logic operation (AND OR XOR TEST) with result res:
+ * its operands are not needed (two stores fewer). */
+static ALWAYS_INLINE void lazy_record_logic(struct cpu *c, int size, uint32_t res)
+{
+    c->lf.op = LF_OP(LF_LOGIC, size);
     c->lf.res = res;
 }
 
@@ -170,8 +195,10 @@ static ALWAYS_INLINE uint32_t lazy_alu_res(int k, int size, uint32_t a, uint32_t
 static ALWAYS_INLINE void lazy_alu_record(struct cpu *c, int k, int size, uint32_t a, uint32_t b,
                                           uint32_t res)
 {
-    int kind = k == ALU_ADD ? LF_ADD : (k == ALU_SUB || k == ALU_CMP) ? LF_SUB : LF_LOGIC;
-    lazy_record(c, kind, size, a, b, res);
+    if (k == ALU_ADD || k == ALU_SUB || k == ALU_CMP)
+        lazy_record(c, k == ALU_ADD ? LF_ADD : LF_SUB, size, a, b, res);
+    else
+        lazy_record_logic(c, size, res);
 }
 
 /* CF as it stands, without settling the rest. */

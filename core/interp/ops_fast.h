@@ -191,7 +191,7 @@ static ALU_INLINE int fast_not(struct cpu *c, int r1)
 
 static ALU_INLINE int fast_test_rr(struct cpu *c, int r1, int r2)
 {
-    lazy_record(c, LF_LOGIC, 4, 0, 0, (uint32_t)c->gpr[r1] & (uint32_t)c->gpr[r2]);
+    lazy_record_logic(c, 4, (uint32_t)c->gpr[r1] & (uint32_t)c->gpr[r2]);
     return 0;
 }
 

@@ -118,7 +118,7 @@ static ALU_INLINE int fast_alu8_m(struct cpu *c, const struct insn *i, int k, ui
  * recorded. */
 static ALU_INLINE int fast_test8(struct cpu *c, uint32_t a, uint32_t b)
 {
-    lazy_record(c, LF_LOGIC, 1, 0, 0, a & b & 0xff);
+    lazy_record_logic(c, 1, a & b & 0xff);
     return 0;
 }
 

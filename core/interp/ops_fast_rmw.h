@@ -31,7 +31,7 @@
  * store_rm() does, so the instruction restarts with nothing changed. The
  * shifts commit their flags only after the write, as op_shift() does
  * (and, writing all six, drop the lazy record; a rotate, which keeps four,
- * settles it first), and
+ * takes those from the record), and
  * a count of 0 reads the operand (which may fault) and changes nothing
  * else; a rotate changes CF and OF alone. The results and flags come from
  * alu.h (shift_op, rotate_op, imul_op, alu_op), which the generic
@@ -200,6 +200,15 @@ static ALU_INLINE int fast_neg(struct cpu *c, int r1)
     return 0;
 }
 
+/* A rotate's CF and OF f into EFLAGS, the other four kept: taken from the
+ * lazy record (lazy_szap), which is then dropped. */
+static ALU_INLINE void fast_rot_flags(struct cpu *c, uint32_t f)
+{
+    uint32_t szap = lazy_szap(c);
+    lazy_drop(c);
+    c->eflags = (c->eflags & ~FL_ARITH) | szap | f;
+}
+
 /* op_shift() for ROL or ROR (k: SH_ROL, SH_ROR) of register r1 by count
  * (not yet masked): only CF and OF change. */
 static ALU_INLINE int fast_rot_r(struct cpu *c, int k, int r1, unsigned count)
@@ -209,8 +218,7 @@ static ALU_INLINE int fast_rot_r(struct cpu *c, int k, int r1, unsigned count)
     if (count == 0)
         return 0;
     c->gpr[r1] = rotate_op(k, 4, (uint32_t)c->gpr[r1], count, &f);
-    lazy_settle(c); /* SF ZF AF PF kept */
-    c->eflags = (c->eflags & ~(FL_CF | FL_OF)) | f;
+    fast_rot_flags(c, f);
     return 0;
 }
 
@@ -223,8 +231,7 @@ static ALU_INLINE int fast_rot_m(struct cpu *c, const struct insn *i, int k, uns
     if (count == 0)
         return 0;
     TRY(mmu_write_inline(c, i->seg, off, 4, rotate_op(k, 4, a, count, &f)));
-    lazy_settle(c); /* SF ZF AF PF kept */
-    c->eflags = (c->eflags & ~(FL_CF | FL_OF)) | f;
+    fast_rot_flags(c, f);
     return 0;
 }
 
