@@ -15,10 +15,10 @@
  *     without settling where that is one compare (ZF: res == 0; after a
  *     SUB or CMP, CF: a < b, the signed conditions: a < b as signed, ...),
  *     and settles for the rest;
- *   - ADC, SBB, the rotates (which keep SF ZF AF PF), and INC and DEC's
- *     CF (lazy_cf(), without settling) read or keep flags of the
- *     instruction before; the shifts by a nonzero count and IMUL write all
- *     six and only drop the record (lazy_drop());
+ *   - ADC and SBB settle first; INC and DEC take the CF they keep from
+ *     the record (lazy_cf()), a rotate the SF ZF AF PF it keeps
+ *     (lazy_szap()), both without settling; the shifts by a nonzero count
+ *     and IMUL write all six and only drop the record (lazy_drop());
  *   - every generic handler, which reads c->eflags as it likes: the
  *     dispatch settles before it (exec_threaded.c);
  *   - everything outside the threaded core's dispatch (cpu_step(), the
@@ -35,6 +35,10 @@
  * A form records only after its last access that may fault, so a faulting
  * form leaves the record of the instruction before it, which the fault
  * then settles: the exception frame's EFLAGS is exact.
+ *
+ * CMP or TEST is not fused with the Jcc after it: the two stay two
+ * entries, with advance()'s checks (an interrupt may fall due) between
+ * them, and the Jcc's lazy_cond() is most of what fusing would save.
  *
  * Measured with callgrind (host instructions a guest instruction, threaded
  * core): see the header of ops_fast.h.
@@ -92,8 +96,8 @@ static ALWAYS_INLINE uint32_t lazy_flags_of(const struct lazy_flags *l, int kind
  * Out of line: it is the rare path of lazy_settle(), and the generic
  * handlers' dispatch calls it from 500 labels. One case for each kind and
  * size the forms record (dwords and bytes), so that each has its size a
- * constant: with the size a variable alu.h's flags cost 64 host
- * instructions a settle on bench.asm, about half that with it constant. */
+ * constant: with the size a variable a settle cost 64 host instructions
+ * on bench.asm (callgrind, the call included), 52 with it constant. */
 static LAZY_NOINLINE void lazy_flush(struct cpu *c)
 {
     const struct lazy_flags *l = &c->lf;

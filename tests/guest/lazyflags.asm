@@ -9,7 +9,7 @@
 ;   SETcc, Jcc, CMOVcc     of all sixteen conditions, must agree with SETcc after POPFD of
 ;                          the reference, which loads the flags exactly (setcc_, jcc_,
 ;                          cmov_matches_popfd)
-;   a faulting load        MOV EAX, [FS:0] with a null FS: #GP, whose frame's EFLAGS must
+;   a faulting load        MOV ECX, [FS:0] with a null FS: #GP, whose frame's EFLAGS must
 ;                          be the reference                              (fault_frame_eflags)
 ;
 ; and all the while PIT counter 0 interrupts every 50 pulses, at varying instruction
@@ -95,7 +95,7 @@ PIT_PERIOD      equ 50                  ; pulses between IRQ 0s: ~4200 cycles
     pop fs                              ; null: a load through it faults
     ARM %%recover
     OPERANDS %1
-    mov eax, [fs:0]
+    mov ecx, [fs:0]                     ; 8B, a specialised load (not A1, which is generic)
 %%recover:
     sti                                 ; the recovery left IF clear
     mov eax, [exc_eflags]
