@@ -43,6 +43,8 @@ static const struct snap_keep cpu_keep[] = {
     SNAP_KEEP(struct cpu, dbg_break),  SNAP_KEEP(struct cpu, fpu.ferr),
     SNAP_KEEP(struct cpu, poke), /* the threaded core's notice to itself (cpu.h) */
     SNAP_KEEP(struct cpu, tsc_clock), /* wiring: the TSC's clock (smp.c) */
+    SNAP_KEEP(struct cpu, lf), /* the threaded core's lazy flags: settled, LF_NONE, whenever
+                                  a snapshot can be taken (lazy_flags.h); the rest stale */
 };
 
 /* FNV-1a's step over 64-bit little-endian words, then the tail bytes:

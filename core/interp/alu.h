@@ -1,8 +1,9 @@
 /*
  * alu.h - the arithmetic and logic operations and the flags they set, as
  * inline functions: ops_alu.c's handlers are built on them, and so are the
- * threaded core's specialised forms (ops_fast.h, ops_fast_rmw.h), which is
- * how the two cores cannot differ in a flag. How each flag is found is
+ * threaded core's specialised forms (ops_fast.h, ops_fast_rmw.h) and the
+ * settling of its lazy flags (lazy_flags.h), which is how the two cores
+ * cannot differ in a flag. How each flag is found is
  * explained in the header of ops_alu.c. The shifts (SHL SHR SAR) and the
  * truncating IMUL are here for the same reason: ops_shift.c and
  * ops_muldiv.c build their handlers on shift_op() and imul_op(), and the

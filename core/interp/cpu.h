@@ -201,11 +201,22 @@ struct cpu_dbg_hooks {
 /* The TLB lives in core/mmu/tlb.h; the CPU owns one. */
 #include "mmu/tlb.h"
 
+/* The last arithmetic-flag writer whose flags the threaded core has not
+ * computed yet (lazy_flags.h). op is LF_NONE everywhere outside that core's
+ * dispatch loop, and then c->eflags is exact. */
+struct lazy_flags {
+    uint32_t op;  /* LF_NONE, or the kind of operation (bits 7:3) and its size (2:0) */
+    uint32_t a;   /* its first operand, masked to the size */
+    uint32_t b;   /* its second operand; INC and DEC: the CF they leave */
+    uint32_t res; /* its result, masked to the size */
+};
+
 struct cpu {
     uint64_t gpr[16];       /* EAX..EDI (R8-R15 reserved for long mode) */
     uint64_t eip;           /* instruction pointer (offset in CS) */
     uint64_t prev_eip;      /* EIP of the instruction being executed (for faults) */
-    uint32_t eflags;        /* EFLAGS, all bits kept here (eager flags) */
+    uint32_t eflags;        /* EFLAGS, all bits kept here (but see lf) */
+    struct lazy_flags lf;   /* the threaded core's flags not yet merged into eflags */
     struct seg seg[SEG_COUNT]; /* ES CS SS DS FS GS, LDTR, TR */
     struct dtr gdtr, idtr;  /* descriptor-table registers */
     uint64_t cr0, cr2, cr3, cr4; /* control registers */

@@ -98,7 +98,11 @@
  * it chains (no end-of-block test): 50.6 (51.4); one compare of a chain
  * key: 48.8 (50.4); the Jcc retiring and chaining in one piece (jcc_end():
  * the chain slot is whether it jumped): 47.6 (49.4); the read-modify-write
- * forms semi-light too: 47.0 (48.1). Tried and dropped: going
+ * forms semi-light too: 47.0 (48.1). Then lazy flags (lazy_flags.h) in
+ * place of the host's flags, which measured a little better before the
+ * light entries (62.6 -> 62.5, decompressor 65.5 -> 63.8) and a little
+ * worse after them: 49.9 (49.7), the record's four stores against the
+ * host's one merge, and more spills in this function. Tried and dropped: going
  * on past a Jcc that is not taken (one block per fall-through path, the
  * taken Jcc a side exit) measured worse, 74.0 -> 75.4, as the side exits
  * share one chain slot and miss it.
@@ -190,7 +194,8 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
      * (threaded.h, heavy_done()). */
 #define HEAVY(call, tail) heavy_begin(c, e, beip, mask); r = call; goto tail
 #define OP(opc, reg, name, mnem, operands, handler, attr, cycles, doc)                             \
-    do_##name : HEAVY(op_##handler(c, &e->insn), done);
+    do_##name : lazy_settle(c); /* lazy flags: generic handlers read c->eflags */                  \
+    HEAVY(op_##handler(c, &e->insn), done);
 #include "opcodes.def"
 #undef OP
     /* A light entry: the handler, and on to the next entry (threaded.h). */
@@ -495,6 +500,7 @@ uint64_t cpu_run_threaded(struct cpu *c, uint64_t until_cycle)
             continue;
         }
         ch.from = run_block(c, b, &f, &ch);
+        lazy_assert_settled(c); /* lazy flags: exact outside run_block() */
     }
     if (c->tcache)
         tcache_add_chained(c->tcache, ch.hits);

@@ -42,17 +42,31 @@
  *
  * r1 and r2 are the register operands as the tcache entry records them.
  * Each is written with the very inline functions the generic handlers use
- * (alu.h, ops.h: alu_op, inc_dec, cond, ea_offset), so the two
- * cores cannot differ in a result or a flag; the differential tests
- * (tests/unit/test_fast.c, test_threaded.c) run both on the same inputs.
- * Costs are untouched: the entry's cycle cost comes from the instruction,
- * as for any other.
+ * (alu.h, ops.h: alu_op, cond, ea_offset), so the two cores cannot differ
+ * in a result or a flag; the differential tests (tests/unit/test_fast.c,
+ * test_lazy.c, test_threaded.c) run both on the same inputs. Costs are
+ * untouched: the entry's cycle cost comes from the instruction, as for any
+ * other.
+ *
+ * The arithmetic flags of ADD SUB CMP AND OR XOR TEST INC DEC and NEG are
+ * lazy (lazy_flags.h): recorded, and computed by alu.h's functions only
+ * when something reads them. Measured with callgrind, host instructions a
+ * guest instruction (bench.asm ITER=5 less ITER=0; the Linux decompressor,
+ * 150 M cycles), against the host's own flags these replaced (LAHF and
+ * SETO after the host's ADD or SUB, then merged into EFLAGS): bench.asm
+ * 62.6 -> 62.5, the decompressor 65.5 -> 63.8. A first version that
+ * settled before a rotate measured 64.0 on bench.asm (its integer loop
+ * rotates an ADD's result every turn, and a settle costs some 40 host
+ * instructions); lazy_szap() took that back. The host's flags are gone:
+ * every flag now comes from alu.h's C, so there is no second way of
+ * computing one left to test.
  */
 #ifndef LAB86_OPS_FAST_H
 #define LAB86_OPS_FAST_H
 
 #include "alu.h"
 #include "cycles.h"
+#include "lazy_flags.h"
 #include "mmu/mmu_fast.h"
 #include "ops.h"
 
@@ -125,89 +139,19 @@ enum fast_op {
     FAST_END
 };
 
-/* --- 32-bit ADD, SUB, CMP, INC and DEC on the host's own ALU --- */
+/* --- 32-bit ALU with lazy flags --- */
 
-/*
- * On an x86 host the host's ADD and SUB are the guest's: they define all
- * six arithmetic flags exactly as the SDM does for the guest (INC and DEC
- * all but CF), on every x86 processor, so LAHF and SETO after them give the
- * flags in two instructions where alu.h spends some twenty. The logic
- * operations take SF ZF PF the same way from a TEST of their result, and
- * nothing else: AF is undefined after them on the host, and we clear it,
- * as alu.h does. ADC and SBB would need the guest's CF loaded first; they
- * stay in C. Elsewhere
- * (another host, another compiler) the C of alu.h runs. test_fast.c
- * compares the two on the edges of 32-bit arithmetic.
- */
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-#define HOST_FLAGS 1
-
-/* Guest EFLAGS bits from the host's AH (after LAHF: SF ZF AF PF CF in the
- * guest's own bit positions) and the byte SETO wrote. */
-static ALWAYS_INLINE uint32_t host_flags(uint16_t ax, uint8_t of)
-{
-    return ((uint32_t)(ax >> 8) & (FL_SF | FL_ZF | FL_AF | FL_PF | FL_CF)) | (uint32_t)of << 11;
-}
-
-/* a + b (sub: a - b) on the host; the six flags in *f. */
-static ALWAYS_INLINE uint32_t host_addsub(bool sub, uint32_t a, uint32_t b, uint32_t *f)
-{
-    uint16_t ax;
-    uint8_t of;
-    if (sub)
-        __asm__("subl %3, %0\n\tlahf\n\tseto %1" : "+r"(a), "=&q"(of), "=&a"(ax) : "r"(b) : "cc");
-    else
-        __asm__("addl %3, %0\n\tlahf\n\tseto %1" : "+r"(a), "=&q"(of), "=&a"(ax) : "r"(b) : "cc");
-    *f = host_flags(ax, of);
-    return a;
-}
-
-/* a + 1 (dec: a - 1) on the host; its five flags in *f (not CF). */
-static ALWAYS_INLINE uint32_t host_incdec(bool dec, uint32_t a, uint32_t *f)
-{
-    uint16_t ax;
-    uint8_t of;
-    if (dec)
-        __asm__("decl %0\n\tlahf\n\tseto %1" : "+r"(a), "=&q"(of), "=&a"(ax) : : "cc");
-    else
-        __asm__("incl %0\n\tlahf\n\tseto %1" : "+r"(a), "=&q"(of), "=&a"(ax) : : "cc");
-    *f = host_flags(ax, of) & ~FL_CF;
-    return a;
-}
-
-/* SF ZF PF of a 32-bit result, for the logic operations and TEST (which
- * clear CF, OF and AF): TEST of the result with itself defines those three
- * on the host as on the guest. */
-static ALWAYS_INLINE uint32_t host_szp(uint32_t res)
-{
-    uint16_t ax;
-    __asm__("testl %1, %1\n\tlahf" : "=a"(ax) : "r"(res) : "cc");
-    return (uint32_t)(ax >> 8) & (FL_SF | FL_ZF | FL_PF);
-}
-#else
-#define HOST_FLAGS 0
-#endif
-
-/* a op b for operation k, 32 bits, its flags in EFLAGS: alu_op(), or
- * the host for ADD, SUB, CMP and the logic operations. */
+/* a op b for operation k, 32 bits: the result, its flags recorded
+ * (lazy_flags.h); ADC and SBB, which read CF, settle the flags before
+ * them first and set them at once (alu_op). */
 static ALU_INLINE uint32_t fast_alu_val(struct cpu *c, int k, uint32_t a, uint32_t b)
 {
-    uint32_t res, f;
-    if (HOST_FLAGS && (k == ALU_ADD || k == ALU_SUB || k == ALU_CMP)) {
-#if HOST_FLAGS
-        res = host_addsub(k != ALU_ADD, a, b, &f);
-#else
-        res = f = 0;
-#endif
-        c->eflags = (c->eflags & ~FL_ARITH) | f;
-    } else if (HOST_FLAGS && (k == ALU_AND || k == ALU_OR || k == ALU_XOR)) {
-        res = k == ALU_AND ? a & b : k == ALU_OR ? a | b : a ^ b;
-#if HOST_FLAGS
-        c->eflags = (c->eflags & ~FL_ARITH) | host_szp(res);
-#endif
-    } else {
-        res = alu_op(c, k, 4, a, b);
+    if (!lazy_alu_ok(k)) {
+        lazy_settle(c);
+        return alu_op(c, k, 4, a, b);
     }
+    uint32_t res = lazy_alu_res(k, 4, a, b);
+    lazy_alu_record(c, k, 4, a, b, res);
     return res;
 }
 
@@ -233,22 +177,9 @@ static ALU_INLINE int fast_alu_ri(struct cpu *c, int k, int r1, uint32_t imm)
     return 0;
 }
 
-/* a + 1 (a - 1), 32 bits, its flags in EFLAGS: all but CF. */
-static ALU_INLINE uint32_t fast_inc_dec_val(struct cpu *c, uint32_t a, bool inc)
-{
-#if HOST_FLAGS
-    uint32_t f;
-    a = host_incdec(!inc, a, &f);
-    c->eflags = (c->eflags & ~(FL_ARITH & ~FL_CF)) | f; /* CF as it was */
-    return a;
-#else
-    return inc_dec(c, 4, a, inc);
-#endif
-}
-
 static ALU_INLINE int fast_inc_dec(struct cpu *c, int r1, bool inc)
 {
-    c->gpr[r1] = fast_inc_dec_val(c, (uint32_t)c->gpr[r1], inc);
+    c->gpr[r1] = lazy_inc_dec(c, 4, (uint32_t)c->gpr[r1], inc);
     return 0;
 }
 
@@ -267,13 +198,7 @@ static ALU_INLINE int fast_not(struct cpu *c, int r1)
 
 static ALU_INLINE int fast_test_rr(struct cpu *c, int r1, int r2)
 {
-    uint32_t f, res = (uint32_t)c->gpr[r1] & (uint32_t)c->gpr[r2];
-#if HOST_FLAGS
-    f = host_szp(res);
-#else
-    logic_flags(4, res, &f);
-#endif
-    c->eflags = (c->eflags & ~FL_ARITH) | f;
+    lazy_record_logic(c, 4, (uint32_t)c->gpr[r1] & (uint32_t)c->gpr[r2]);
     return 0;
 }
 
@@ -418,14 +343,15 @@ static ALU_INLINE int fast_jmp(struct cpu *c, const struct insn *i)
     return fast_jump_rel(c, i);
 }
 
-/* op_jcc() with its condition a constant. The taken cost goes straight to
+/* op_jcc() with its condition a constant, answered from the lazy flags
+ * (lazy_cond: after a CMP, one compare of the recorded operands). The taken cost goes straight to
  * the clock, not through c->cycle_extra as cycles_taken() does: nothing
  * reads the clock between here and the retirement, so the sum is the same,
  * and the threaded core's tail for specialised forms can then leave
  * cycle_extra alone (exec_threaded.c, insn_retire_fast()). */
 static ALU_INLINE int fast_jcc(struct cpu *c, const struct insn *i, int cc)
 {
-    if (!cond(c, cc))
+    if (!lazy_cond(c, cc))
         return 0;
     TRY(fast_jump_rel(c, i));
     c->cycles += CYCLES_TAKEN_JCC;

@@ -26,19 +26,18 @@
  * the low bytes of EAX..EBX, and 4-7 are AH CH DH BH, bits 15:8 of the
  * same four. byte_get() and byte_set() compute reg_get(c, n, 1) and
  * reg_set(c, n, 1, v) (cpu.h) without its branch: the register is n & 3,
- * the shift (n & 4) * 2. The results and flags are alu_op()'s and
- * flags_szp()'s (alu.h), the generic handlers' own; the memory forms read,
- * compute and write back in ops_alu.c's order and put EFLAGS back when the
- * write faults (store_rm()), so a faulting form restarts with nothing
+ * the shift (n & 4) * 2. The flags are lazy (lazy_flags.h) but for ADC
+ * and SBB, which run alu_op() (alu.h), the generic handlers' own; the
+ * memory forms read, compute and write back in ops_alu.c's order, and
+ * record their flags after the write (ADC and SBB put EFLAGS back when it
+ * faults, as store_rm() does), so a faulting form restarts with nothing
  * changed. test_fast.c compares every form with the generic handler, on
  * all eight byte registers.
  *
  * Measured with callgrind, host instructions a guest instruction: the
  * Linux kernel's decompressor (150 M cycles, 61.6 M instructions) 66.9 ->
- * 65.5 with these forms, bench.asm (ITER=5 less ITER=0) 70.1 -> 68.5. The
- * byte ALU runs alu_op() in C rather than on the host's flags as the
- * 32-bit forms do (ops_fast.h): with k and the size constant it is a few
- * instructions, and the generic handlers' own code.
+ * 65.5 with these forms, bench.asm (ITER=5 less ITER=0) 70.1 -> 68.5
+ * (then with eager flags).
  */
 #ifndef LAB86_OPS_FAST_BYTE_H
 #define LAB86_OPS_FAST_BYTE_H
@@ -58,10 +57,25 @@ static ALWAYS_INLINE void byte_set(struct cpu *c, int n, uint32_t v)
     c->gpr[n & 3] = (c->gpr[n & 3] & ~(0xffull << sh)) | (uint64_t)(uint8_t)v << sh;
 }
 
+/* a op b for operation k, 8 bits: the result, its flags recorded
+ * (lazy_flags.h), or for ADC and SBB settled and set at once (alu_op). */
+static ALU_INLINE uint32_t fast_alu8_val(struct cpu *c, int k, uint32_t a, uint32_t b)
+{
+    if (!lazy_alu_ok(k)) {
+        lazy_settle(c);
+        return alu_op(c, k, 1, a, b);
+    }
+    a &= 0xff;
+    b &= 0xff;
+    uint32_t res = lazy_alu_res(k, 1, a, b);
+    lazy_alu_record(c, k, 1, a, b, res);
+    return res;
+}
+
 /* r1 op= b for operation k, 8 bits (op_alu_*b's alu_into_reg()). */
 static ALU_INLINE int fast_alu8(struct cpu *c, int k, int r1, uint32_t b)
 {
-    uint32_t res = alu_op(c, k, 1, byte_get(c, r1), b);
+    uint32_t res = fast_alu8_val(c, k, byte_get(c, r1), b);
     if (k != ALU_CMP)
         byte_set(c, r1, res);
     return 0;
@@ -76,25 +90,35 @@ static ALU_INLINE int fast_alu8_rm(struct cpu *c, const struct insn *i, int k, i
 }
 
 /* [memory] op= b (op_alu_Eb_Gb, op_alu_E_I with a memory byte): CMP only
- * reads; a faulting write puts EFLAGS back. */
+ * reads. The lazy record is made after the write; ADC's and SBB's faulting
+ * write puts EFLAGS back. */
 static ALU_INLINE int fast_alu8_m(struct cpu *c, const struct insn *i, int k, uint32_t b)
 {
-    uint32_t a, off = ea_offset(c, i), saved = c->eflags;
+    uint32_t a, off = ea_offset(c, i);
     TRY(mmu_read_inline(c, i->seg, off, 1, &a));
-    uint32_t res = alu_op(c, k, 1, a, b);
-    if (k == ALU_CMP)
+    if (!lazy_alu_ok(k)) {
+        lazy_settle(c);
+        uint32_t saved = c->eflags, res = alu_op(c, k, 1, a, b);
+        if (mmu_write_inline(c, i->seg, off, 1, (uint8_t)res)) {
+            c->eflags = saved;
+            return CPU_FAULT;
+        }
         return 0;
-    if (mmu_write_inline(c, i->seg, off, 1, (uint8_t)res)) {
-        c->eflags = saved;
-        return CPU_FAULT;
     }
+    a &= 0xff;
+    b &= 0xff;
+    uint32_t res = lazy_alu_res(k, 1, a, b);
+    if (k != ALU_CMP)
+        TRY(mmu_write_inline(c, i->seg, off, 1, res));
+    lazy_alu_record(c, k, 1, a, b, res);
     return 0;
 }
 
-/* The flags of a & b, 8 bits (op_test_E_G, op_test_E_I, op_test_A_I). */
+/* The flags of a & b, 8 bits (op_test_E_G, op_test_E_I, op_test_A_I),
+ * recorded. */
 static ALU_INLINE int fast_test8(struct cpu *c, uint32_t a, uint32_t b)
 {
-    c->eflags = (c->eflags & ~FL_ARITH) | flags_szp(1, a & b);
+    lazy_record_logic(c, 1, a & b & 0xff);
     return 0;
 }
 
@@ -109,7 +133,7 @@ static ALU_INLINE int fast_test8_m(struct cpu *c, const struct insn *i, uint32_t
 /* op_setcc() for condition cc: r1 (mod = 3) or the memory byte = 1 or 0. */
 static ALU_INLINE int fast_setcc(struct cpu *c, const struct insn *i, int cc, int r1)
 {
-    uint32_t v = cond(c, cc) ? 1 : 0;
+    uint32_t v = lazy_cond(c, cc) ? 1 : 0;
     if (i->modrm.mod == 3) {
         byte_set(c, r1, v);
         return 0;

@@ -3,7 +3,7 @@
  * destination, and those of the shifts and of IMUL.
  *
  * The second half of ops_fast.h (read that first: what a specialised form
- * is, and why it cannot differ from the generic handler), for the forms
+ * is, why it cannot differ from the generic handler, and its lazy flags), for the forms
  * that read an operand, compute and write it back:
  *
  *   ALU_MR<k>   ADD OR ADC SBB AND SUB XOR CMP [memory], reg32 (01-39 with
@@ -25,15 +25,18 @@
  *
  * A read-modify-write form does what the generic handler does, in its
  * order: the read (a fault there changes nothing), the result and its
- * flags, the write (mmu_write_inline, the generic rm_write's path); when
- * the write faults, EFLAGS goes back to what it was, as ops_alu.c's
- * store_rm() does, and the instruction restarts with nothing changed. The
- * shifts commit their flags only after the write, as op_shift() does, and
+ * flags, the write (mmu_write_inline, the generic rm_write's path); a
+ * lazy form records its flags only after the write, and when ADC's or
+ * SBB's write faults EFLAGS goes back to what it was, as ops_alu.c's
+ * store_rm() does, so the instruction restarts with nothing changed. The
+ * shifts commit their flags only after the write, as op_shift() does
+ * (and, writing all six, drop the lazy record; a rotate, which keeps four,
+ * takes those from the record), and
  * a count of 0 reads the operand (which may fault) and changes nothing
  * else; a rotate changes CF and OF alone. The results and flags come from
- * alu.h (shift_op, rotate_op, imul_op, alu_op)
- * and ops_fast.h (the host's flags for ADD SUB CMP and the logic
- * operations, INC and DEC), which the generic handlers use too.
+ * alu.h (shift_op, rotate_op, imul_op, alu_op), which the generic
+ * handlers use too, and the lazy flags of lazy_flags.h, settled by alu.h's
+ * functions.
  *
  * Measured with callgrind on bench.asm (ITER=5 less ITER=0, host
  * instructions a guest instruction, after the byte forms of
@@ -65,23 +68,35 @@ static ALU_INLINE int fast_write_back(struct cpu *c, const struct insn *i, uint3
 }
 
 /* [memory] op= b for operation k (op_alu_Ev_Gv, op_alu_E_I with a memory
- * operand); CMP only reads. */
+ * operand); CMP only reads. The lazy flags are recorded after the write,
+ * so a faulting write leaves them as they were; ADC and SBB set theirs at
+ * once (fast_alu_val) and put them back. */
 static ALU_INLINE int fast_alu_m(struct cpu *c, const struct insn *i, int k, uint32_t b)
 {
-    uint32_t a, off = ea_offset(c, i), saved = c->eflags;
+    uint32_t a, off = ea_offset(c, i);
     TRY(mmu_read_inline(c, i->seg, off, 4, &a));
-    uint32_t res = fast_alu_val(c, k, a, b);
-    if (k == ALU_CMP)
-        return 0;
-    return fast_write_back(c, i, off, res, saved);
+    if (!lazy_alu_ok(k)) {
+        lazy_settle(c);
+        uint32_t saved = c->eflags;
+        return fast_write_back(c, i, off, fast_alu_val(c, k, a, b), saved);
+    }
+    uint32_t res = lazy_alu_res(k, 4, a, b);
+    if (k != ALU_CMP)
+        TRY(mmu_write_inline(c, i->seg, off, 4, res));
+    lazy_alu_record(c, k, 4, a, b, res);
+    return 0;
 }
 
-/* op_inc_E() and op_dec_E() with a memory operand. */
+/* op_inc_E() and op_dec_E() with a memory operand: the record after the
+ * write. */
 static ALU_INLINE int fast_inc_dec_m(struct cpu *c, const struct insn *i, bool inc)
 {
-    uint32_t a, off = ea_offset(c, i), saved = c->eflags;
+    uint32_t a, off = ea_offset(c, i);
     TRY(mmu_read_inline(c, i->seg, off, 4, &a));
-    return fast_write_back(c, i, off, fast_inc_dec_val(c, a, inc), saved);
+    uint32_t cf = lazy_cf(c), res = inc ? a + 1 : a - 1;
+    TRY(mmu_write_inline(c, i->seg, off, 4, res));
+    lazy_record(c, inc ? LF_INC : LF_DEC, 4, a, cf, res);
+    return 0;
 }
 
 /* op_not_E() with a memory operand: no flag changes. */
@@ -101,6 +116,7 @@ static ALU_INLINE int fast_shift_r(struct cpu *c, int s, int size, int r1, unsig
     if (count == 0)
         return 0;
     reg_set(c, r1, size, shift_op(shift_k(s), size, reg_get(c, r1, size), count, &f));
+    lazy_drop(c); /* all six written */
     c->eflags = (c->eflags & ~FL_ARITH) | f;
     return 0;
 }
@@ -116,6 +132,7 @@ static ALU_INLINE int fast_shift_m(struct cpu *c, const struct insn *i, int s, i
     if (count == 0)
         return 0;
     TRY(mmu_write_inline(c, i->seg, off, size, shift_op(shift_k(s), size, a, count, &f)));
+    lazy_drop(c); /* all six written */
     c->eflags = (c->eflags & ~FL_ARITH) | f;
     return 0;
 }
@@ -140,6 +157,7 @@ static ALU_INLINE int fast_imul(struct cpu *c, const struct insn *i, int r1, int
     else
         b = (uint32_t)c->gpr[r2];
     c->gpr[r1] = imul_op(4, (uint32_t)c->gpr[r1], b, &f);
+    lazy_drop(c); /* all six written */
     c->eflags = (c->eflags & ~FL_ARITH) | f;
     return 0;
 }
@@ -154,6 +172,7 @@ static ALU_INLINE int fast_imul_imm(struct cpu *c, const struct insn *i, int r1,
     else
         a = (uint32_t)c->gpr[r2];
     c->gpr[r1] = imul_op(4, a, i->imm, &f);
+    lazy_drop(c); /* all six written */
     c->eflags = (c->eflags & ~FL_ARITH) | f;
     return 0;
 }
@@ -168,16 +187,26 @@ static ALU_INLINE int fast_cmov(struct cpu *c, const struct insn *i, int cc, int
         v = (uint32_t)c->gpr[r2];
     else
         TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 4, &v));
-    if (cond(c, cc))
+    if (lazy_cond(c, cc))
         c->gpr[r1] = v;
     return 0;
 }
 
-/* op_neg_E() on a register: 0 - r1 with SUB's flags (CF = r1 != 0). */
+/* op_neg_E() on a register: 0 - r1 with SUB's flags (CF = r1 != 0),
+ * recorded as a SUB. */
 static ALU_INLINE int fast_neg(struct cpu *c, int r1)
 {
     c->gpr[r1] = fast_alu_val(c, ALU_SUB, 0, (uint32_t)c->gpr[r1]);
     return 0;
+}
+
+/* A rotate's CF and OF f into EFLAGS, the other four kept: taken from the
+ * lazy record (lazy_szap), which is then dropped. */
+static ALU_INLINE void fast_rot_flags(struct cpu *c, uint32_t f)
+{
+    uint32_t szap = lazy_szap(c);
+    lazy_drop(c);
+    c->eflags = (c->eflags & ~FL_ARITH) | szap | f;
 }
 
 /* op_shift() for ROL or ROR (k: SH_ROL, SH_ROR) of register r1 by count
@@ -189,7 +218,7 @@ static ALU_INLINE int fast_rot_r(struct cpu *c, int k, int r1, unsigned count)
     if (count == 0)
         return 0;
     c->gpr[r1] = rotate_op(k, 4, (uint32_t)c->gpr[r1], count, &f);
-    c->eflags = (c->eflags & ~(FL_CF | FL_OF)) | f;
+    fast_rot_flags(c, f);
     return 0;
 }
 
@@ -202,7 +231,7 @@ static ALU_INLINE int fast_rot_m(struct cpu *c, const struct insn *i, int k, uns
     if (count == 0)
         return 0;
     TRY(mmu_write_inline(c, i->seg, off, 4, rotate_op(k, 4, a, count, &f)));
-    c->eflags = (c->eflags & ~(FL_CF | FL_OF)) | f;
+    fast_rot_flags(c, f);
     return 0;
 }
 

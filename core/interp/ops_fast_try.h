@@ -136,7 +136,7 @@ static ALWAYS_INLINE bool try_unary_m(struct cpu *c, const struct insn *i, int w
     if (!p)
         return false;
     uint32_t a = ld_le(p, 4);
-    st_le(p, which == FAST_NOT_M ? ~a : fast_inc_dec_val(c, a, which == FAST_INC_M), 4);
+    st_le(p, which == FAST_NOT_M ? ~a : lazy_inc_dec(c, 4, a, which == FAST_INC_M), 4);
     return true;
 }
 

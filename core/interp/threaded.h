@@ -24,6 +24,7 @@
 #include "exec.h"
 
 #include "interrupt.h"
+#include "lazy_flags.h"
 #include "tcache.h"
 
 #if !defined(__GNUC__) && !defined(LAB86_NO_COMPUTED_GOTO)
@@ -199,6 +200,7 @@ static void insn_fault(struct cpu *c)
 {
     c->eip = c->prev_eip;
     cycles_abort(c);
+    lazy_settle(c); /* lazy flags: exact in the exception frame */
     cpu_exception(c);
 }
 
@@ -327,6 +329,7 @@ static ALWAYS_INLINE void heavy_begin(struct cpu *c, const struct entry *e, uint
 static bool heavy_look(struct cpu *c, struct block *b, const struct fetch *f,
                        const struct entry *x, uint64_t next_eip, struct block **out)
 {
+    lazy_settle(c); /* lazy flags: a debug trap, or leaving run_block() */
     c->poke = false;
     *out = NULL;
     if (c->dr6_pending) {
@@ -406,8 +409,10 @@ static ALWAYS_INLINE bool block_end(struct cpu *c, struct block **b, const struc
         c->eip = (*beip + ob->bytes) & *mask;
     }
     struct block *nb = enter_chained(c, ob, ch, f);
-    if (!nb)
+    if (!nb) {
+        lazy_settle(c); /* lazy flags: leaving run_block() */
         return false;
+    }
     *b = nb;
     *e = nb->e;
     *mask = f->mask;
@@ -429,7 +434,7 @@ static ALWAYS_INLINE bool jcc_end(struct cpu *c, int cc, struct block **b, const
 {
     const struct entry *x = *e;
     uint32_t next = (*beip + x->end) & *mask;
-    bool taken = cond(c, cc);
+    bool taken = lazy_cond(c, cc); /* lazy flags: from the record where it can */
     if (taken) {
         uint32_t target = next + x->insn.imm;
         if (x->insn.osize == 2)
@@ -453,6 +458,7 @@ static ALWAYS_INLINE bool jcc_end(struct cpu *c, int cc, struct block **b, const
     }
     struct block *nb = enter_chained_slot(c, *b, taken, ch, f);
     if (!nb) {
+        lazy_settle(c); /* lazy flags: leaving run_block() */
         c->prev_eip = *beip + x->off;
         *out = *b;
         return false;
@@ -487,12 +493,14 @@ static ALWAYS_INLINE bool advance(struct cpu *c, int r, bool fast, struct block 
         insn_retire(c, *e);
     if (UNLIKELY(!quiet(c))) {
         bool go_on;
+        lazy_settle(c); /* lazy flags: a debug trap, or leaving run_block() */
         *out = closer_look(c, *b, f, *e, *next, &go_on);
         if (!go_on)
             return false;
     } else if (*e == *last) {
         struct block *nb = enter_chained(c, *b, ch, f);
         if (!nb) {
+            lazy_settle(c); /* lazy flags: leaving run_block() */
             *out = *b;
             return false;
         }

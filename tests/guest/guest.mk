@@ -20,7 +20,7 @@ GUEST_OUT := $(BUILD)/guests
 
 GUEST_TESTS := pm_entry exceptions paging privilege v86 task double_fault triple_fault alu \
                pic_pit smc linuxboot uart ata kbd apic_timer smp fdc fpu pae tsc_sync
-GUEST_TESTS += string
+GUEST_TESTS += string lazyflags
 GUEST_FLAT := pm_entry linuxboot
 
 guest_image = $(GUEST_OUT)/$(1)$(if $(filter $(GUEST_FLAT),$(1)),.bin,.elf)

@@ -22,7 +22,7 @@ lab86=$1
 dir=$2/guests
 tests="pm_entry exceptions paging privilege v86 task double_fault triple_fault alu pic_pit smc
        linuxboot uart ata kbd apic_timer smp fdc fpu pae tsc_sync"
-tests="$tests string"
+tests="$tests string lazyflags"
 passed=0
 failed=0
 tmp=$(mktemp -d) || exit 2
