@@ -94,7 +94,7 @@ static struct unit_machine *run_sliced(const uint8_t *prog, size_t len, bool pag
         cores_run_agree(sw, th, sw->cpu.cycles + slice, what, (unsigned long long)k);
     ck_assert_int_eq(sw->cpu.stop, CPU_HALTED);
     ck_assert_int_eq(th->cpu.stop, CPU_HALTED);
-    um_free(sw);
+    free_machine(sw);
     return th;
 }
 
