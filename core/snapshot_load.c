@@ -322,6 +322,7 @@ static void restore_read_pages(struct emu *m)
             if (!e->host)
                 e->flags &= ~TLB_HOSTR;
         }
+        tlb_fast_all(t, (board_cpu(m, k)->cr0 & CR0_WP) != 0); /* derived: tlb.h */
     }
 }
 

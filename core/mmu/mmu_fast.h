@@ -48,16 +48,25 @@ static ALWAYS_INLINE const struct tlb_entry *mmu_fast_entry(struct cpu *c, int s
     if ((s->attr & mask) != want)
         return NULL;
     uint32_t l = (uint32_t)(s->base + off);
-    bool user = c->cpl == 3;
-    if (((l & (uint32_t)(size - 1)) && user) || (l & 0xfffu) + (uint32_t)size > 0x1000u)
+    if ((l & (uint32_t)(size - 1)) && c->cpl == 3) /* #AC possible */
         return NULL;
     if ((c->dr[7] & DR7_ENABLE_MASK) || c->attention)
         return NULL;
-    /* The rights, and a host pointer that takes the access (tlb.h). */
-    uint32_t need = tlb_need(user, write, (c->cr0 & CR0_WP) != 0) | (write ? TLB_HOSTW : TLB_HOSTR);
-    const struct tlb_entry *e = tlb_hit(&c->tlb, l, need);
-    if (!e)
+    /* The TLB: one compare with the slot's fast tag for this kind of access
+     * at this CPL (tlb.h), which holds the page + 1 only when the entry has
+     * the rights and a host pointer for it. The tag is compared with the
+     * page of the access's LAST byte + 1, so an access that crosses into
+     * the next page misses too: that page lives in the next slot. This
+     * replaces the page-cross test, the rights mask of tlb_need() and the
+     * tag compare of tlb_hit() (Linux decompressor, threaded core: 65.45 ->
+     * 61.4 host instructions a guest instruction, by callgrind). The "& 3"
+     * keeps a CPL a snapshot file made up inside the array; user rights
+     * imply supervisor ones, so the answer is still the slow path's. */
+    unsigned k = (l >> 12) & (TLB_ENTRIES - 1);
+    uint64_t last = (uint64_t)l + (uint64_t)size - 1 + 0x1000u; /* 64 bits: no wrap */
+    if (c->tlb.fast[k][write][c->cpl & 3] != (uint32_t)(last >> 12))
         return NULL;
+    const struct tlb_entry *e = &c->tlb.e[k];
     *lin = l;
     return e;
 }

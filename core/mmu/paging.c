@@ -309,7 +309,9 @@ int mmu_tlb_entry(struct cpu *c, uint32_t lin, int acc, bool user, bool dry, str
     *out = make_entry(c, lin, &w, acc);
     if (!dry) {
         c->poke = true; /* the slot may be the one a running block fetches through */
-        c->tlb.e[(lin >> 12) & (TLB_ENTRIES - 1)] = *out;
+        unsigned k = (lin >> 12) & (TLB_ENTRIES - 1);
+        c->tlb.e[k] = *out;
+        tlb_fast_set(&c->tlb, k, cr0_wp(c));
         c->tlb.has_large |= (out->flags & TLB_LARGE) != 0;
     }
     return 0;
@@ -331,8 +333,10 @@ void mmu_flush(struct cpu *c, bool global)
     c->poke = true; /* a running block's fetch translation may be gone */
     for (unsigned k = 0; k < TLB_ENTRIES; k++) {
         struct tlb_entry *e = &c->tlb.e[k];
-        if (global || !(e->flags & TLB_GLOBAL))
+        if (global || !(e->flags & TLB_GLOBAL)) {
             e->flags = 0;
+            tlb_fast_set(&c->tlb, k, false); /* all 0: no flags */
+        }
         large |= (e->flags & TLB_LARGE) != 0;
     }
     c->tlb.has_large = large;
@@ -349,14 +353,18 @@ void mmu_invlpg(struct cpu *c, uint64_t lin)
     struct tlb_entry *e = &c->tlb.e[lpage & (TLB_ENTRIES - 1)];
 
     c->poke = true;
-    if (e->lpage == lpage)
+    if (e->lpage == lpage) {
         e->flags = 0;
+        tlb_fast_set(&c->tlb, lpage & (TLB_ENTRIES - 1), false);
+    }
     if (!c->tlb.has_large)
         return;
     for (unsigned k = 0; k < TLB_ENTRIES; k++) {
         e = &c->tlb.e[k];
-        if ((e->flags & TLB_LARGE) && (e->lpage >> 10) == (lpage >> 10))
+        if ((e->flags & TLB_LARGE) && (e->lpage >> 10) == (lpage >> 10)) {
             e->flags = 0;
+            tlb_fast_set(&c->tlb, k, false);
+        }
     }
 }
 
