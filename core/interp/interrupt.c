@@ -337,7 +337,7 @@ static int check_inner_ss(struct cpu *c, uint16_t sel, unsigned dpl, struct desc
  * mode, so the handler must not inherit it. */
 static void null_seg(struct cpu *c, int sreg)
 {
-    c->seg[sreg] = (struct seg){0, 0, 0, 0};
+    c->seg[sreg] = seg_make(0, 0, 0, 0);
 }
 
 /* The frame on the inner stack ss_sel/ssd at esp: the v86 data segments

@@ -33,19 +33,14 @@ static ALWAYS_INLINE const struct tlb_entry *mmu_fast_entry(struct cpu *c, int s
                                                      int size, bool write, uint32_t *lin)
 {
     const struct seg *s = &c->seg[sreg];
-    if ((uint64_t)off + (uint64_t)size - 1 > s->limit) /* no wrap past 4 GiB either */
-        return NULL;
-    /* The attribute test is made in every mode, though real and v86 mode
-     * ignore the attributes: there a segment whose cache is not a present
-     * writable data segment (CS, or what protected mode left behind) takes
-     * the slow path, which gives the same answer. Those are rare, and one
-     * test for all modes saves the two of the mode (with the one-compare
-     * limit test above: 90.8 -> 88.9 host instructions a guest instruction
-     * on the Linux decompressor, by callgrind). */
-    uint32_t mask = SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_CODE | SEG_TYPE_EXPDOWN |
-                    (write ? SEG_TYPE_WRITABLE : 0);
-    uint32_t want = SEG_ATTR_P | SEG_ATTR_S | (write ? SEG_TYPE_WRITABLE : 0);
-    if ((s->attr & mask) != want)
+    /* The segment: the limit and the attributes in one compare, with the
+     * limit + 1 seg_fast_update() (cpu.h) keeps for a plain data segment
+     * and 0 for any other. The attribute test is made in every mode,
+     * though real and v86 mode ignore the attributes: there a segment
+     * whose cache is not a present writable data segment (CS, or what
+     * protected mode left behind) takes the slow path, which gives the
+     * same answer. 64 bits: no wrap past 4 GiB. */
+    if ((uint64_t)off + (uint64_t)size > s->fast_end[write])
         return NULL;
     uint32_t l = (uint32_t)(s->base + off);
     if ((l & (uint32_t)(size - 1)) && c->cpl == 3) /* #AC possible */
@@ -59,7 +54,7 @@ static ALWAYS_INLINE const struct tlb_entry *mmu_fast_entry(struct cpu *c, int s
      * the next page misses too: that page lives in the next slot. This
      * replaces the page-cross test, the rights mask of tlb_need() and the
      * tag compare of tlb_hit() (Linux decompressor, threaded core: 65.45 ->
-     * 61.4 host instructions a guest instruction, by callgrind). The "& 3"
+     * 61.33 host instructions a guest instruction, by callgrind). The "& 3"
      * keeps a CPL a snapshot file made up inside the array; user rights
      * imply supervisor ones, so the answer is still the slow path's. */
     unsigned k = (l >> 12) & (TLB_ENTRIES - 1);

@@ -88,10 +88,10 @@ static inline void flat32(struct unit_machine *m)
     struct cpu *c = &m->cpu;
     uint16_t big = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB | SEG_ATTR_G;
     c->cr0 |= CR0_PE;
-    c->seg[SEG_CS] = (struct seg){0x08, 0, 0xffffffffu, big | SEG_TYPE_CODE | 2};
+    c->seg[SEG_CS] = seg_make(0x08, 0, 0xffffffffu, big | SEG_TYPE_CODE | 2);
     for (int s = SEG_ES; s <= SEG_GS; s++)
         if (s != SEG_CS)
-            c->seg[s] = (struct seg){0x10, 0, 0xffffffffu, big | 2};
+            c->seg[s] = seg_make(0x10, 0, 0xffffffffu, big | 2);
     cpu_update_mode(c);
 }
 

@@ -41,7 +41,7 @@ static void teardown(void)
 
 static void set_seg(int sreg, uint32_t base, uint32_t limit, uint16_t attr)
 {
-    c->seg[sreg] = (struct seg){0x10, base, limit, attr};
+    c->seg[sreg] = seg_make(0x10, base, limit, attr);
 }
 
 /* Protected mode at CPL cpl with flat 4 GiB segments. */
@@ -212,6 +212,7 @@ START_TEST(unreal_mode_limit)
     uint32_t v;
     cpu_load_real_seg(c, SEG_DS, 0);
     c->seg[SEG_DS].limit = 0xffffffffu;
+    seg_fast_update(&c->seg[SEG_DS]); /* changed in place: cpu.h */
     m->bus.ram[0x123456] = 0x77;
     ck_assert_int_eq(mmu_read(c, SEG_DS, 0x123456, 1, &v), 0);
     ck_assert_uint_eq(v, 0x77);

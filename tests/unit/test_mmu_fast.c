@@ -27,11 +27,14 @@
 #include "interp/exec.h"
 #include "mmu/mmu.h"
 #include "mmu/mmu_fast.h"
+#include "mmu/seg.h"
 
 #define RAM_SIZE (4u << 20)
 #define PD       0x10000u /* page directory */
 #define PT       0x11000u /* the page table for 400000-7FFFFF */
+#define PT_LOW   0x12000u /* the page table for 0-3FFFFF */
 #define LIN      0x400000u /* the first of the test's pages */
+#define LOW      0x40000u  /* the same pages again, within v86 mode's reach */
 #define N_PAGES  6
 #define FLAT     (SEG_ATTR_DB | SEG_ATTR_G | (3u << SEG_ATTR_DPL_SHIFT))
 #define DATA_RW  (SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_WRITABLE | FLAT)
@@ -89,10 +92,12 @@ static void set32(struct unit_machine *m, uint32_t pa, uint32_t v)
 static void state(struct unit_machine *m, int cpl, bool wp, bool ac, bool dr7)
 {
     struct cpu *c = &m->cpu;
-    memset(m->bus.ram + PD, 0, 0x2000);
+    memset(m->bus.ram + PD, 0, 0x3000);
     set32(m, PD + (LIN >> 22) * 4, PT | PTE_P | PTE_RW | PTE_US);
+    set32(m, PD, PT_LOW | PTE_P | PTE_RW | PTE_US);
     for (int k = 0; k < N_PAGES; k++) {
         set32(m, PT + k * 4, frame[k] | pte_bits[k]);
+        set32(m, PT_LOW + ((LOW >> 12) + k) * 4, frame[k] | pte_bits[k]);
         for (int b = 0; b < 4096; b++)
             m->bus.ram[frame[k] + b] = (uint8_t)(k * 37 + b * 7 + (b >> 8));
     }
@@ -100,10 +105,10 @@ static void state(struct unit_machine *m, int cpl, bool wp, bool ac, bool dr7)
     c->cr0 = CR0_PE | CR0_PG | CR0_ET | (wp ? CR0_WP : 0) | (ac ? CR0_AM : 0);
     c->eflags = FL_FIXED1 | (ac ? FL_AC : 0);
     c->cpl = (uint8_t)cpl;
-    c->seg[SEG_DS] = (struct seg){0x23, 0, 0xffffffffu, DATA_RW};
-    c->seg[SEG_ES] = (struct seg){0x2b, 0, 0xffffffffu, DATA_RO};
-    c->seg[SEG_FS] = (struct seg){0x33, 0, LIN + 0xfff, DATA_DN};
-    c->seg[SEG_GS] = (struct seg){0x3b, LIN + 0x800, 0x17ff, DATA_RW & ~SEG_ATTR_G};
+    c->seg[SEG_DS] = seg_make(0x23, 0, 0xffffffffu, DATA_RW);
+    c->seg[SEG_ES] = seg_make(0x2b, 0, 0xffffffffu, DATA_RO);
+    c->seg[SEG_FS] = seg_make(0x33, 0, LIN + 0xfff, DATA_DN);
+    c->seg[SEG_GS] = seg_make(0x3b, LIN + 0x800, 0x17ff, DATA_RW & ~SEG_ATTR_G);
     c->dr[0] = LIN + 0x10;
     c->dr[7] = dr7 ? 0x400u | 1u | (3u << 16) | (3u << 18) : 0x400u; /* L0, R/W, 4 bytes */
     c->dr6_pending = 0;
@@ -119,7 +124,7 @@ static void both_state(int cpl, bool wp, bool ac, bool dr7)
 /* The bytes an access may have changed: page tables and data frames. */
 static void same_memory(const char *what)
 {
-    ck_assert_msg(!memcmp(t.fast->bus.ram + PD, t.slow->bus.ram + PD, 0x2000), "%s: tables", what);
+    ck_assert_msg(!memcmp(t.fast->bus.ram + PD, t.slow->bus.ram + PD, 0x3000), "%s: tables", what);
     ck_assert_msg(!memcmp(t.fast->bus.ram + 0x100000, t.slow->bus.ram + 0x100000, 0x6000),
                   "%s: data", what);
 }
@@ -152,22 +157,27 @@ static const uint32_t spots[] = {0x000, 0x010, 0x011, 0xffc, 0xffd, 0xffe, 0xfff
                                  0x2000, 0x2ffd, 0x2fff, 0x3000, 0x3ffe, 0x4001, 0x4ffe, 0x5000,
                                  0x5ffd, 0x6000};
 
-/* Every spot through every segment, every size, read then write then
- * read again (the first write to a page walks to set D). */
-static void sweep(const char *what)
+/* Every spot from lin0 through every segment, every size, read then
+ * write then read again (the first write to a page walks to set D). */
+static void sweep_at(uint32_t lin0, const char *what)
 {
     static const int sregs[] = {SEG_DS, SEG_ES, SEG_FS, SEG_GS};
     for (unsigned g = 0; g < 4; g++) {
         uint32_t base = (uint32_t)t.fast->cpu.seg[sregs[g]].base;
         for (unsigned k = 0; k < sizeof spots / sizeof spots[0]; k++) {
             for (int size = 1; size <= 4; size *= 2) {
-                uint32_t off = LIN + spots[k] - base;
+                uint32_t off = lin0 + spots[k] - base;
                 one(sregs[g], off, size, false, what);
                 one(sregs[g], off, size, true, what);
                 one(sregs[g], off, size, false, what);
             }
         }
     }
+}
+
+static void sweep(const char *what)
+{
+    sweep_at(LIN, what);
 }
 
 START_TEST(fast_matches_slow)
@@ -237,6 +247,34 @@ START_TEST(tlb_changes)
 }
 END_TEST
 
+/* A segment register reloaded over a cache the fast path has used: by a
+ * protected-mode load (seg_load_cache) with a short read-only segment,
+ * then in virtual-8086 mode (load_real), where the 4 GiB limit protected
+ * mode left becomes 64 KiB: with the pages at offsets B000-10FFF of the
+ * new DS, the spots past FFFF are #GP, however warm their TLB entries. */
+START_TEST(segment_reloads)
+{
+    struct unit_machine *ms[2] = {t.fast, t.slow};
+    /* base 400000, limit 1FFF, byte-granular, read-only data (type 1), 32-bit */
+    struct desc ro = {0x00001fffu, 0x00409140u};
+    both_state(3, false, false, false);
+    sweep("flat");
+    for (int k = 0; k < 2; k++)
+        seg_load_cache(&ms[k]->cpu, SEG_DS, 0x13, ro);
+    sweep("DS reloaded read-only and short");
+    both_state(3, false, false, false);
+    sweep_at(LOW, "flat, low copy");
+    for (int k = 0; k < 2; k++) {
+        struct cpu *c = &ms[k]->cpu;
+        c->eflags |= FL_VM;
+        cpu_update_mode(c);
+        ck_assert_int_eq(seg_load(c, SEG_DS, (LOW - 0xb000) >> 4), 0);
+        ck_assert_uint_eq(c->seg[SEG_DS].limit, 0xffff);
+    }
+    sweep_at(LOW, "v86, DS reloaded");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("mmu_fast");
@@ -245,6 +283,7 @@ int main(void)
     tcase_add_loop_test(tc, fast_matches_slow, 0, 16);
     tcase_add_test(tc, cpl_change_without_flush);
     tcase_add_test(tc, tlb_changes);
+    tcase_add_test(tc, segment_reloads);
     suite_add_tcase(s, tc);
     return um_run_suite(s);
 }
