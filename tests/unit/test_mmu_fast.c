@@ -271,6 +271,10 @@ START_TEST(segment_reloads)
         ck_assert_int_eq(seg_load(c, SEG_DS, (LOW - 0xb000) >> 4), 0);
         ck_assert_uint_eq(c->seg[SEG_DS].limit, 0xffff);
     }
+    /* First past the new limit, before any slow access through DS could
+     * derive fast_end again (mmu.c does that on its slow path). */
+    one(SEG_DS, 0x10000, 4, false, "v86, past the limit");
+    one(SEG_DS, 0xfffe, 4, true, "v86, across the limit");
     sweep_at(LOW, "v86, DS reloaded");
 }
 END_TEST
