@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "interp/exec.h"
 #include "interp/tcache.h"
 
 static const char *const drive_names[SNAP_DRIVES] = {"hda", "hdb", "cdrom", "fda", "fdb"};
@@ -325,6 +326,8 @@ static void restore_read_pages(struct emu *m)
                 e->flags &= ~TLB_HOSTR;
         }
         struct cpu *c = board_cpu(m, k);
+        c->cpl &= 3; /* indexes the fast tags: a file's made-up CPL stays inside them */
+        t->watched = (c->dr[7] & DR7_ENABLE_MASK) || c->attention;
         tlb_fast_all(t, (c->cr0 & CR0_WP) != 0); /* derived state, never trusted from the file */
         for (int s = 0; s < SEG_COUNT; s++)
             seg_fast_update(&c->seg[s]); /* cpu.h */

@@ -330,7 +330,10 @@ int mmu_write(struct cpu *c, int sreg, uint32_t off, int size, uint32_t val)
     const struct tlb_entry *e = mmu_fast_entry(c, sreg, off, size, true, &lin);
     if (!e)
         return write_seg(c, sreg, off, size, val);
-    page_store(c, e, lin & PAGE_OFFSET, val, size); /* RAM: the store and the SMC check */
+    /* RAM that takes stores (the fast tag says TLB_HOSTW): page_store()'s
+     * store and SMC check without its test of the flags. */
+    st_le(e->host + (lin & PAGE_OFFSET), val, size);
+    bus_watch_check(c->bus, e->ppage | (lin & PAGE_OFFSET), size);
     return 0;
 }
 

@@ -50,6 +50,7 @@
 
 #include "bus.h"
 #include "interp/cycles.h"
+#include "interp/exec.h"
 
 #define PAGE_SIZE    0x1000u
 #define PAGE_OFFSET  0xfffu      /* offset in a 4 KiB page */
@@ -375,6 +376,17 @@ void mmu_set_a20(struct cpu *c, bool on)
         return;
     c->a20_mask = mask;
     mmu_flush(c, true);
+}
+
+/* The fast tags of every slot follow the watch (tlb.h); a CPU whose TLB
+ * says otherwise would let the inline fast path miss a breakpoint. */
+void mmu_watch_changed(struct cpu *c)
+{
+    bool watched = (c->dr[7] & DR7_ENABLE_MASK) || c->attention;
+    if (watched == c->tlb.watched)
+        return;
+    c->tlb.watched = watched;
+    tlb_fast_all(&c->tlb, cr0_wp(c));
 }
 
 /* --- the debugger's view --- */

@@ -63,7 +63,10 @@ struct tlb_entry {
  * entry alone, so tlb_fast_set() follows every change of an entry, and a
  * change of CR0.WP flushes the TLB anyway (mmu.h). With them the data
  * path's hit test is one compare (mmu_fast.h): 0 never matches, and "+ 1"
- * is what makes the all-zero TLB of a reset one that never hits. */
+ * is what makes the all-zero TLB of a reset one that never hits. While
+ * something watches data accesses (a DR7 breakpoint enabled, the
+ * debugger's attention) every fast tag is 0, so that the slow path, which
+ * reports them, takes every access: mmu_watch_changed() (mmu.h). */
 #define TLB_FAST_KINDS 2 /* read, write */
 #define TLB_FAST_CPLS  4 /* CPL 0-2 (supervisor) and 3 (user) */
 
@@ -72,6 +75,7 @@ struct tlb {
     uint32_t fast[TLB_ENTRIES][TLB_FAST_KINDS][TLB_FAST_CPLS]; /* the fast tags (above) */
     uint64_t misses;                 /* page walks done (cycle model, --stats) */
     bool has_large;                  /* some entry has TLB_LARGE (INVLPG must scan) */
+    bool watched;                    /* data accesses are watched: no fast tags (above) */
 };
 
 /* The TLB_* bits an entry must have for an access: user (CPL 3 and not a
@@ -96,7 +100,8 @@ static inline void tlb_fast_set(struct tlb *t, unsigned k, bool wp)
     for (int write = 0; write < TLB_FAST_KINDS; write++) {
         for (int cpl = 0; cpl < TLB_FAST_CPLS; cpl++) {
             uint32_t need = tlb_need(cpl == 3, write, wp) | (write ? TLB_HOSTW : TLB_HOSTR);
-            t->fast[k][write][cpl] = (e->flags & need) == need ? e->lpage + 1 : 0;
+            bool fast = (e->flags & need) == need && !t->watched;
+            t->fast[k][write][cpl] = fast ? e->lpage + 1 : 0;
         }
     }
 }

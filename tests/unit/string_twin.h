@@ -79,6 +79,7 @@ static inline void side_new(struct side *s, bool slow)
     if (slow) {
         s->m->cpu.dr[0] = NOWHERE;
         s->m->cpu.dr[7] |= 0x00010001u; /* L0, RW0 = 01 (writes), LEN0 = 1 byte */
+        mmu_watch_changed(&s->m->cpu); /* mmu.h */
     }
 }
 

@@ -318,6 +318,7 @@ START_TEST(data_breakpoint_hook)
     uint32_t v;
     c->dr[0] = 0x1001;
     c->dr[7] = 1u | 1u << 16; /* L0, R/W0 = 01 (writes), LEN0 = 00 (1 byte) */
+    mmu_watch_changed(c); /* mmu.h */
     ck_assert_int_eq(mmu_read(c, SEG_DS, 0x1000, 4, &v), 0);
     ck_assert_uint_eq(c->dr6_pending, 0);
     expect_fault(mmu_write(c, SEG_DS, 0xffff, 2, 0), EXC_GP);

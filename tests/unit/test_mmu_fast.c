@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "interp/exec.h"
+#include "interp/ops.h"
 #include "mmu/mmu.h"
 #include "mmu/mmu_fast.h"
 #include "mmu/seg.h"
@@ -72,6 +73,7 @@ static void setup(void)
     t.slow = um_new(RAM_SIZE);
     t.slow->cpu.dbg = &slow_hooks;
     t.slow->cpu.attention = true; /* mmu_fast_entry says no: the slow path */
+    mmu_watch_changed(&t.slow->cpu); /* mmu.h */
 }
 
 static void teardown(void)
@@ -111,6 +113,7 @@ static void state(struct unit_machine *m, int cpl, bool wp, bool ac, bool dr7)
     c->seg[SEG_GS] = seg_make(0x3b, LIN + 0x800, 0x17ff, DATA_RW & ~SEG_ATTR_G);
     c->dr[0] = LIN + 0x10;
     c->dr[7] = dr7 ? 0x400u | 1u | (3u << 16) | (3u << 18) : 0x400u; /* L0, R/W, 4 bytes */
+    mmu_watch_changed(c); /* mmu.h */
     c->dr6_pending = 0;
     mmu_flush(c, true);
 }
@@ -279,6 +282,41 @@ START_TEST(segment_reloads)
 }
 END_TEST
 
+/* With a warm TLB, a data breakpoint turned on and off by MOV DR7
+ * (ops_system.c) and the debugger's attention turned on and off: the fast
+ * tags follow (mmu_watch_changed), so no watched access slips past. */
+static void mov_dr7(uint32_t v)
+{
+    static const uint8_t mov_dr7_eax[] = {0x0f, 0x23, 0xf8};
+    struct unit_machine *ms[2] = {t.fast, t.slow};
+    for (int k = 0; k < 2; k++) {
+        ms[k]->cpu.gpr[R_EAX] = v;
+        ck_assert_int_eq(um_run_handler(ms[k], op_mov_Dd_Rd, mov_dr7_eax, 3), 0);
+    }
+}
+
+START_TEST(watch_changes)
+{
+    struct cpu *f = &t.fast->cpu;
+    uint32_t lin;
+    both_state(0, false, false, false);
+    sweep("no breakpoint");
+    mov_dr7(0x400u | 1u | (3u << 16) | (3u << 18)); /* L0, R/W, 4 bytes at LIN + 10 */
+    sweep("after MOV DR7 turned DR0 on");
+    ck_assert_uint_ne(f->dr6_pending, 0);
+    mov_dr7(0x400u);
+    sweep("after MOV DR7 turned it off");
+    ck_assert_ptr_nonnull(mmu_fast_entry(f, SEG_DS, LIN, 4, false, &lin));
+    f->dbg = &slow_hooks;
+    f->attention = true;
+    mmu_watch_changed(f);
+    ck_assert_ptr_null(mmu_fast_entry(f, SEG_DS, LIN, 4, false, &lin));
+    f->attention = false;
+    mmu_watch_changed(f);
+    ck_assert_ptr_nonnull(mmu_fast_entry(f, SEG_DS, LIN, 4, false, &lin));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("mmu_fast");
@@ -288,6 +326,7 @@ int main(void)
     tcase_add_test(tc, cpl_change_without_flush);
     tcase_add_test(tc, tlb_changes);
     tcase_add_test(tc, segment_reloads);
+    tcase_add_test(tc, watch_changes);
     suite_add_tcase(s, tc);
     return um_run_suite(s);
 }

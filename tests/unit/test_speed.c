@@ -121,6 +121,7 @@ START_TEST(t_data_breakpoint)
     warm(DATA);
     c->dr[0] = DATA;
     c->dr[7] = 0x1u | (3u << 16) | (3u << 18); /* L0, read/write, 4 bytes */
+    mmu_watch_changed(c); /* mmu.h */
     ck_assert_int_eq(mmu_read(c, SEG_DS, DATA, 4, &v), 0);
     ck_assert_uint_eq(c->dr6_pending & DR6_B0, DR6_B0);
 }

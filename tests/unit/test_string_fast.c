@@ -379,6 +379,7 @@ START_TEST(t_run_declines)
     set_regs(s.m, &r);
     ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0); /* DR7 */
     c->dr[7] &= ~0xffu;
+    mmu_watch_changed(c); /* mmu.h */
     ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0x400);
     set_regs(s.m, &r);
     c->gpr[R_EDI] = DEV_BASE;
