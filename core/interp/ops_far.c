@@ -300,6 +300,7 @@ static int call_inner(struct cpu *c, struct desc g, uint16_t csel, struct desc c
     TRY(cpu_set_accessed(c, ss, &sd));
     TRY(cpu_set_accessed(c, csel, &cd));
     s.ss.attr = desc_attr(sd);
+    seg_fast_update(&s.ss); /* changed in place (the accessed bit): cpu.h */
     c->gpr[R_ESP] = esp; /* a 16-bit inner stack keeps ESP's upper half from the TSS */
     stack_commit(c, &s);
     seg_load_cs(c, csel, cd, dpl);
