@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "interp/exec.h"
 #include "interp/tcache.h"
 
 static const char *const drive_names[SNAP_DRIVES] = {"hda", "hdb", "cdrom", "fda", "fdb"};
@@ -310,7 +311,9 @@ static void apply_tlb(struct emu *m, struct cpu *c, const uint8_t *data)
  * locked shadow RAM: bus_read_page) that the snapshot does not hold, found
  * again as the page walk found them, so that the TLB is the one saved
  * (TLB_HOSTR: tlb.h). One the bus no longer gives loses TLB_HOSTR and
- * takes the slow path, which is exact. */
+ * takes the slow path, which is exact. Then the state the data fast path
+ * derives (the TLB's fast tags, each segment's fast_end) is derived again
+ * rather than taken from the file. */
 static void restore_read_pages(struct emu *m)
 {
     for (uint32_t k = 0; k < snap_n_cpus(m); k++) {
@@ -322,6 +325,12 @@ static void restore_read_pages(struct emu *m)
             if (!e->host)
                 e->flags &= ~TLB_HOSTR;
         }
+        struct cpu *c = board_cpu(m, k);
+        c->cpl &= 3; /* indexes the fast tags: a file's made-up CPL stays inside them */
+        t->watched = (c->dr[7] & DR7_ENABLE_MASK) || c->attention;
+        tlb_fast_all(t, (c->cr0 & CR0_WP) != 0); /* derived state, never trusted from the file */
+        for (int s = 0; s < SEG_COUNT; s++)
+            seg_fast_update(&c->seg[s]); /* cpu.h */
     }
 }
 

@@ -28,6 +28,7 @@
 
 #include "interp/exec.h"
 #include "interp/insn.h"
+#include "mmu/mmu.h"
 
 /* Stop the run here: emu_run() returns at the next chance. */
 static bool hold(struct dbg *d, enum dbg_stop reason, bool at_boundary)
@@ -217,6 +218,7 @@ void dbg_destroy(struct dbg *d)
     if (!d)
         return;
     d->c->attention = false;
+    mmu_watch_changed(d->c); /* the data fast path follows (mmu.h) */
     d->c->single_step_only = false;
     d->c->dbg_break = false;
     d->c->dbg = NULL;
@@ -245,6 +247,7 @@ static void arm(struct dbg *d)
     bool step = d->goal != GOAL_NONE || dbg_tables_active(d) || (d->ev_mask & boundary_events);
     bool hooks_on = step || d->ev_mask != 0 || dbg_stops_active(d);
     c->attention = hooks_on;
+    mmu_watch_changed(c); /* the data fast path follows (mmu.h) */
     c->single_step_only = step;
     d->watching = false;
     for (int k = 0; k < DBG_MAX_WATCH; k++)
@@ -301,6 +304,7 @@ static enum dbg_stop run(struct dbg *d, uint64_t max_cycles)
     enum emu_stop why = d->rev ? dbg_rev_run(d, max_cycles) : emu_run(d->m, max_cycles);
     bool ours = c->dbg_break;
     c->attention = false;
+    mmu_watch_changed(c); /* the data fast path follows (mmu.h) */
     c->single_step_only = false;
     c->dbg_break = false;
     if (!ours) {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mmu/mmu.h"
 #include "snapshot.h"
 
 /* --- replays --- */
@@ -84,6 +85,7 @@ static void replay_begin(struct dbg *d, uint64_t target, bool find)
     r->hooks = c->dbg;
     c->dbg = &rev_hooks;
     c->attention = true;
+    mmu_watch_changed(c); /* the data fast path follows (mmu.h) */
     c->single_step_only = true;
     c->dbg_break = false;
     r->replaying = true;
@@ -103,6 +105,7 @@ static void replay_end(struct dbg *d)
     struct cpu *c = d->c;
     c->dbg = r->hooks;
     c->attention = false;
+    mmu_watch_changed(c); /* the data fast path follows (mmu.h) */
     c->single_step_only = false;
     c->dbg_break = false;
     c->stop_request = false;

@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include "mmu/mmu.h"
+
 /* Segment attributes of a real-mode data segment: present, S, writable,
  * accessed, DPL 0, 16-bit, byte granular. */
 #define REAL_DATA_ATTR (SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_WRITABLE | SEG_TYPE_ACCESSED)
@@ -70,14 +72,15 @@ void cpu_reset(struct cpu *c)
     c->gpr[R_EDX] = 0x0619;         /* the CPUID signature (family 6, model 1, stepping 9) */
     c->dr[6] = 0xffff0ff0u;
     c->dr[7] = 0x00000400u;
+    mmu_watch_changed(c); /* the debugger's attention may have stayed: mmu.h */
     c->a20_mask = 0xffffffffu;
     c->msr.apic_base = 0;
     c->msr.pat = 0x0007040600070406ull; /* the power-up PAT (SDM vol. 3, 11.12.4) */
     for (int s = SEG_ES; s <= SEG_GS; s++)
-        c->seg[s] = (struct seg){0, 0, 0xffff, REAL_DATA_ATTR};
-    c->seg[SEG_CS] = (struct seg){0xf000, 0xffff0000u, 0xffff, REAL_CODE_ATTR};
-    c->seg[SEG_LDTR] = (struct seg){0, 0, 0xffff, SEG_ATTR_P | 2}; /* LDT */
-    c->seg[SEG_TR] = (struct seg){0, 0, 0xffff, SEG_ATTR_P | 11}; /* busy 32-bit TSS */
+        c->seg[s] = seg_make(0, 0, 0xffff, REAL_DATA_ATTR);
+    c->seg[SEG_CS] = seg_make(0xf000, 0xffff0000u, 0xffff, REAL_CODE_ATTR);
+    c->seg[SEG_LDTR] = seg_make(0, 0, 0xffff, SEG_ATTR_P | 2); /* LDT */
+    c->seg[SEG_TR] = seg_make(0, 0, 0xffff, SEG_ATTR_P | 11); /* busy 32-bit TSS */
     c->gdtr.limit = c->idtr.limit = 0xffff;
     c->eip = 0xfff0;
     cpu_update_mode(c);

@@ -337,7 +337,7 @@ static int check_inner_ss(struct cpu *c, uint16_t sel, unsigned dpl, struct desc
  * mode, so the handler must not inherit it. */
 static void null_seg(struct cpu *c, int sreg)
 {
-    c->seg[sreg] = (struct seg){0, 0, 0, 0};
+    c->seg[sreg] = seg_make(0, 0, 0, 0);
 }
 
 /* The frame on the inner stack ss_sel/ssd at esp: the v86 data segments
@@ -346,7 +346,7 @@ static void frame_inner(struct frame *f, const struct cpu *c, const struct deliv
                         uint16_t ss_sel, struct desc ssd, uint32_t esp)
 {
     bool big = (desc_attr(ssd) & SEG_ATTR_DB) != 0;
-    *f = (struct frame){.ss = {ss_sel, desc_base(ssd), desc_limit(ssd), desc_attr(ssd)},
+    *f = (struct frame){.ss = seg_make(ss_sel, desc_base(ssd), desc_limit(ssd), desc_attr(ssd)),
                         .sp = big ? esp : esp & 0xffffu,
                         .big = big,
                         .pm = true,

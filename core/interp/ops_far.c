@@ -292,7 +292,7 @@ static int call_inner(struct cpu *c, struct desc g, uint16_t csel, struct desc c
     TRY(check_inner_ss(c, ss, dpl, &sd));
     uint32_t mask = (desc_attr(sd) & SEG_ATTR_DB) ? 0xffffffffu : 0xffffu;
     struct new_stack s = {
-        false, {ss, desc_base(sd), desc_limit(sd), desc_attr(sd)}, mask, esp & mask};
+        false, seg_make(ss, desc_base(sd), desc_limit(sd), desc_attr(sd)), mask, esp & mask};
     TRY(stack_room(c, &s, 4 + (int)count, size, sel_err(ss)));
     if (eip > desc_limit(cd))
         return cpu_fault(c, EXC_GP, 0);
@@ -300,6 +300,7 @@ static int call_inner(struct cpu *c, struct desc g, uint16_t csel, struct desc c
     TRY(cpu_set_accessed(c, ss, &sd));
     TRY(cpu_set_accessed(c, csel, &cd));
     s.ss.attr = desc_attr(sd);
+    seg_fast_update(&s.ss); /* changed in place (the accessed bit): cpu.h */
     c->gpr[R_ESP] = esp; /* a 16-bit inner stack keeps ESP's upper half from the TSS */
     stack_commit(c, &s);
     seg_load_cs(c, csel, cd, dpl);

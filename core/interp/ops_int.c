@@ -68,7 +68,7 @@ static unsigned attr_dpl(uint16_t attr)
 void cpu_load_v86_seg(struct cpu *c, int sreg, uint16_t sel)
 {
     uint16_t attr = sreg == SEG_CS ? V86_CODE_ATTR : V86_DATA_ATTR;
-    c->seg[sreg] = (struct seg){sel, (uint32_t)sel << 4, 0xffff, attr};
+    c->seg[sreg] = seg_make(sel, (uint32_t)sel << 4, 0xffff, attr);
     if (sreg == SEG_CS || sreg == SEG_SS)
         cpu_update_mode(c);
 }

@@ -311,8 +311,8 @@ int op_wrmsr(struct cpu *c, const struct insn *i)
 static void load_flat(struct cpu *c, uint16_t cs, uint16_t ss, unsigned dpl)
 {
     uint16_t pl = (uint16_t)(dpl << SEG_ATTR_DPL_SHIFT);
-    c->seg[SEG_CS] = (struct seg){cs, 0, 0xffffffffu, (uint16_t)(FLAT_CODE | pl)};
-    c->seg[SEG_SS] = (struct seg){ss, 0, 0xffffffffu, (uint16_t)(FLAT_DATA | pl)};
+    c->seg[SEG_CS] = seg_make(cs, 0, 0xffffffffu, (uint16_t)(FLAT_CODE | pl));
+    c->seg[SEG_SS] = seg_make(ss, 0, 0xffffffffu, (uint16_t)(FLAT_DATA | pl));
     c->cs_rpl_stale = false;
     cpu_update_mode(c); /* CPL from CS.RPL, 32-bit code and stack */
 }

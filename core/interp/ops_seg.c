@@ -203,7 +203,7 @@ int op_lldt(struct cpu *c, const struct insn *i)
 
     TRY(system_load_prologue(c, i, &sel));
     if ((sel & 0xfffcu) == 0) {
-        c->seg[SEG_LDTR] = (struct seg){sel, 0, 0, 0};
+        c->seg[SEG_LDTR] = seg_make(sel, 0, 0, 0);
         return 0;
     }
     if (sel & 4) /* an LDT descriptor lives in the GDT */

@@ -285,6 +285,7 @@ int op_mov_Dd_Rd(struct cpu *c, const struct insn *i)
     else if (n == 7)
         v = (v & ~DR7_FIXED0) | DR7_FIXED1;
     c->dr[n] = v;
+    mmu_watch_changed(c); /* a data breakpoint may have turned on or off: mmu.h */
     cpu_trap(c, TRAP_DR, TRAP_A(n, 0, true), v);
     return 0;
 }

@@ -191,7 +191,7 @@ static void commit(struct cpu *c, uint16_t sel, struct desc d, const struct tss_
 
     if (reason != TASK_IRET)
         d.hi |= TSS_BUSY;
-    c->seg[SEG_TR] = (struct seg){sel, desc_base(d), desc_limit(d), desc_attr(d)};
+    c->seg[SEG_TR] = seg_make(sel, desc_base(d), desc_limit(d), desc_attr(d));
     c->cr0 |= CR0_TS;
     if (l->width == 4 && cpu_paging(c)) {
         c->cr3 = s->cr3;
@@ -205,10 +205,10 @@ static void commit(struct cpu *c, uint16_t sel, struct desc d, const struct tss_
     c->prev_eip = s->eip; /* faults from here on belong to the new task */
     for (int k = SEG_ES; k <= SEG_GS; k++)
         if (k != SEG_CS)
-            c->seg[k] = (struct seg){s->sreg[k], 0, 0, 0};
+            c->seg[k] = seg_make(s->sreg[k], 0, 0, 0);
     c->seg[SEG_CS].sel = s->sreg[SEG_CS];
     c->cs_rpl_stale = false; /* the new task's CS.RPL is its CPL */
-    c->seg[SEG_LDTR] = (struct seg){s->ldt, 0, 0, 0};
+    c->seg[SEG_LDTR] = seg_make(s->ldt, 0, 0, 0);
     cpu_update_mode(c);
 }
 
@@ -225,7 +225,7 @@ static int load_ldt(struct cpu *c, uint16_t sel)
     uint16_t a = desc_attr(d);
     if ((a & (SEG_ATTR_S | SEG_ATTR_TYPE)) != DESC_LDT || !(a & SEG_ATTR_P))
         return cpu_fault(c, EXC_TS, sel_err(sel));
-    c->seg[SEG_LDTR] = (struct seg){sel, desc_base(d), desc_limit(d), a};
+    c->seg[SEG_LDTR] = seg_make(sel, desc_base(d), desc_limit(d), a);
     return 0;
 }
 

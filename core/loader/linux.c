@@ -297,8 +297,8 @@ static void set_entry_state(struct cpu *c, uint32_t entry)
     c->gpr[R_ESI] = LX_ZERO_PAGE;
     c->gpr[R_ESP] = LX_ZERO_PAGE;
     for (int s = SEG_ES; s <= SEG_GS; s++)
-        c->seg[s] = (struct seg){LX_SEL_DATA, 0, 0xffffffffu, ATTR_FLAT_DATA};
-    c->seg[SEG_CS] = (struct seg){LX_SEL_CODE, 0, 0xffffffffu, ATTR_FLAT_CODE};
+        c->seg[s] = seg_make(LX_SEL_DATA, 0, 0xffffffffu, ATTR_FLAT_DATA);
+    c->seg[SEG_CS] = seg_make(LX_SEL_CODE, 0, 0xffffffffu, ATTR_FLAT_CODE);
     c->gdtr = (struct dtr){LX_GDT_ADDR, GDT_ENTRIES * 8 - 1};
     c->idtr = (struct dtr){0, 0};
     c->cr0 = (c->cr0 | CR0_PE | CR0_ET) & ~(uint64_t)CR0_PG;

@@ -366,8 +366,8 @@ static void set_entry_state(struct cpu *c, uint32_t entry)
     c->gpr[R_EBX] = MB_INFO_ADDR;
     c->gpr[R_ESP] = MB_STACK_TOP;
     for (int s = SEG_ES; s <= SEG_GS; s++)
-        c->seg[s] = (struct seg){MB_SEL_DATA, 0, 0xffffffffu, ATTR_FLAT_DATA};
-    c->seg[SEG_CS] = (struct seg){MB_SEL_CODE, 0, 0xffffffffu, ATTR_FLAT_CODE};
+        c->seg[s] = seg_make(MB_SEL_DATA, 0, 0xffffffffu, ATTR_FLAT_DATA);
+    c->seg[SEG_CS] = seg_make(MB_SEL_CODE, 0, 0xffffffffu, ATTR_FLAT_CODE);
     c->gdtr = (struct dtr){MB_GDT_ADDR, GDT_ENTRIES * 8 - 1};
     c->idtr = (struct dtr){0, 0};
     c->cr0 = (c->cr0 | CR0_PE | CR0_ET) & ~(uint64_t)CR0_PG;

@@ -295,6 +295,7 @@ static inline void data_breakpoints(struct cpu *c, uint32_t lin, int size, bool 
 static NOINLINE int read_seg(struct cpu *c, int sreg, uint32_t off, int size, uint32_t *val)
 {
     uint32_t lin;
+    seg_fast_update(&c->seg[sreg]); /* a cache set by a struct literal: cpu.h */
     TRY(seg_linear(c, sreg, off, size, MMU_READ, &lin));
     TRY(align_check(c, lin, size));
     TRY(read_lin(c, lin, size, val, c->cpl == 3));
@@ -305,6 +306,7 @@ static NOINLINE int read_seg(struct cpu *c, int sreg, uint32_t off, int size, ui
 static NOINLINE int write_seg(struct cpu *c, int sreg, uint32_t off, int size, uint32_t val)
 {
     uint32_t lin;
+    seg_fast_update(&c->seg[sreg]); /* a cache set by a struct literal: cpu.h */
     TRY(seg_linear(c, sreg, off, size, MMU_WRITE, &lin));
     TRY(align_check(c, lin, size));
     TRY(write_lin(c, lin, size, val, c->cpl == 3));
@@ -328,7 +330,10 @@ int mmu_write(struct cpu *c, int sreg, uint32_t off, int size, uint32_t val)
     const struct tlb_entry *e = mmu_fast_entry(c, sreg, off, size, true, &lin);
     if (!e)
         return write_seg(c, sreg, off, size, val);
-    page_store(c, e, lin & PAGE_OFFSET, val, size); /* RAM: the store and the SMC check */
+    /* RAM that takes stores (the fast tag says TLB_HOSTW): page_store()'s
+     * store and SMC check without its test of the flags. */
+    st_le(e->host + (lin & PAGE_OFFSET), val, size);
+    bus_watch_check(c->bus, e->ppage | (lin & PAGE_OFFSET), size);
     return 0;
 }
 

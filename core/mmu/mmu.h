@@ -18,7 +18,9 @@
  * does. Whoever executes MOV CR3 or a task switch that loads CR3 calls
  * mmu_flush(c, false); whoever changes CR0.PG, CR0.WP, CR4.PSE or CR4.PGE
  * calls mmu_flush(c, true); INVLPG calls mmu_invlpg; the A20 gate goes
- * through mmu_set_a20.
+ * through mmu_set_a20. Whoever writes DR7 or c->attention calls
+ * mmu_watch_changed, so that the data fast path steps aside while data
+ * accesses are watched (tlb.h).
  */
 #ifndef LAB86_MMU_H
 #define LAB86_MMU_H
@@ -92,6 +94,11 @@ void mmu_invlpg(struct cpu *c, uint64_t lin);
 /* Open (on = true) or close the A20 gate: with it closed, physical address
  * bit 20 reads as 0 (the 8086's 1 MiB wrap-around). Flushes the TLB. */
 void mmu_set_a20(struct cpu *c, bool on);
+
+/* After a write of DR7 or c->attention: whether data accesses are watched
+ * (a DR0-DR3 breakpoint enabled, the debugger listening) is judged again,
+ * and the TLB's fast tags follow. Cheap when nothing changed. */
+void mmu_watch_changed(struct cpu *c);
 
 /* The TLB slow path (paging.c), for mmu.c and the threaded core: copy to
  * *out the TLB entry for an access of kind acc at lin, walking the tables

@@ -50,6 +50,7 @@
 
 #include "bus.h"
 #include "interp/cycles.h"
+#include "interp/exec.h"
 
 #define PAGE_SIZE    0x1000u
 #define PAGE_OFFSET  0xfffu      /* offset in a 4 KiB page */
@@ -309,7 +310,9 @@ int mmu_tlb_entry(struct cpu *c, uint32_t lin, int acc, bool user, bool dry, str
     *out = make_entry(c, lin, &w, acc);
     if (!dry) {
         c->poke = true; /* the slot may be the one a running block fetches through */
-        c->tlb.e[(lin >> 12) & (TLB_ENTRIES - 1)] = *out;
+        unsigned k = (lin >> 12) & (TLB_ENTRIES - 1);
+        c->tlb.e[k] = *out;
+        tlb_fast_set(&c->tlb, k, cr0_wp(c));
         c->tlb.has_large |= (out->flags & TLB_LARGE) != 0;
     }
     return 0;
@@ -331,8 +334,10 @@ void mmu_flush(struct cpu *c, bool global)
     c->poke = true; /* a running block's fetch translation may be gone */
     for (unsigned k = 0; k < TLB_ENTRIES; k++) {
         struct tlb_entry *e = &c->tlb.e[k];
-        if (global || !(e->flags & TLB_GLOBAL))
+        if (global || !(e->flags & TLB_GLOBAL)) {
             e->flags = 0;
+            tlb_fast_set(&c->tlb, k, false); /* all 0: no flags */
+        }
         large |= (e->flags & TLB_LARGE) != 0;
     }
     c->tlb.has_large = large;
@@ -349,14 +354,18 @@ void mmu_invlpg(struct cpu *c, uint64_t lin)
     struct tlb_entry *e = &c->tlb.e[lpage & (TLB_ENTRIES - 1)];
 
     c->poke = true;
-    if (e->lpage == lpage)
+    if (e->lpage == lpage) {
         e->flags = 0;
+        tlb_fast_set(&c->tlb, lpage & (TLB_ENTRIES - 1), false);
+    }
     if (!c->tlb.has_large)
         return;
     for (unsigned k = 0; k < TLB_ENTRIES; k++) {
         e = &c->tlb.e[k];
-        if ((e->flags & TLB_LARGE) && (e->lpage >> 10) == (lpage >> 10))
+        if ((e->flags & TLB_LARGE) && (e->lpage >> 10) == (lpage >> 10)) {
             e->flags = 0;
+            tlb_fast_set(&c->tlb, k, false);
+        }
     }
 }
 
@@ -367,6 +376,17 @@ void mmu_set_a20(struct cpu *c, bool on)
         return;
     c->a20_mask = mask;
     mmu_flush(c, true);
+}
+
+/* The fast tags of every slot follow the watch (tlb.h); a CPU whose TLB
+ * says otherwise would let the inline fast path miss a breakpoint. */
+void mmu_watch_changed(struct cpu *c)
+{
+    bool watched = (c->dr[7] & DR7_ENABLE_MASK) || c->attention;
+    if (watched == c->tlb.watched)
+        return;
+    c->tlb.watched = watched;
+    tlb_fast_all(&c->tlb, cr0_wp(c));
 }
 
 /* --- the debugger's view --- */

@@ -121,6 +121,7 @@ void seg_load_cache(struct cpu *c, int sreg, uint16_t sel, struct desc d)
     s->base = desc_base(d);
     s->limit = desc_limit(d);
     s->attr = desc_attr(d);
+    seg_fast_update(s);
     if (sreg == SEG_CS)
         c->cs_rpl_stale = false;
     if (sreg == SEG_CS || sreg == SEG_SS)
@@ -144,7 +145,7 @@ void seg_null_outer(struct cpu *c)
         /* The check uses the DPL in the hidden cache, not the table: a
          * return must not leave the outer level a window on inner data. */
         if (!conforming_code && dpl < c->cpl)
-            *s = (struct seg){0, 0, 0, 0};
+            *s = seg_make(0, 0, 0, 0);
     }
 }
 
@@ -159,6 +160,7 @@ static void load_real(struct cpu *c, int sreg, uint16_t sel)
     } else if (!(s->attr & SEG_ATTR_P)) {
         s->attr = REAL_USABLE_ATTR; /* a null left by protected mode */
     }
+    seg_fast_update(s);
     if (sreg == SEG_SS)
         cpu_update_mode(c); /* the B bit may have changed (v86) */
 }
@@ -202,7 +204,7 @@ static int load_protected(struct cpu *c, int sreg, uint16_t sel)
             return cpu_fault(c, EXC_GP, 0);
         /* A null selector may sit in a data register; any use of it then
          * raises #GP(0) because the cache is marked not present. */
-        c->seg[sreg] = (struct seg){sel, 0, 0, 0};
+        c->seg[sreg] = seg_make(sel, 0, 0, 0);
         return 0;
     }
     TRY(seg_read_desc(c, sel, &d, EXC_GP));

@@ -56,10 +56,26 @@ struct tlb_entry {
                        with TLB_HOSTW */
 };
 
+/* The fast tags: per slot, per kind of access (0 read, 1 write) and per
+ * CPL, the slot's lpage + 1 when that access at that CPL may take the
+ * entry's host pointer (every bit of tlb_need() with the CR0.WP of fill
+ * time, and TLB_HOSTR or TLB_HOSTW), else 0. They are derived from the
+ * entry alone, so tlb_fast_set() follows every change of an entry, and a
+ * change of CR0.WP flushes the TLB anyway (mmu.h). With them the data
+ * path's hit test is one compare (mmu_fast.h): 0 never matches, and "+ 1"
+ * is what makes the all-zero TLB of a reset one that never hits. While
+ * something watches data accesses (a DR7 breakpoint enabled, the
+ * debugger's attention) every fast tag is 0, so that the slow path, which
+ * reports them, takes every access: mmu_watch_changed() (mmu.h). */
+#define TLB_FAST_KINDS 2 /* read, write */
+#define TLB_FAST_CPLS  4 /* CPL 0-2 (supervisor) and 3 (user) */
+
 struct tlb {
     struct tlb_entry e[TLB_ENTRIES]; /* indexed by lpage & (TLB_ENTRIES - 1) */
+    uint32_t fast[TLB_ENTRIES][TLB_FAST_KINDS][TLB_FAST_CPLS]; /* the fast tags (above) */
     uint64_t misses;                 /* page walks done (cycle model, --stats) */
     bool has_large;                  /* some entry has TLB_LARGE (INVLPG must scan) */
+    bool watched;                    /* data accesses are watched: no fast tags (above) */
 };
 
 /* The TLB_* bits an entry must have for an access: user (CPL 3 and not a
@@ -74,6 +90,27 @@ static inline uint32_t tlb_need(bool user, bool write, bool wp)
     if (write)
         need |= TLB_DIRTY | (user || wp ? TLB_WRITE : 0);
     return need;
+}
+
+/* Derive slot k's fast tags from its entry (after a fill or a drop); wp is
+ * the current CR0.WP. */
+static inline void tlb_fast_set(struct tlb *t, unsigned k, bool wp)
+{
+    const struct tlb_entry *e = &t->e[k];
+    for (int write = 0; write < TLB_FAST_KINDS; write++) {
+        for (int cpl = 0; cpl < TLB_FAST_CPLS; cpl++) {
+            uint32_t need = tlb_need(cpl == 3, write, wp) | (write ? TLB_HOSTW : TLB_HOSTR);
+            bool fast = (e->flags & need) == need && !t->watched;
+            t->fast[k][write][cpl] = fast ? e->lpage + 1 : 0;
+        }
+    }
+}
+
+/* Derive every slot's fast tags (after a snapshot load). */
+static inline void tlb_fast_all(struct tlb *t, bool wp)
+{
+    for (unsigned k = 0; k < TLB_ENTRIES; k++)
+        tlb_fast_set(t, k, wp);
 }
 
 /* The hit test: the entry for the page of lin if it is cached with every

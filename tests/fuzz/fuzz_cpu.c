@@ -104,7 +104,7 @@ static void build_tables(struct bus *b)
 
 static void set_seg(struct cpu *c, int s, uint16_t sel, uint32_t limit, uint16_t attr)
 {
-    c->seg[s] = (struct seg){sel, 0, limit, attr};
+    c->seg[s] = seg_make(sel, 0, limit, attr);
 }
 
 #define A_CODE32 (SEG_ATTR_P | SEG_ATTR_S | 0xb | SEG_ATTR_DB | SEG_ATTR_G)
@@ -122,7 +122,7 @@ static void enter_mode(struct cpu *c, enum mode m)
     c->gpr[R_ESP] = 0x8000;
     c->gdtr = (struct dtr){GDT_BASE, 0x3f};
     c->idtr = (struct dtr){IDT_BASE, 0x7ff};
-    c->seg[SEG_TR] = (struct seg){0x38, TSS_BASE, 0x2067, SEG_ATTR_P | 11};
+    c->seg[SEG_TR] = seg_make(0x38, TSS_BASE, 0x2067, SEG_ATTR_P | 11);
     c->eip = CODE_BASE;
     if (m == M_REAL) {
         c->idtr = (struct dtr){0, 0x3ff};

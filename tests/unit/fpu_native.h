@@ -86,8 +86,8 @@ static inline void nat_flat32(struct unit_machine *m)
                           SEG_TYPE_ACCESSED;
     c->cr0 |= CR0_PE | CR0_NE;
     for (int s = SEG_ES; s <= SEG_GS; s++)
-        c->seg[s] = (struct seg){0x10, 0, 0xffffffffu, data};
-    c->seg[SEG_CS] = (struct seg){0x08, 0, 0xffffffffu, code};
+        c->seg[s] = seg_make(0x10, 0, 0xffffffffu, data);
+    c->seg[SEG_CS] = seg_make(0x08, 0, 0xffffffffu, code);
     cpu_update_mode(c);
 }
 

@@ -116,7 +116,7 @@ static inline void cache_seg(struct unit_machine *m, int sreg, unsigned sel)
         limit = (limit << 12) | 0xfff;
     uint32_t base_addr = (lo >> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000u);
     uint16_t attr = (uint16_t)(((hi >> 8) & 0xff) | ((hi >> 12) & 0xf00));
-    m->cpu.seg[sreg] = (struct seg){(uint16_t)sel, base_addr, limit, attr};
+    m->cpu.seg[sreg] = seg_make((uint16_t)sel, base_addr, limit, attr);
 }
 
 /* Byte 5 of the descriptor at sel: P, DPL, S and type. */
@@ -154,7 +154,7 @@ static inline struct unit_machine *pm_machine(unsigned cpl)
         if (s != SEG_CS)
             cache_seg(m, s, ds);
     cache_seg(m, SEG_TR, SEL_TSS_A);
-    m->cpu.seg[SEG_LDTR] = (struct seg){0, 0, 0, 0};
+    m->cpu.seg[SEG_LDTR] = seg_make(0, 0, 0, 0);
     c->gpr[R_ESP] = cpl ? STACK3_TOP : STACK0_TOP;
     c->eip = CODE_BASE;
     c->eflags = FL_FIXED1;

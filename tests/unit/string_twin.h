@@ -79,6 +79,7 @@ static inline void side_new(struct side *s, bool slow)
     if (slow) {
         s->m->cpu.dr[0] = NOWHERE;
         s->m->cpu.dr[7] |= 0x00010001u; /* L0, RW0 = 01 (writes), LEN0 = 1 byte */
+        mmu_watch_changed(&s->m->cpu); /* mmu.h */
     }
 }
 
@@ -88,10 +89,10 @@ static inline void flat32(struct unit_machine *m)
     struct cpu *c = &m->cpu;
     uint16_t big = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB | SEG_ATTR_G;
     c->cr0 |= CR0_PE;
-    c->seg[SEG_CS] = (struct seg){0x08, 0, 0xffffffffu, big | SEG_TYPE_CODE | 2};
+    c->seg[SEG_CS] = seg_make(0x08, 0, 0xffffffffu, big | SEG_TYPE_CODE | 2);
     for (int s = SEG_ES; s <= SEG_GS; s++)
         if (s != SEG_CS)
-            c->seg[s] = (struct seg){0x10, 0, 0xffffffffu, big | 2};
+            c->seg[s] = seg_make(0x10, 0, 0xffffffffu, big | 2);
     cpu_update_mode(c);
 }
 

@@ -32,10 +32,10 @@ static void flat32(struct unit_machine *m, uint32_t cs_limit)
     struct cpu *c = &m->cpu;
     uint16_t big = SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB | SEG_ATTR_G;
     c->cr0 |= CR0_PE;
-    c->seg[SEG_CS] = (struct seg){0x08, 0, cs_limit, big | SEG_TYPE_CODE | SEG_TYPE_READABLE};
+    c->seg[SEG_CS] = seg_make(0x08, 0, cs_limit, big | SEG_TYPE_CODE | SEG_TYPE_READABLE);
     for (int s = SEG_ES; s <= SEG_GS; s++) {
         if (s != SEG_CS)
-            c->seg[s] = (struct seg){0x10, 0, 0xffffffffu, big | SEG_TYPE_WRITABLE};
+            c->seg[s] = seg_make(0x10, 0, 0xffffffffu, big | SEG_TYPE_WRITABLE);
     }
     cpu_update_mode(c);
 }

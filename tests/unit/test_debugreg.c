@@ -6,6 +6,8 @@
  */
 #include "intr_util.h"
 
+#include "mmu/mmu.h"
+
 /* An instruction breakpoint is a fault with RF clear in the image; IRET
  * with RF set then runs the instruction. */
 START_TEST(t_exec_breakpoint)
@@ -19,6 +21,7 @@ START_TEST(t_exec_breakpoint)
     um_load(m, HANDLER(EXC_DB), iret, 1);
     c->dr[0] = CODE_BASE;
     c->dr[7] = 0x400 | 0x1; /* L0, execute */
+    mmu_watch_changed(c); /* mmu.h */
     c->eflags = FL_FIXED1 | FL_IF;
     um_step(m, 1);
     ck_assert_uint_eq(c->eip, HANDLER(EXC_DB));
@@ -49,6 +52,7 @@ START_TEST(t_exec_breakpoint_disabled)
     m->cpu.dr[0] = CODE_BASE;
     m->cpu.dr[1] = CODE_BASE;
     m->cpu.dr[7] = 0x400 | (0x4 | (0x3u << 20)); /* L1: read/write */
+    mmu_watch_changed(&m->cpu); /* mmu.h */
     um_step(m, 1);
     ck_assert_uint_eq(m->cpu.eip, HANDLER(EXC_BP));
     um_free(m);
@@ -61,6 +65,7 @@ START_TEST(t_data_breakpoint_match)
     struct cpu *c = &m->cpu;
     c->dr[1] = 0x5002;                                /* aligned down to 5000 */
     c->dr[7] = 0x400 | 0x4 | (1u << 20) | (3u << 22); /* L1, write, 4 bytes */
+    mmu_watch_changed(c); /* mmu.h */
     dr_check_data(c, 0x5003, 1, false);
     ck_assert_uint_eq(c->dr6_pending, 0); /* a read */
     dr_check_data(c, 0x5004, 4, true);
@@ -69,12 +74,14 @@ START_TEST(t_data_breakpoint_match)
     ck_assert_uint_eq(c->dr6_pending, DR6_B0 << 1);
     c->dr6_pending = 0;
     c->dr[7] = 0x400 | 0x8 | (3u << 20); /* G1, read/write, 1 byte */
+    mmu_watch_changed(c); /* mmu.h */
     dr_check_data(c, 0x5002, 2, false);
     ck_assert_uint_eq(c->dr6_pending, DR6_B0 << 1);
     c->dr6_pending = 0;
     dr_check_data(c, 0x5000, 2, false);
     ck_assert_uint_eq(c->dr6_pending, 0);
     c->dr[7] = 0x400 | 0x8 | (2u << 20); /* I/O: not emulated */
+    mmu_watch_changed(c); /* mmu.h */
     dr_check_data(c, 0x5002, 1, true);
     ck_assert_uint_eq(c->dr6_pending, 0);
     um_free(m);

@@ -57,9 +57,9 @@ static void setup(void)
     c->cpl = 0;
     uint16_t data = SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_WRITABLE | SEG_ATTR_DB | SEG_ATTR_G;
     for (int s = SEG_ES; s <= SEG_GS; s++)
-        c->seg[s] = (struct seg){0x10, 0, 0xffffffffu, data};
-    c->seg[SEG_CS] = (struct seg){
-        0x08, 0, 0xffffffffu, SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_CODE | SEG_ATTR_DB | SEG_ATTR_G};
+        c->seg[s] = seg_make(0x10, 0, 0xffffffffu, data);
+    c->seg[SEG_CS] = seg_make(
+        0x08, 0, 0xffffffffu, SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_CODE | SEG_ATTR_DB | SEG_ATTR_G);
     c->code32 = true;
     c->cr3 = PD;
     set32(PD, PT | PTE_P | PTE_RW);
@@ -170,6 +170,7 @@ END_TEST
 START_TEST(crossing_cs_limit)
 {
     c->seg[SEG_CS].limit = PAGE_A + 0x7ff;
+    seg_fast_update(&c->seg[SEG_CS]); /* changed in place: cpu.h */
     put(PAGE_A + 0x7fd, mov_eax, 5);
     fetch_fault(PAGE_A + 0x7fd, EXC_GP, 0);
     put(PAGE_A + 0x7fb, mov_eax, 5);

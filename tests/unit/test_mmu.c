@@ -41,7 +41,7 @@ static void teardown(void)
 
 static void set_seg(int sreg, uint32_t base, uint32_t limit, uint16_t attr)
 {
-    c->seg[sreg] = (struct seg){0x10, base, limit, attr};
+    c->seg[sreg] = seg_make(0x10, base, limit, attr);
 }
 
 /* Protected mode at CPL cpl with flat 4 GiB segments. */
@@ -212,6 +212,7 @@ START_TEST(unreal_mode_limit)
     uint32_t v;
     cpu_load_real_seg(c, SEG_DS, 0);
     c->seg[SEG_DS].limit = 0xffffffffu;
+    seg_fast_update(&c->seg[SEG_DS]); /* changed in place: cpu.h */
     m->bus.ram[0x123456] = 0x77;
     ck_assert_int_eq(mmu_read(c, SEG_DS, 0x123456, 1, &v), 0);
     ck_assert_uint_eq(v, 0x77);
@@ -317,6 +318,7 @@ START_TEST(data_breakpoint_hook)
     uint32_t v;
     c->dr[0] = 0x1001;
     c->dr[7] = 1u | 1u << 16; /* L0, R/W0 = 01 (writes), LEN0 = 00 (1 byte) */
+    mmu_watch_changed(c); /* mmu.h */
     ck_assert_int_eq(mmu_read(c, SEG_DS, 0x1000, 4, &v), 0);
     ck_assert_uint_eq(c->dr6_pending, 0);
     expect_fault(mmu_write(c, SEG_DS, 0xffff, 2, 0), EXC_GP);

@@ -68,12 +68,13 @@ START_TEST(test_load_real_mode)
     struct cpu *c = &m->cpu;
     /* Unreal mode: a 4 GiB limit left by protected mode survives. */
     c->seg[SEG_DS].limit = 0xffffffffu;
+    seg_fast_update(&c->seg[SEG_DS]); /* changed in place: cpu.h */
     ck_assert_int_eq(seg_load(c, SEG_DS, 0x1234), 0);
     ck_assert_uint_eq(c->seg[SEG_DS].sel, 0x1234);
     ck_assert_uint_eq(c->seg[SEG_DS].base, 0x12340);
     ck_assert_uint_eq(c->seg[SEG_DS].limit, 0xffffffffu);
     /* A cache left unusable (null in protected mode) becomes usable. */
-    c->seg[SEG_ES] = (struct seg){0, 0, 0xffff, 0};
+    c->seg[SEG_ES] = seg_make(0, 0, 0xffff, 0);
     ck_assert_int_eq(seg_load(c, SEG_ES, 0xb800), 0);
     ck_assert_uint_eq(c->seg[SEG_ES].base, 0xb8000);
     ck_assert(c->seg[SEG_ES].attr & SEG_ATTR_P);
@@ -167,7 +168,7 @@ START_TEST(test_load_checks_cpl3)
     /* Conforming code skips the privilege check. */
     ck_assert_int_eq(mov_sreg(c, SEG_DS, S_CONF0), 0);
     /* The LDT: LDTR must be loaded; LDT_DATA3 lies at base 0x40000. */
-    c->seg[SEG_LDTR] = (struct seg){0, 0, 0, 0};
+    c->seg[SEG_LDTR] = seg_make(0, 0, 0, 0);
     assert_fault(c, mov_sreg(c, SEG_ES, LDT_DATA3 | 3), EXC_GP, LDT_DATA3);
     set_seg(m, SEG_LDTR, S_LDTD);
     ck_assert_int_eq(mov_sreg(c, SEG_ES, LDT_DATA3 | 3), 0);
@@ -391,6 +392,7 @@ START_TEST(test_far_pm_faults)
     /* A CALL with no room on the stack: #SS(0), ESP unchanged. */
     set_seg(m, SEG_SS, S_DATA0);
     c->seg[SEG_SS].limit = STACK0 + 0x100;
+    seg_fast_update(&c->seg[SEG_SS]); /* changed in place: cpu.h */
     c->gpr[R_ESP] = 6;
     assert_fault(c, RUN(c, op_call_far_Ap, 0x9a, 0, 0x62, 0, 0, S_CODE0, 0), EXC_SS, 0);
     ck_assert_uint_eq(c->gpr[R_ESP], 6);
@@ -499,10 +501,12 @@ START_TEST(test_call_gate_bad_tss_stack)
     /* TSS too short for ESP0/SS0 (limit 8 < 4 + 5): #TS(TR). */
     wr16(m, TSS + 8, S_DATA0);
     c->seg[SEG_TR].limit = 8;
+    seg_fast_update(&c->seg[SEG_TR]); /* changed in place: cpu.h */
     assert_fault(c, RUN(c, op_call_far_Ap, 0x9a, 0, 0, 0, 0, S_GATE | 3, 0), EXC_TS, S_TSS);
     /* SS0 = S_BIG (limit 0xabcdefff), ESP0 = 0xabcdf010: the first push
      * would go to 0xabcdf00c, beyond the limit: #SS(SS0). */
     c->seg[SEG_TR].limit = 0x67;
+    seg_fast_update(&c->seg[SEG_TR]); /* changed in place: cpu.h */
     wr16(m, TSS + 8, S_BIG);
     wr32(m, TSS + 4, 0xabcdf010u);
     assert_fault(c, RUN(c, op_call_far_Ap, 0x9a, 0, 0, 0, 0, S_GATE | 3, 0), EXC_SS, S_BIG);
@@ -558,8 +562,8 @@ START_TEST(test_far_v86)
     struct cpu *c = &m->cpu;
     c->eflags |= FL_VM;
     cpu_update_mode(c);
-    c->seg[SEG_SS] = (struct seg){0, 0, 0xffff, SEG_ATTR_P | SEG_ATTR_S | 3};
-    c->seg[SEG_CS] = (struct seg){0x0500, 0x5000, 0xffff, SEG_ATTR_P | SEG_ATTR_S | 0xb};
+    c->seg[SEG_SS] = seg_make(0, 0, 0xffff, SEG_ATTR_P | SEG_ATTR_S | 3);
+    c->seg[SEG_CS] = seg_make(0x0500, 0x5000, 0xffff, SEG_ATTR_P | SEG_ATTR_S | 0xb);
     cpu_update_mode(c);
     c->gpr[R_ESP] = 0x8000;
     c->eip = 0;

@@ -40,8 +40,8 @@ static void setup(void)
     c = &m->cpu;
     c->cr0 |= CR0_PE;
     for (int s = SEG_ES; s <= SEG_GS; s++)
-        c->seg[s] = (struct seg){0x10, 0, 0xffffffffu, DATA_RW | FLAT};
-    c->seg[SEG_CS] = (struct seg){0x08, 0, 0xffffffffu, CODE_X | SEG_TYPE_READABLE | FLAT};
+        c->seg[s] = seg_make(0x10, 0, 0xffffffffu, DATA_RW | FLAT);
+    c->seg[SEG_CS] = seg_make(0x08, 0, 0xffffffffu, CODE_X | SEG_TYPE_READABLE | FLAT);
 }
 
 static void teardown(void)
@@ -69,6 +69,7 @@ START_TEST(t_read_only_segment)
 {
     warm(DATA);
     c->seg[SEG_DS].attr = DATA_RO | FLAT;
+    seg_fast_update(&c->seg[SEG_DS]); /* changed in place: cpu.h */
     expect_fault(mmu_write(c, SEG_DS, DATA, 4, 0), EXC_GP);
     ck_assert_uint_eq(m->bus.ram[DATA], 0x44); /* nothing written */
 }
@@ -79,7 +80,7 @@ START_TEST(t_expand_down_segment)
     uint32_t v;
     warm(DATA);
     /* Expand-down with limit DATA + 0xff: offsets up to the limit are out. */
-    c->seg[SEG_DS] = (struct seg){0x10, 0, DATA + 0xff, DATA_RW | SEG_TYPE_EXPDOWN | FLAT};
+    c->seg[SEG_DS] = seg_make(0x10, 0, DATA + 0xff, DATA_RW | SEG_TYPE_EXPDOWN | FLAT);
     expect_fault(mmu_read(c, SEG_DS, DATA, 4, &v), EXC_GP);
     ck_assert_int_eq(mmu_read(c, SEG_DS, DATA + 0x100, 4, &v), 0);
 }
@@ -90,12 +91,14 @@ START_TEST(t_execute_only_and_limit)
     uint32_t v;
     warm(DATA);
     c->seg[SEG_DS].attr = CODE_X | FLAT;
+    seg_fast_update(&c->seg[SEG_DS]); /* changed in place: cpu.h */
     expect_fault(mmu_read(c, SEG_DS, DATA, 4, &v), EXC_GP);
-    c->seg[SEG_DS] = (struct seg){0x10, 0, DATA + 2, DATA_RW};
+    c->seg[SEG_DS] = seg_make(0x10, 0, DATA + 2, DATA_RW);
     expect_fault(mmu_read(c, SEG_DS, DATA, 4, &v), EXC_GP);
-    c->seg[SEG_SS] = (struct seg){0x10, 0, DATA + 2, DATA_RW};
+    c->seg[SEG_SS] = seg_make(0x10, 0, DATA + 2, DATA_RW);
     expect_fault(mmu_write(c, SEG_SS, DATA, 4, 0), EXC_SS);
     c->seg[SEG_DS].attr = 0; /* a null selector's cache */
+    seg_fast_update(&c->seg[SEG_DS]); /* changed in place: cpu.h */
     expect_fault(mmu_read(c, SEG_DS, DATA, 1, &v), EXC_GP);
 }
 END_TEST
@@ -118,6 +121,7 @@ START_TEST(t_data_breakpoint)
     warm(DATA);
     c->dr[0] = DATA;
     c->dr[7] = 0x1u | (3u << 16) | (3u << 18); /* L0, read/write, 4 bytes */
+    mmu_watch_changed(c); /* mmu.h */
     ck_assert_int_eq(mmu_read(c, SEG_DS, DATA, 4, &v), 0);
     ck_assert_uint_eq(c->dr6_pending & DR6_B0, DR6_B0);
 }

@@ -56,10 +56,10 @@ static void flat32(struct unit_machine *m, unsigned cpl)
     uint16_t big =
         SEG_ATTR_P | SEG_ATTR_S | SEG_ATTR_DB | SEG_ATTR_G | (uint16_t)(cpl << SEG_ATTR_DPL_SHIFT);
     c->cr0 |= CR0_PE;
-    c->seg[SEG_CS] = (struct seg){(uint16_t)(0x08 | cpl), 0, 0xffffffffu, big | SEG_TYPE_CODE | 2};
+    c->seg[SEG_CS] = seg_make((uint16_t)(0x08 | cpl), 0, 0xffffffffu, big | SEG_TYPE_CODE | 2);
     for (int s = SEG_ES; s <= SEG_GS; s++) {
         if (s != SEG_CS)
-            c->seg[s] = (struct seg){(uint16_t)(0x10 | cpl), 0, 0xffffffffu, big | 2};
+            c->seg[s] = seg_make((uint16_t)(0x10 | cpl), 0, 0xffffffffu, big | 2);
     }
     cpu_update_mode(c);
 }
@@ -285,6 +285,7 @@ START_TEST(test_rep_fault_midway_is_restartable)
      * the fourth (ES:1003) is #GP(0). The registers describe the three
      * completed elements: ESI = 3003, EDI = 1003, ECX = 2. */
     c->seg[SEG_ES].limit = 0x1002;
+    seg_fast_update(&c->seg[SEG_ES]); /* changed in place: cpu.h */
     um_load(m, 0x3000, "ABCDE", 5);
     c->gpr[R_ESI] = 0x3000;
     c->gpr[R_EDI] = 0x1000;
@@ -362,6 +363,7 @@ START_TEST(test_ins_checks_destination_before_reading)
     /* INSB to ES:2000 with the ES limit FFF: #GP(0), and the device was
      * not read (a restart must not lose a byte). */
     c->seg[SEG_ES].limit = 0xfff;
+    seg_fast_update(&c->seg[SEG_ES]); /* changed in place: cpu.h */
     c->gpr[R_EDX] = 0x3f8;
     c->gpr[R_EDI] = 0x2000;
     ck_assert_int_eq(um_run_handler(m, op_ins, (const uint8_t[]){0x6c}, 1), CPU_FAULT);
@@ -379,7 +381,7 @@ static struct unit_machine *tss_machine(uint32_t lim)
 {
     struct unit_machine *m = um_new(1 << 20);
     flat32(m, 3);
-    m->cpu.seg[SEG_TR] = (struct seg){0x28, 0x5000, lim, SEG_ATTR_P | 11};
+    m->cpu.seg[SEG_TR] = seg_make(0x28, 0x5000, lim, SEG_ATTR_P | 11);
     memset(m->bus.ram + 0x5068, 0xff, 0x2001);
     st_le(m->bus.ram + 0x5066, 0x68, 2);
     m->bus.ram[0x5068 + 12] = 0x0e;
@@ -425,6 +427,7 @@ START_TEST(test_io_bitmap_limits)
     ck_assert_int_eq(io_check(&m->cpu, 0x70, 1), CPU_FAULT); /* beyond limit */
     /* A 16-bit TSS has no bitmap: #GP. */
     m->cpu.seg[SEG_TR].attr = SEG_ATTR_P | 3;
+    seg_fast_update(&m->cpu.seg[SEG_TR]); /* changed in place: cpu.h */
     ck_assert_int_eq(io_check(&m->cpu, 0x60, 1), CPU_FAULT);
     um_free(m);
     /* Real mode: no check at all. */

@@ -213,7 +213,9 @@ START_TEST(t_fault_segment_limit)
         twin_new(flat32, &r);
         for (int s = 0; s < 2; s++) {
             twin[s].m->cpu.seg[SEG_ES].limit = 0x17ff; /* byte-granular: the last byte 17FF */
+            seg_fast_update(&twin[s].m->cpu.seg[SEG_ES]); /* changed in place: cpu.h */
             twin[s].m->cpu.seg[SEG_ES].attr &= (uint16_t)~SEG_ATTR_G;
+            seg_fast_update(&twin[s].m->cpu.seg[SEG_ES]); /* changed in place: cpu.h */
         }
         uint8_t op = size == 1 ? 0xa4 : 0xa5;
         ck_assert_int_eq(rep(op, size == 2, false), CPU_FAULT);
@@ -377,6 +379,7 @@ START_TEST(t_run_declines)
     set_regs(s.m, &r);
     ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0); /* DR7 */
     c->dr[7] &= ~0xffu;
+    mmu_watch_changed(c); /* mmu.h */
     ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0x400);
     set_regs(s.m, &r);
     c->gpr[R_EDI] = DEV_BASE;

@@ -268,6 +268,7 @@ START_TEST(t_runs_stop_where_the_comparison_does)
     ck_assert_uint_eq(c->gpr[R_EDI], 0x20122);
     c->dr[0] = NOWHERE;
     c->dr[7] |= 0x00010001u;
+    mmu_watch_changed(c); /* mmu.h */
     ck_assert_uint_eq(str_run_cmps(c, &cmpsd, REP_BATCH), 0);
     ck_assert_uint_eq(str_run_scas(c, &scasb, REP_BATCH), 0);
     um_free(s.m);
