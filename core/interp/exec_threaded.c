@@ -102,10 +102,14 @@
  * place of the host's flags, which measured a little better before the
  * light entries (62.6 -> 62.5, decompressor 65.5 -> 63.8) and a little
  * worse after them: 49.9 (49.7), the record's four stores against the
- * host's one merge, and more spills in this function. Tried and dropped: going
- * on past a Jcc that is not taken (one block per fall-through path, the
- * taken Jcc a side exit) measured worse, 74.0 -> 75.4, as the side exits
- * share one chain slot and miss it.
+ * host's one merge, and more spills in this function; then the TLB's fast
+ * tags and the segments' fast_end (mmu_fast.h): 42.8 (39.2). Tried and
+ * dropped: going on past a Jcc that is not taken (one block per
+ * fall-through path, the taken Jcc a side exit) measured worse, 74.0 ->
+ * 75.4, as the side exits share one chain slot and miss it; forms of LOAD
+ * and STORE for a [base + disp] address (no tests of the address's shape)
+ * measured worse too, 47.0 -> 50.0 (48.1 -> 49.5): the extra labels cost
+ * this function more in spilled registers than they saved.
  */
 #include "exec.h"
 
