@@ -99,11 +99,12 @@
  * key: 48.8 (50.4); the Jcc retiring and chaining in one piece (jcc_end():
  * the chain slot is whether it jumped): 47.6 (49.4); the read-modify-write
  * forms semi-light too: 47.0 (48.1). Then lazy flags (lazy_flags.h) in
- * place of the host's flags, which measured a little better before the
- * light entries (62.6 -> 62.5, decompressor 65.5 -> 63.8) and a little
- * worse after them: 49.9 (49.7), the record's four stores against the
- * host's one merge, and more spills in this function; then the TLB's fast
- * tags and the segments' fast_end (mmu_fast.h): 42.8 (39.2). Tried and
+ * place of the host's flags (62.6 -> 62.5 and 65.5 -> 63.8 on their own,
+ * 49.9 (49.7) on top of the above), and the TLB's fast tags and the
+ * segments' fast_end (mmu_fast.h): 42.8 (39.2); the same tree with the
+ * host's flags instead of lazy ones measured 42.6 (40.4). This function
+ * is large enough that a change anywhere in it moves the compiler's
+ * register choices, by a few percent either way. Tried and
  * dropped: going on past a Jcc that is not taken (one block per
  * fall-through path, the taken Jcc a side exit) measured worse, 74.0 ->
  * 75.4, as the side exits share one chain slot and miss it; forms of LOAD
