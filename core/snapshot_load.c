@@ -327,6 +327,8 @@ static void restore_read_pages(struct emu *m)
         }
         struct cpu *c = board_cpu(m, k);
         c->cpl &= 3; /* indexes the fast tags: a file's made-up CPL stays inside them */
+        for (int r = 8; r < 16; r++)
+            c->gpr[r] = 0; /* R8-R15 do not exist here: always 0 (ea_offset(), ops.h) */
         t->watched = (c->dr[7] & DR7_ENABLE_MASK) || c->attention;
         tlb_fast_all(t, (c->cr0 & CR0_WP) != 0); /* derived state, never trusted from the file */
         for (int s = 0; s < SEG_COUNT; s++)

@@ -242,7 +242,8 @@ struct lazy_flags {
 };
 
 struct cpu {
-    uint64_t gpr[16];       /* EAX..EDI (R8-R15 reserved for long mode) */
+    uint64_t gpr[16];       /* EAX..EDI; R8-R15 reserved for long mode and always 0 (R8 is
+                               insn.h's EA_NONE, what ea_offset() adds for no register) */
     uint64_t eip;           /* instruction pointer (offset in CS) */
     uint64_t prev_eip;      /* EIP of the instruction being executed (for faults) */
     uint32_t eflags;        /* EFLAGS, all bits kept here (but see lf) */

@@ -49,7 +49,10 @@ struct ea {
     uint8_t index; /* register number, or EA_NONE */
     uint8_t scale; /* 1, 2, 4 or 8 */
 };
-#define EA_NONE 0xff
+/* No base or index register: R8, which this 32-bit CPU never writes, so
+ * that c->gpr[EA_NONE] is always 0 and ea_offset() (ops.h) adds base and
+ * index without testing whether there are any. */
+#define EA_NONE 8
 
 /* Prefix F2/F3. */
 enum { REP_NONE = 0, REP_NE = 0xf2, REP_E = 0xf3 };

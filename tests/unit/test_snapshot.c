@@ -10,6 +10,7 @@
  */
 #include "board.h"
 #include "blockdev.h"
+#include "interp/insn.h"
 #include "snap_util.h"
 
 #define SG_N 1200000u /* cycles run before the snapshot */
@@ -129,6 +130,29 @@ START_TEST(test_no_pointer_crosses)
     ck_assert_int_eq(emu_run(b->m, SG_END), EMU_STOP_EXIT);
     ck_assert_uint_eq(emu_exit_code(b->m), 0x10);
     free(snap);
+    sg_free(b);
+}
+END_TEST
+
+/* R8, which this CPU never writes, is insn.h's EA_NONE: the register
+ * ea_offset() adds for a missing base or index, so it must stay 0. A file
+ * in which it is not (made up, or saved by a bug) loads with it 0, else
+ * every [disp] operand after the load would be off by its value. */
+START_TEST(test_r8_stays_zero)
+{
+    struct sg_machine *a = sg_new(cores[_i]), *b = sg_new(cores[_i]);
+    size_t len;
+    ck_assert_uint_ge(EA_NONE, 8);
+    ck_assert_uint_eq(board_cpu(a->m, 0)->gpr[EA_NONE], 0);
+    sg_run_to(a, SG_N);
+    board_cpu(a->m, 0)->gpr[EA_NONE] = 0x55; /* as a made-up file would have it */
+    uint8_t *snap = sg_save(a->m, &len);
+    load_ok(b->m, snap, len);
+    ck_assert_uint_eq(board_cpu(b->m, 0)->gpr[EA_NONE], 0);
+    ck_assert_int_eq(emu_run(b->m, SG_END), EMU_STOP_EXIT);
+    ck_assert_uint_eq(emu_exit_code(b->m), 0x10);
+    free(snap);
+    sg_free(a);
     sg_free(b);
 }
 END_TEST
@@ -291,6 +315,7 @@ static Suite *snapshot_suite(void)
     tcase_add_loop_test(t, test_restore_in_place, 0, 2);
     tcase_add_loop_test(t, test_every_device_round_trip, 0, 2);
     tcase_add_loop_test(t, test_no_pointer_crosses, 0, 2);
+    tcase_add_loop_test(t, test_r8_stays_zero, 0, 2);
     tcase_add_test(t, test_rejects);
     tcase_add_test(t, test_rejects_other_machine);
     tcase_add_test(t, test_fuzz);
