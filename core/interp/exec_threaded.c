@@ -136,7 +136,7 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
     uint32_t mask = f->mask; /* a local: f->mask would be reloaded after every store */
     uint64_t next = block_begin(c, &e->insn, mask);
     struct block *out;
-    while (advance(c, e->fn(c, &e->insn), false, &b, &e, &last, &next, &mask, f, ch, &out))
+    while (advance(c, e->fn(c, &e->insn), &b, &e, &last, &next, &mask, f, ch, &out))
         ;
     return out;
 }

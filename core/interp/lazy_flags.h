@@ -37,8 +37,9 @@
  * then settles: the exception frame's EFLAGS is exact.
  *
  * CMP or TEST is not fused with the Jcc after it: the two stay two
- * entries, with advance()'s checks (an interrupt may fall due) between
- * them, and the Jcc's lazy_cond() is most of what fusing would save.
+ * entries with a boundary between them where an interrupt may fall due
+ * (threaded.h: a light run is entered only when the clock has room for
+ * it), and the Jcc's lazy_cond() is most of what fusing would save.
  *
  * Measured with callgrind (host instructions a guest instruction, threaded
  * core): see the header of ops_fast.h.

@@ -321,15 +321,21 @@ static ALU_INLINE int fast_ret(struct cpu *c, const struct insn *i)
     return 0;
 }
 
+/* The target of relative jump i whose next instruction is at next: cut to
+ * 16 bits with a 16-bit operand (ops_ctrl.c's rel_target). fast_jump_rel()
+ * and the threaded core's Jcc (threaded.h, jcc_end()) take it from here. */
+static ALWAYS_INLINE uint32_t fast_rel_target(uint32_t next, const struct insn *i)
+{
+    uint32_t target = next + i->imm;
+    return i->osize == 2 ? target & 0xffff : target;
+}
+
 /* jump_near() (ops_common.c) in place, for the relative jumps below, as
  * fast_call() makes its limit check: the call was 1% of the host's
- * instructions on bench.asm, 0.5% on the Linux decompressor. The target
- * is cut to 16 bits with a 16-bit operand (ops_ctrl.c's rel_target). */
+ * instructions on bench.asm, 0.5% on the Linux decompressor. */
 static ALU_INLINE int fast_jump_rel(struct cpu *c, const struct insn *i)
 {
-    uint32_t target = (uint32_t)c->eip + i->imm;
-    if (i->osize == 2)
-        target &= 0xffff;
+    uint32_t target = fast_rel_target((uint32_t)c->eip, i);
     if (target > c->seg[SEG_CS].limit)
         return cpu_fault(c, EXC_GP, 0);
     c->eip = target;
@@ -341,21 +347,6 @@ static ALU_INLINE int fast_jump_rel(struct cpu *c, const struct insn *i)
 static ALU_INLINE int fast_jmp(struct cpu *c, const struct insn *i)
 {
     return fast_jump_rel(c, i);
-}
-
-/* op_jcc() with its condition a constant, answered from the lazy flags
- * (lazy_cond: after a CMP, one compare of the recorded operands). The taken cost goes straight to
- * the clock, not through c->cycle_extra as cycles_taken() does: nothing
- * reads the clock between here and the retirement, so the sum is the same,
- * and the threaded core's tail for specialised forms can then leave
- * cycle_extra alone (exec_threaded.c, insn_retire_fast()). */
-static ALU_INLINE int fast_jcc(struct cpu *c, const struct insn *i, int cc)
-{
-    if (!lazy_cond(c, cc))
-        return 0;
-    TRY(fast_jump_rel(c, i));
-    c->cycles += CYCLES_TAKEN_JCC;
-    return 0;
 }
 
 #endif

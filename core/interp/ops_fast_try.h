@@ -44,24 +44,11 @@ static ALWAYS_INLINE bool mmu_read_try(struct cpu *c, int sreg, uint32_t off, in
     return true;
 }
 
-/* mmu_write_inline() without its slow path, and refusing a page that holds
- * cached code (see above). */
-static ALWAYS_INLINE bool mmu_write_try(struct cpu *c, int sreg, uint32_t off, int size,
-                                        uint32_t val)
-{
-    uint32_t lin;
-    const struct tlb_entry *e = mmu_fast_entry(c, sreg, off, size, true, &lin);
-    if (!e || bus_watched(c->bus, e->ppage))
-        return false;
-    st_le(e->host + (lin & 0xfffu), val, size);
-    return true;
-}
-
-/* For a read-modify-write of size bytes at sreg:off: the host address,
- * when the fast path takes a write there (which a read then needs no test
- * of its own for: a page the TLB lets us write we may read, and a writable
- * data segment is readable) and the page holds no cached code; else NULL,
- * with nothing done. */
+/* Where a store (or a read-modify-write) of size bytes at sreg:off may
+ * go on the fast path: the host address, when the fast path takes a write
+ * there (a read then needs no test of its own: a page the TLB lets us
+ * write we may read, and a writable data segment is readable) and the
+ * page holds no cached code (see above); else NULL, with nothing done. */
 static ALWAYS_INLINE uint8_t *mmu_rmw_try(struct cpu *c, int sreg, uint32_t off, int size)
 {
     uint32_t lin;
@@ -69,6 +56,17 @@ static ALWAYS_INLINE uint8_t *mmu_rmw_try(struct cpu *c, int sreg, uint32_t off,
     if (!e || bus_watched(c->bus, e->ppage))
         return NULL;
     return e->host + (lin & 0xfffu);
+}
+
+/* mmu_write_inline() without its slow path (mmu_rmw_try()'s conditions). */
+static ALWAYS_INLINE bool mmu_write_try(struct cpu *c, int sreg, uint32_t off, int size,
+                                        uint32_t val)
+{
+    uint8_t *p = mmu_rmw_try(c, sreg, off, size);
+    if (!p)
+        return false;
+    st_le(p, val, size);
+    return true;
 }
 
 /* LOAD, LOAD16, LOAD8: reg = [memory] (fast_load*). */

@@ -143,9 +143,9 @@ void tcache_specialise(struct entry *e)
     e->xop = i->op;
     e->r1 = e->r2 = 0;
 #ifndef LAB86_NO_COMPUTED_GOTO
-    /* The specialised forms' tail in exec_threaded.c adds e->cost as it is
-     * (insn_retire_fast): none of them has a cost that depends on the mode,
-     * and this keeps it so. */
+    /* The threaded core adds a specialised form's e->cost as it is
+     * (heavy_done(), and a light run's paid in advance: threaded.h): none
+     * of them has a cost that depends on the mode, and this keeps it so. */
     if (e->cost == CYCLES_DYNAMIC)
         return;
     if (fn == op_jcc) {

@@ -11,8 +11,8 @@
  *     or the clock says so;
  *   - one instruction as cpu_step() runs it: EIP advanced before the
  *     handler (insn_begin), the cycles and the count after it
- *     (insn_retire, or insn_retire_fast for a specialised form), EIP
- *     rewound and the exception delivered on a fault (insn_fault);
+ *     (insn_retire), EIP rewound and the exception delivered on a fault
+ *     (insn_fault);
  *   - at a block's end, the chained successor entered in place
  *     (enter_chained), and advance(), which ties the three together after
  *     every handler.
@@ -162,17 +162,6 @@ static inline void insn_retire(struct cpu *c, const struct entry *e)
     c->instructions++;
 }
 
-/* insn_retire() after a specialised form (ops_fast.h): its cost is never
- * CYCLES_DYNAMIC (specialise() in tcache.c makes sure) and it reports no
- * cycle_extra (a taken Jcc adds its cost to the clock itself), so
- * cycle_extra is still the zero the last retirement left: the sum is
- * cycles_retire_fixed()'s without its two tests and two memory accesses. */
-static inline void insn_retire_fast(struct cpu *c, const struct entry *e)
-{
-    c->cycles += e->cost;
-    c->instructions++;
-}
-
 /* After instruction e of block b when it was not quiet(): the pending
  * debug trap first, as cpu_step() delivers it right after the instruction
  * (a data breakpoint's poke brings us here); then at the block's end the
@@ -222,10 +211,9 @@ static void insn_fault(struct cpu *c)
  * keeps in registers: blocks are short (five instructions on average on
  * bench/bench.asm). enter_chained_slot() is the same with the successor's
  * slot known: 0 after falling through, 1 after a jump (a Jcc knows which
- * it did: jcc_end()). A slot
- * that is not the one the loop linked the block in (a Jcc to the next
- * instruction) finds no block there, or one whose address is not this
- * one's, and the loop then looks it up. */
+ * it did: jcc_end()). A slot that is not the one the loop linked the block
+ * in (a Jcc to the next instruction) finds no block there, or one whose
+ * address is not this one's, and the loop then looks it up. */
 static ALWAYS_INLINE struct block *enter_chained_slot(struct cpu *c, struct block *b, int slot,
                                                       struct chain *ch, struct fetch *f)
 {
@@ -423,10 +411,14 @@ static ALWAYS_INLINE bool block_end(struct cpu *c, struct block **b, const struc
 /* A Jcc on condition cc (a constant), which is always the last entry of
  * its block (tcache.c): the jump, its retirement and the chained block
  * entered in place, in one piece - no end entry, and the chain's slot is
- * whether it jumped. What it does is fast_jcc() (ops_fast.h) with
- * heavy_begin() and heavy_done() around it and then block_end(), but for
- * prev_eip, which nothing reads until the block is left: it is set on
- * each way out. True: go on with *e, the first entry of the chained block
+ * whether it jumped. What it does is op_jcc() (ops_ctrl.c) with the
+ * condition read by lazy_cond(), with heavy_begin() and heavy_done()
+ * around it and then block_end(), but for two things. The taken cost goes
+ * straight to the clock, not through c->cycle_extra as cycles_taken()
+ * does: nothing reads the clock in between, so the sum is the same. And
+ * prev_eip, which nothing reads until the block is left, is set on each
+ * way out. test_fast.c's t_jcc compares it with the generic handler
+ * through the threaded core. True: go on with *e, the first entry of the chained block
  * (*b, *beip and *mask are its). False: run_block() returns *out. */
 static ALWAYS_INLINE bool jcc_end(struct cpu *c, int cc, struct block **b, const struct entry **e,
                                   uint32_t *beip, uint32_t *mask, struct fetch *f,
@@ -436,9 +428,7 @@ static ALWAYS_INLINE bool jcc_end(struct cpu *c, int cc, struct block **b, const
     uint32_t next = (*beip + x->end) & *mask;
     bool taken = lazy_cond(c, cc); /* lazy flags: from the record where it can */
     if (taken) {
-        uint32_t target = next + x->insn.imm;
-        if (x->insn.osize == 2)
-            target &= 0xffff;
+        uint32_t target = fast_rel_target(next, &x->insn);
         if (target > c->seg[SEG_CS].limit) {
             heavy_begin(c, x, *beip, *mask);
             if (cpu_fault(c, EXC_GP, 0)) /* always: CPU_FAULT */
@@ -473,11 +463,11 @@ static ALWAYS_INLINE bool jcc_end(struct cpu *c, int cc, struct block **b, const
 /* --- running a block --- */
 
 /* After an instruction's handler returned r: retire it, then decide what
- * runs next, for both builds of the dispatch loop below (fast: *e was a
- * specialised form, insn_retire_fast()). True: go on with *e, the next
- * entry (of this block, or the first of the chained block *b, with *last
- * and *next updated). False: run_block() returns *out. */
-static ALWAYS_INLINE bool advance(struct cpu *c, int r, bool fast, struct block **b,
+ * runs next: the portable build's dispatch loop (the computed-goto build
+ * has heavy_done(), jcc_end() and block_end() above). True: go on with
+ * *e, the next entry (of this block, or the first of the chained block
+ * *b, with *last and *next updated). False: run_block() returns *out. */
+static ALWAYS_INLINE bool advance(struct cpu *c, int r, struct block **b,
                                   const struct entry **e, const struct entry **last,
                                   uint64_t *next, uint32_t *mask, struct fetch *f,
                                   struct chain *ch, struct block **out)
@@ -487,10 +477,7 @@ static ALWAYS_INLINE bool advance(struct cpu *c, int r, bool fast, struct block 
         *out = NULL;
         return false;
     }
-    if (fast)
-        insn_retire_fast(c, *e);
-    else
-        insn_retire(c, *e);
+    insn_retire(c, *e);
     if (UNLIKELY(!quiet(c))) {
         bool go_on;
         lazy_settle(c); /* lazy flags: a debug trap, or leaving run_block() */
