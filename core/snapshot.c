@@ -284,6 +284,11 @@ static void w_tlb(struct writer *w, struct emu *m, uint32_t cpu)
         uint64_t off = in_ram ? (uint64_t)(h - ram) : TLB_NO_HOST;
         memcpy(&t.e[k].host, &off, sizeof off); /* a pointer's bytes hold the offset */
     }
+    /* The fast tags are derived (a load derives them again), and they
+     * depend on which pages hold the threaded core's cached code (tlb.h),
+     * which is no part of the machine: the same machine saves the same
+     * bytes, whichever core ran it and whatever it cached. */
+    memset(t.fast, 0, sizeof t.fast);
     size_t at = s_begin(w, tlb_names[cpu]);
     w_bytes(w, &t, sizeof t);
     s_end(w, at);

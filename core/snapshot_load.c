@@ -12,6 +12,7 @@
 
 #include "interp/exec.h"
 #include "interp/tcache.h"
+#include "mmu/mmu.h"
 
 static const char *const drive_names[SNAP_DRIVES] = {"hda", "hdb", "cdrom", "fda", "fdb"};
 
@@ -330,7 +331,7 @@ static void restore_read_pages(struct emu *m)
         for (int r = 8; r < 16; r++)
             c->gpr[r] = 0; /* R8-R15 do not exist here: always 0 (ea_offset(), ops.h) */
         t->watched = (c->dr[7] & DR7_ENABLE_MASK) || c->attention;
-        tlb_fast_all(t, (c->cr0 & CR0_WP) != 0); /* derived state, never trusted from the file */
+        mmu_fast_refresh(c); /* derived state, never trusted from the file */
         for (int s = 0; s < SEG_COUNT; s++)
             seg_fast_update(&c->seg[s]); /* cpu.h */
     }

@@ -466,8 +466,12 @@ static struct block *enter(struct tcache *tc, struct cpu *c, struct chain *ch, s
         uint64_t generation = tcache_generation(tc);
         b = tcache_get(tc, phys, c->code32, te->host + (lin & PAGE_OFFSET));
         /* A flush while decoding freed the block the chain starts from. */
-        if (b && ch->from && generation == tcache_generation(tc))
-            ch->from->succ[ch->slot] = b;
+        if (b && ch->from && generation == tcache_generation(tc)) {
+            struct block *from = ch->from;
+            from->succ[ch->slot] = b;
+            from->near = (uint8_t)((from->near & ~(1u << ch->slot)) |
+                                   (unsigned)tcache_near(from, ch->slot, b) << ch->slot);
+        }
     }
     /* The rights are taken once per block: every instruction that can
      * change CPL (far transfers, INT, IRET, SYSENTER/SYSEXIT, MOV CR0) is a
@@ -490,15 +494,15 @@ uint64_t cpu_run_threaded(struct cpu *c, uint64_t until_cycle)
 
     c->deadline = until_cycle; /* a device arming a timer may lower it */
     if (!c->tcache)
-        c->tcache = tcache_create(c->bus); /* NULL (out of memory): cpu_step() runs it all */
-    if (c->tcache)
-        tcache_bind(c->tcache, &c->poke);
+        c->tcache = tcache_create(c->bus);
+    /* NULL (out of memory): cpu_step() runs it all. */
+    struct tcache *tc = c->tcache && tcache_bind(c->tcache, c) ? c->tcache : NULL;
     while (c->cycles < c->deadline && c->stop == CPU_RUNNING && !c->stop_request) {
         struct fetch f;
         struct block *b = NULL;
         /* What cpu_step() would do before fetching, if anything, it does. */
-        if (c->tcache && !watched(c) && !c->intr_shadow && !interrupt_pending(c))
-            b = enter(c->tcache, c, &ch, &f);
+        if (tc && !watched(c) && !c->intr_shadow && !interrupt_pending(c))
+            b = enter(tc, c, &ch, &f);
         if (!b) {
             cpu_step(c);
             ch.from = NULL;
@@ -507,7 +511,7 @@ uint64_t cpu_run_threaded(struct cpu *c, uint64_t until_cycle)
         ch.from = run_block(c, b, &f, &ch);
         lazy_assert_settled(c); /* lazy flags: exact outside run_block() */
     }
-    if (c->tcache)
-        tcache_add_chained(c->tcache, ch.hits);
+    if (tc)
+        tcache_add_chained(tc, ch.hits);
     return c->instructions - start;
 }

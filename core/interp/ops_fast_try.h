@@ -47,13 +47,17 @@ static ALWAYS_INLINE bool mmu_read_try(struct cpu *c, int sreg, uint32_t off, in
 /* Where a store (or a read-modify-write) of size bytes at sreg:off may
  * go on the fast path: the host address, when the fast path takes a write
  * there (a read then needs no test of its own: a page the TLB lets us
- * write we may read, and a writable data segment is readable) and the
- * page holds no cached code (see above); else NULL, with nothing done. */
+ * write we may read, and a writable data segment is readable); else NULL,
+ * with nothing done. A page that holds cached code (see above) has no
+ * write fast tag in the TLB of a CPU that runs blocks (tlb.h,
+ * tcache_bind()), so it needs no test of the watch map here (the Linux
+ * decompressor, threaded core: 35.1 -> 33.3 host instructions a guest
+ * instruction, bench.asm 40.0 -> 39.0, by callgrind). */
 static ALWAYS_INLINE uint8_t *mmu_rmw_try(struct cpu *c, int sreg, uint32_t off, int size)
 {
     uint32_t lin;
     const struct tlb_entry *e = mmu_fast_entry(c, sreg, off, size, true, &lin);
-    if (!e || bus_watched(c->bus, e->ppage))
+    if (!e)
         return NULL;
     return e->host + (lin & 0xfffu);
 }

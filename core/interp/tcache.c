@@ -48,6 +48,7 @@
 
 #include "bus.h"
 #include "cycles.h"
+#include "mmu/mmu.h"
 #include "ops.h"
 #include "ops_fast.h" /* FAST_BLOCK_END */
 #include "tcache_forms.h"
@@ -85,6 +86,9 @@ struct tcache {
     struct code_page *pages_used;  /* every record made since the last flush */
     uint8_t *arena;                /* blocks and records */
     bool *poke;                    /* the running CPU's poke flag (tcache_bind), or NULL */
+    struct cpu **cpus;             /* every CPU that has run blocks of this cache (tcache_bind):
+                                      whose TLBs follow the watch map (mmu_code_page) */
+    int n_cpus;
     size_t used;                   /* bytes of the arena in use */
     struct tcache_stats st;        /* counts */
 };
@@ -112,10 +116,18 @@ const struct block *tcache_find(const struct tcache *tc, uint64_t phys, bool cod
 
 /* --- the watch map and the line masks --- */
 
+/* Mark page pn as holding code (on) or not. Every CPU that runs blocks
+ * derives the write fast tags of its TLB slots on the page again: a store
+ * to a page with code must take the slow path, which tells us (tlb.h);
+ * one to a page whose code is gone need not. */
 static void watch_set(struct tcache *tc, uint64_t pn, bool on)
 {
     uint8_t bit = (uint8_t)(1u << (pn & 7));
+    if (((tc->watch[pn >> 3] & bit) != 0) == on)
+        return; /* each block decoded on a watched page comes here */
     tc->watch[pn >> 3] = on ? (tc->watch[pn >> 3] | bit) : (tc->watch[pn >> 3] & ~bit);
+    for (int k = 0; k < tc->n_cpus; k++)
+        mmu_code_page(tc->cpus[k], pn << PAGE_SHIFT);
 }
 
 static void lines_mark(struct code_page *cp, uint32_t off, uint32_t len)
@@ -184,8 +196,10 @@ void tcache_flush(struct tcache *tc)
         for (struct block *b = cp->blocks; b; b = b->pnext)
             tc->hash[bucket(b->phys, b->code32)] = NULL;
         tc->pages[cp->pn] = NULL;
-        watch_set(tc, cp->pn, false);
+        tc->watch[cp->pn >> 3] &= (uint8_t)~(1u << (cp->pn & 7));
     }
+    for (int k = 0; k < tc->n_cpus; k++)
+        mmu_fast_refresh(tc->cpus[k]); /* one pass for all the pages (watch_set()) */
     tc->pages_used = NULL;
     tc->used = 0;
     tc->st.flushes++;
@@ -217,6 +231,24 @@ static bool plain_end(const struct entry *e)
     return fn == op_jcc || fn == op_loop || fn == op_jcxz || fn == op_jmp_near ||
            fn == op_call_near || fn == op_ret_near || fn == op_movs || fn == op_cmps ||
            fn == op_stos || fn == op_lods || fn == op_scas;
+}
+
+bool tcache_near(const struct block *from, int slot, const struct block *to)
+{
+    if (!from->code32 || !from->plain_end || !to->code32)
+        return false;
+    const struct entry *x = &from->e[from->n - 1];
+    const struct insn *i = &x->insn;
+    int64_t delta;
+    if (slot == 0)
+        delta = from->bytes;
+    else if (i->osize == 4 && (x->fn == op_jcc || i->op == OP_JMP_Jz || i->op == OP_JMP_Jb ||
+                               i->op == OP_CALL_Jz))
+        delta = (int64_t)x->end + (int32_t)i->imm; /* next + rel, no 16-bit cut */
+    else
+        return false; /* a target in a register or in memory, or cut to 16 bits */
+    int64_t off = (int64_t)(from->phys & (PAGE_SIZE - 1)) + delta;
+    return off >= 0 && off < PAGE_SIZE && (int64_t)from->phys + delta == (int64_t)to->phys;
 }
 
 /* Decode into e[] the instructions of a block at page offset off, whose
@@ -355,15 +387,27 @@ void tcache_destroy(struct tcache *tc)
         tc->bus->watch_fn = NULL;
         tc->bus->watch_opaque = NULL;
     }
+    free(tc->cpus);
     free(tc->arena);
     free(tc->watch);
     free(tc->pages);
     free(tc);
 }
 
-void tcache_bind(struct tcache *tc, bool *poke)
+bool tcache_bind(struct tcache *tc, struct cpu *c)
 {
-    tc->poke = poke;
+    tc->poke = &c->poke;
+    for (int k = 0; k < tc->n_cpus; k++)
+        if (tc->cpus[k] == c)
+            return true;
+    struct cpu **cpus = realloc(tc->cpus, (size_t)(tc->n_cpus + 1) * sizeof *cpus);
+    if (!cpus)
+        return false;
+    tc->cpus = cpus;
+    tc->cpus[tc->n_cpus++] = c;
+    /* Its TLB was filled under this watch map but not told of its changes. */
+    mmu_fast_refresh(c);
+    return true;
 }
 
 void tcache_get_stats(const struct tcache *tc, struct tcache_stats *s)

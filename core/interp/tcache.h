@@ -21,8 +21,11 @@
  * Self-modifying code. A page some block was decoded from is "watched":
  * its bit is set in the bus's watch map (bus.h), and every write to RAM
  * (mmu.c's page_store(), which all guest stores go through, and
- * bus_mem_write(), which page walks and devices use) tests that bit. A
- * write to a watched page comes here; when it touches the bytes of some
+ * bus_mem_write(), which page walks and devices use) tests that bit, but
+ * for the threaded core's fast stores, which need no test: the TLB of a
+ * CPU that runs blocks gives no write fast tag for a watched page (tlb.h,
+ * tcache_bind()), so such a store takes the slow path. A write to a
+ * watched page comes here; when it touches the bytes of some
  * block (tracked in 16-byte lines, so that data sharing a page with code
  * costs one test and nothing more) every block of the page is marked
  * invalid and forgotten, and the running CPU's poke is set (tcache_bind):
@@ -98,9 +101,22 @@ struct block {
     bool light_tail;       /* its last instruction is a light entry */
     uint16_t head;         /* the cycles of the light entries it starts with ... */
     uint8_t nhead;         /* ... and how many they are (see entry.post) */
+    uint8_t near;          /* bit s: succ[s] is a near link (tcache_near()), set when the
+                              link is made (exec_threaded.c, enter()) */
     struct entry e[];      /* the instructions, then one more, e[n], whose xop is
                               FAST_BLOCK_END: where run_block() goes at the block's end */
 };
+
+/* Whether block to, found after block from left through successor slot
+ * (0: fell through, 1: jumped), is there on every such exit: 32-bit code
+ * with a plain end and a static target for that slot (the fall-through, or
+ * a relative Jcc, JMP or CALL with a 32-bit operand), which lands on
+ * to->phys inside from's own physical page. Then, while CS is the one from
+ * was entered with (a plain end cannot change it), the target's linear
+ * address is on the linear page from was entered through, and the chain
+ * needs neither a TLB lookup nor the physical-address compare
+ * (threaded.h, enter_near()). */
+bool tcache_near(const struct block *from, int slot, const struct block *to);
 
 /* What the cache has done, for tests, the debugger and --stats. */
 struct tcache_stats {
@@ -120,10 +136,13 @@ struct tcache *tcache_create(struct bus *b);
 /* Stop watching and free everything. NULL is allowed. */
 void tcache_destroy(struct tcache *tc);
 
-/* Set *poke whenever blocks are dropped (a store into code, a flush): the
- * threaded core binds its CPU's c->poke, so that a running block notices at
- * its next instruction boundary. */
-void tcache_bind(struct tcache *tc, bool *poke);
+/* CPU c is about to run blocks: set its c->poke whenever blocks are dropped
+ * (a store into code, a flush), so that a running block notices at its next
+ * instruction boundary; and, the first time, enlist c among the CPUs whose
+ * TLBs follow the watch map (tlb.h: no write fast tag on a page with code,
+ * which the threaded core's fast stores rely on). False, when memory for
+ * that runs out: c must not run blocks. */
+bool tcache_bind(struct tcache *tc, struct cpu *c);
 
 /* Forget every block. Whoever writes guest RAM without the bus (a test
  * harness through bus.ram, a snapshot restore) calls this afterwards. */

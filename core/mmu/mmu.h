@@ -100,6 +100,14 @@ void mmu_set_a20(struct cpu *c, bool on);
  * and the TLB's fast tags follow. Cheap when nothing changed. */
 void mmu_watch_changed(struct cpu *c);
 
+/* The TLB's fast tags derived again (tlb.h): every slot's, after the
+ * watch map changed wholesale or for a CPU that had not been told of its
+ * changes (a snapshot load, the threaded core's cache flushed or first
+ * used by this CPU: tcache_bind()); or those of the slots that map the
+ * physical page ppage, whose watch bit changed (tcache.c). */
+void mmu_fast_refresh(struct cpu *c);
+void mmu_code_page(struct cpu *c, uint64_t ppage);
+
 /* The TLB slow path (paging.c), for mmu.c and the threaded core: copy to
  * *out the TLB entry for an access of kind acc at lin, walking the tables
  * on a miss. With dry = false a walk sets the accessed and dirty bits and

@@ -282,6 +282,15 @@ static bool cr0_wp(const struct cpu *c)
     return (c->cr0 & CR0_WP) != 0;
 }
 
+/* Slot k's fast tags (tlb.h) from its entry, CR0.WP, and whether its page
+ * holds cached code: RAM (TLB_HOSTW, the only pages the watch map covers)
+ * marked in the bus's watch map. */
+static void slot_fast(struct cpu *c, unsigned k)
+{
+    const struct tlb_entry *e = &c->tlb.e[k];
+    tlb_fast_set(&c->tlb, k, cr0_wp(c), (e->flags & TLB_HOSTW) && bus_watched(c->bus, e->ppage));
+}
+
 int mmu_tlb_entry(struct cpu *c, uint32_t lin, int acc, bool user, bool dry, struct tlb_entry *out)
 {
     struct tlb_entry *hit = tlb_hit(&c->tlb, lin, tlb_need(user, acc == MMU_WRITE, cr0_wp(c)));
@@ -312,7 +321,7 @@ int mmu_tlb_entry(struct cpu *c, uint32_t lin, int acc, bool user, bool dry, str
         c->poke = true; /* the slot may be the one a running block fetches through */
         unsigned k = (lin >> 12) & (TLB_ENTRIES - 1);
         c->tlb.e[k] = *out;
-        tlb_fast_set(&c->tlb, k, cr0_wp(c));
+        slot_fast(c, k);
         c->tlb.has_large |= (out->flags & TLB_LARGE) != 0;
     }
     return 0;
@@ -336,7 +345,7 @@ void mmu_flush(struct cpu *c, bool global)
         struct tlb_entry *e = &c->tlb.e[k];
         if (global || !(e->flags & TLB_GLOBAL)) {
             e->flags = 0;
-            tlb_fast_set(&c->tlb, k, false); /* all 0: no flags */
+            tlb_fast_set(&c->tlb, k, false, false); /* all 0: no flags */
         }
         large |= (e->flags & TLB_LARGE) != 0;
     }
@@ -356,7 +365,7 @@ void mmu_invlpg(struct cpu *c, uint64_t lin)
     c->poke = true;
     if (e->lpage == lpage) {
         e->flags = 0;
-        tlb_fast_set(&c->tlb, lpage & (TLB_ENTRIES - 1), false);
+        tlb_fast_set(&c->tlb, lpage & (TLB_ENTRIES - 1), false, false);
     }
     if (!c->tlb.has_large)
         return;
@@ -364,7 +373,7 @@ void mmu_invlpg(struct cpu *c, uint64_t lin)
         e = &c->tlb.e[k];
         if ((e->flags & TLB_LARGE) && (e->lpage >> 10) == (lpage >> 10)) {
             e->flags = 0;
-            tlb_fast_set(&c->tlb, k, false);
+            tlb_fast_set(&c->tlb, k, false, false);
         }
     }
 }
@@ -386,7 +395,20 @@ void mmu_watch_changed(struct cpu *c)
     if (watched == c->tlb.watched)
         return;
     c->tlb.watched = watched;
-    tlb_fast_all(&c->tlb, cr0_wp(c));
+    mmu_fast_refresh(c);
+}
+
+void mmu_fast_refresh(struct cpu *c)
+{
+    for (unsigned k = 0; k < TLB_ENTRIES; k++)
+        slot_fast(c, k);
+}
+
+void mmu_code_page(struct cpu *c, uint64_t ppage)
+{
+    for (unsigned k = 0; k < TLB_ENTRIES; k++)
+        if (c->tlb.e[k].flags && c->tlb.e[k].ppage == ppage)
+            slot_fast(c, k);
 }
 
 /* --- the debugger's view --- */

@@ -66,7 +66,12 @@ struct tlb_entry {
  * is what makes the all-zero TLB of a reset one that never hits. While
  * something watches data accesses (a DR7 breakpoint enabled, the
  * debugger's attention) every fast tag is 0, so that the slow path, which
- * reports them, takes every access: mmu_watch_changed() (mmu.h). */
+ * reports them, takes every access: mmu_watch_changed() (mmu.h). And the
+ * write tags are 0 for a page that holds cached code (the threaded core's
+ * blocks: the bus's watch map, bus.h), so that a store there takes the slow
+ * path, which tells the block cache; the cache has every CPU that runs its
+ * blocks re-derive the tags of a page whose watch bit changes
+ * (mmu_code_page()). That spares the fast store its watch-map test. */
 #define TLB_FAST_KINDS 2 /* read, write */
 #define TLB_FAST_CPLS  4 /* CPL 0-2 (supervisor) and 3 (user) */
 
@@ -93,24 +98,17 @@ static inline uint32_t tlb_need(bool user, bool write, bool wp)
 }
 
 /* Derive slot k's fast tags from its entry (after a fill or a drop); wp is
- * the current CR0.WP. */
-static inline void tlb_fast_set(struct tlb *t, unsigned k, bool wp)
+ * the current CR0.WP, code whether the entry's page holds cached code. */
+static inline void tlb_fast_set(struct tlb *t, unsigned k, bool wp, bool code)
 {
     const struct tlb_entry *e = &t->e[k];
     for (int write = 0; write < TLB_FAST_KINDS; write++) {
         for (int cpl = 0; cpl < TLB_FAST_CPLS; cpl++) {
             uint32_t need = tlb_need(cpl == 3, write, wp) | (write ? TLB_HOSTW : TLB_HOSTR);
-            bool fast = (e->flags & need) == need && !t->watched;
+            bool fast = (e->flags & need) == need && !t->watched && !(write && code);
             t->fast[k][write][cpl] = fast ? e->lpage + 1 : 0;
         }
     }
-}
-
-/* Derive every slot's fast tags (after a snapshot load). */
-static inline void tlb_fast_all(struct tlb *t, bool wp)
-{
-    for (unsigned k = 0; k < TLB_ENTRIES; k++)
-        tlb_fast_set(t, k, wp);
 }
 
 /* The hit test: the entry for the page of lin if it is cached with every

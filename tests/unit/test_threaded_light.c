@@ -5,7 +5,8 @@
  * all that the switch core and the threaded core still stop at the same
  * boundary whatever the deadline: a deadline inside a run of light entries,
  * a TLB miss that adds cycles in the middle of one (a semi-light load that
- * turns heavy), a store into the running block from a semi-light store.
+ * turns heavy), a store into the running block from a semi-light store,
+ * also through a TLB entry filled before the page held code.
  * test_threaded.c has the block cache's other tests and the random
  * programs.
  */
@@ -198,6 +199,45 @@ START_TEST(t_store_into_block)
 }
 END_TEST
 
+/* A page the CPU stored to before it held code: its TLB slot has a write
+ * fast tag, filled before the threaded core's cache existed. Once a block
+ * is decoded there and the CPU runs blocks (tcache_bind() derives its tags
+ * again), a semi-light store into that block takes the slow path, which
+ * drops the block, and the code runs as written. */
+START_TEST(t_store_filled_before_code)
+{
+    static const uint8_t prog[] = {
+        0xc7, 0x05, 0x30, 0x00, 0x01, 0x00, 0x90, 0x90, 0x90, 0x90, /* mov dword [T], 0x90909090 */
+        0xf4,                                                       /* hlt */
+        0xb8, 0x41, 0x41, 0x41, 0x41,       /* 0x0b: mov eax, 0x41414141 (inc ecx x4) */
+        0x89, 0x05, 0x30, 0x00, 0x01, 0x00, /* mov [T], eax */
+        0xeb, 0x18,                         /* jmp T */
+    };
+    static const uint8_t t[] = {0x90, 0x90, 0x90, 0x90, 0xf4}; /* T (0x30): nop x4, hlt */
+    struct unit_machine *m = pm_machine(0);
+    struct cpu *c = &m->cpu;
+    code(m, prog, sizeof prog);
+    um_load(m, CODE_BASE + 0x30, t, sizeof t);
+    c->gpr[R_ECX] = 0;
+    cpu_run(c, 1000); /* the switch core: the store fills the slot with a write tag */
+    ck_assert_int_eq(c->stop, CPU_HALTED);
+    unsigned k = (CODE_BASE >> 12) & (TLB_ENTRIES - 1);
+    ck_assert_uint_eq(c->tlb.fast[k][1][0], (CODE_BASE >> 12) + 1);
+    ck_assert_ptr_nonnull(c->tcache = tcache_create(&m->bus));
+    /* Both blocks decoded before the CPU runs any: no decode while it runs
+     * tells its TLB of the page. */
+    for (uint32_t at = CODE_BASE + 0x0b; at <= CODE_BASE + 0x30; at += 0x30 - 0x0b)
+        ck_assert_ptr_nonnull(tcache_get(c->tcache, at, true, m->bus.ram + at));
+    c->stop = CPU_RUNNING;
+    c->eip = CODE_BASE + 0x0b;
+    cpu_run_threaded(c, c->cycles + 1000);
+    ck_assert_int_eq(c->stop, CPU_HALTED);
+    ck_assert_uint_eq(c->gpr[R_ECX], 4);
+    ck_assert_uint_eq(c->tlb.fast[k][1][0], 0); /* no write fast tag on a page with code */
+    free_machine(m);
+}
+END_TEST
+
 /* A Jcc ends its block and chains in place (threaded.h, jcc_end()): one to
  * the very next instruction (both ways lead there), one with a 16-bit
  * operand whose target wraps to 16 bits, and one whose target is past the
@@ -245,6 +285,7 @@ static Suite *light_suite(void)
     tcase_add_test(tc, t_every_deadline);
     tcase_add_test(tc, t_every_deadline_paging);
     tcase_add_test(tc, t_store_into_block);
+    tcase_add_test(tc, t_store_filled_before_code);
     tcase_add_test(tc, t_jcc_ends);
     suite_add_tcase(s, tc);
     return s;
