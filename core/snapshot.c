@@ -289,6 +289,7 @@ static void w_tlb(struct writer *w, struct emu *m, uint32_t cpu)
      * which is no part of the machine: the same machine saves the same
      * bytes, whichever core ran it and whatever it cached. */
     memset(t.fast, 0, sizeof t.fast);
+    memset(t.addend, 0, sizeof t.addend); /* host addresses, derived too */
     size_t at = s_begin(w, tlb_names[cpu]);
     w_bytes(w, &t, sizeof t);
     s_end(w, at);

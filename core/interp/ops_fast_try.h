@@ -37,37 +37,38 @@ static ALWAYS_INLINE bool mmu_read_try(struct cpu *c, int sreg, uint32_t off, in
                                        uint32_t *val)
 {
     uint32_t lin;
-    const struct tlb_entry *e = mmu_fast_entry(c, sreg, off, size, false, &lin);
-    if (!e)
+    unsigned k;
+    if (!mmu_fast_slot(c, sreg, off, size, false, &lin, &k))
         return false;
-    *val = ld_le(e->host + (lin & 0xfffu), size);
+    *val = ld_le(mmu_fast_host(c, k, lin), size);
     return true;
 }
 
 /* Where a store (or a read-modify-write) of size bytes at sreg:off may
- * go on the fast path: the host address, when the fast path takes a write
- * there (a read then needs no test of its own: a page the TLB lets us
- * write we may read, and a writable data segment is readable); else NULL,
- * with nothing done. A page that holds cached code (see above) has no
+ * go on the fast path: true with the host address in *p, when the fast
+ * path takes a write there (a read then needs no test of its own: a page
+ * the TLB lets us write we may read, and a writable data segment is
+ * readable); else false, with nothing done. A page that holds cached code (see above) has no
  * write fast tag in the TLB of a CPU that runs blocks (tlb.h,
  * tcache_bind()), so it needs no test of the watch map here (the Linux
  * decompressor, threaded core: 35.1 -> 33.3 host instructions a guest
  * instruction, bench.asm 40.0 -> 39.0, by callgrind). */
-static ALWAYS_INLINE uint8_t *mmu_rmw_try(struct cpu *c, int sreg, uint32_t off, int size)
+static ALWAYS_INLINE bool mmu_rmw_try(struct cpu *c, int sreg, uint32_t off, int size, uint8_t **p)
 {
     uint32_t lin;
-    const struct tlb_entry *e = mmu_fast_entry(c, sreg, off, size, true, &lin);
-    if (!e)
-        return NULL;
-    return e->host + (lin & 0xfffu);
+    unsigned k;
+    if (!mmu_fast_slot(c, sreg, off, size, true, &lin, &k))
+        return false;
+    *p = mmu_fast_host(c, k, lin);
+    return true;
 }
 
 /* mmu_write_inline() without its slow path (mmu_rmw_try()'s conditions). */
 static ALWAYS_INLINE bool mmu_write_try(struct cpu *c, int sreg, uint32_t off, int size,
                                         uint32_t val)
 {
-    uint8_t *p = mmu_rmw_try(c, sreg, off, size);
-    if (!p)
+    uint8_t *p;
+    if (!mmu_rmw_try(c, sreg, off, size, &p))
         return false;
     st_le(p, val, size);
     return true;
@@ -124,8 +125,8 @@ static ALWAYS_INLINE bool try_alu_m(struct cpu *c, const struct insn *i, int k, 
         fast_alu_val(c, k, a, b);
         return true;
     }
-    uint8_t *p = mmu_rmw_try(c, i->seg, off, 4);
-    if (!p)
+    uint8_t *p;
+    if (!mmu_rmw_try(c, i->seg, off, 4, &p))
         return false;
     st_le(p, fast_alu_val(c, k, ld_le(p, 4), b), 4);
     return true;
@@ -134,8 +135,8 @@ static ALWAYS_INLINE bool try_alu_m(struct cpu *c, const struct insn *i, int k, 
 /* INC_M, DEC_M, NOT_M (fast_inc_dec_m, fast_not_m). */
 static ALWAYS_INLINE bool try_unary_m(struct cpu *c, const struct insn *i, int which)
 {
-    uint8_t *p = mmu_rmw_try(c, i->seg, ea_offset(c, i), 4);
-    if (!p)
+    uint8_t *p;
+    if (!mmu_rmw_try(c, i->seg, ea_offset(c, i), 4, &p))
         return false;
     uint32_t a = ld_le(p, 4);
     st_le(p, which == FAST_NOT_M ? ~a : lazy_inc_dec(c, 4, a, which == FAST_INC_M), 4);

@@ -57,7 +57,10 @@
 #define PAGE_SHIFT  12
 #define LINE_SHIFT  4                              /* 16-byte lines */
 #define LINE_WORDS  (PAGE_SIZE >> LINE_SHIFT >> 6) /* 64-bit words of a line mask */
-#define HASH_BITS   12
+/* 64 K buckets (512 KiB): the blocks an 8 MiB arena holds (a Linux boot
+ * keeps tens of thousands) in chains of about one. With 4 K buckets the
+ * chain walk was 1.5% of a Linux boot's host time (perf). */
+#define HASH_BITS   16
 #define HASH_SIZE   (1u << HASH_BITS)
 #define ARENA_SIZE  (8u << 20) /* bytes of blocks and page records before a flush */
 #define ARENA_ALIGN 16u

@@ -57,13 +57,17 @@ struct tlb_entry {
 };
 
 /* The fast tags: per slot, per kind of access (0 read, 1 write) and per
- * CPL, the slot's lpage + 1 when that access at that CPL may take the
- * entry's host pointer (every bit of tlb_need() with the CR0.WP of fill
- * time, and TLB_HOSTR or TLB_HOSTW), else 0. They are derived from the
+ * CPL, TLB_FAST_TAG(the slot's lpage), the address of the page after it,
+ * when that access at that CPL may take the entry's host pointer (every
+ * bit of tlb_need() with the CR0.WP of fill time, and TLB_HOSTR or
+ * TLB_HOSTW), else 0. With the tag goes the slot's addend, the host
+ * pointer less the page's linear address, so that the host address of a
+ * linear address on the page is one add (mmu_fast.h). They are derived from the
  * entry alone, so tlb_fast_set() follows every change of an entry, and a
  * change of CR0.WP flushes the TLB anyway (mmu.h). With them the data
  * path's hit test is one compare (mmu_fast.h): 0 never matches, and "+ 1"
- * is what makes the all-zero TLB of a reset one that never hits. While
+ * (the page after) is what makes the all-zero TLB of a reset one that
+ * never hits; 64 bits, so that the last page's tag, 2^32, is not 0. While
  * something watches data accesses (a DR7 breakpoint enabled, the
  * debugger's attention) every fast tag is 0, so that the slow path, which
  * reports them, takes every access: mmu_watch_changed() (mmu.h). And the
@@ -73,11 +77,13 @@ struct tlb_entry {
  * blocks re-derive the tags of a page whose watch bit changes
  * (mmu_code_page()). That spares the fast store its watch-map test. */
 #define TLB_FAST_KINDS 2 /* read, write */
+#define TLB_FAST_TAG(lpage) (((uint64_t)(lpage) + 1) << 12)
 #define TLB_FAST_CPLS  4 /* CPL 0-2 (supervisor) and 3 (user) */
 
 struct tlb {
     struct tlb_entry e[TLB_ENTRIES]; /* indexed by lpage & (TLB_ENTRIES - 1) */
-    uint32_t fast[TLB_ENTRIES][TLB_FAST_KINDS][TLB_FAST_CPLS]; /* the fast tags (above) */
+    uint64_t fast[TLB_ENTRIES][TLB_FAST_KINDS][TLB_FAST_CPLS]; /* the fast tags (above) */
+    uintptr_t addend[TLB_ENTRIES];   /* host - lpage * 4096 where a fast tag is set (above) */
     uint64_t misses;                 /* page walks done (cycle model, --stats) */
     bool has_large;                  /* some entry has TLB_LARGE (INVLPG must scan) */
     bool watched;                    /* data accesses are watched: no fast tags (above) */
@@ -106,9 +112,11 @@ static inline void tlb_fast_set(struct tlb *t, unsigned k, bool wp, bool code)
         for (int cpl = 0; cpl < TLB_FAST_CPLS; cpl++) {
             uint32_t need = tlb_need(cpl == 3, write, wp) | (write ? TLB_HOSTW : TLB_HOSTR);
             bool fast = (e->flags & need) == need && !t->watched && !(write && code);
-            t->fast[k][write][cpl] = fast ? e->lpage + 1 : 0;
+            t->fast[k][write][cpl] = fast ? TLB_FAST_TAG(e->lpage) : 0;
         }
     }
+    /* Integer arithmetic: the difference need not point into anything. */
+    t->addend[k] = e->host ? (uintptr_t)e->host - ((uintptr_t)e->lpage << 12) : 0;
 }
 
 /* The hit test: the entry for the page of lin if it is cached with every

@@ -12,6 +12,10 @@
  * the TLB misses counted, the cycles, the pending #DB bits, and the bytes of
  * the page tables and of every data page.
  *
+ * The fast machine goes through both of the fast path's ways to the host
+ * address: the TLB entry's pointer (mmu_read/mmu_write) and the slot's
+ * addend (mmu_read_inline/mmu_write_inline).
+ *
  * The inputs the fast path's derived state depends on are all varied: CPL 0
  * and 3, CR0.WP, CR0.AM with EFLAGS.AC, a DR7 data breakpoint; pages that
  * are read-only, supervisor-only, not present, not yet dirty, and two
@@ -132,13 +136,27 @@ static void same_memory(const char *what)
                   "%s: data", what);
 }
 
+/* The fast machine's access: every other one through mmu_read_inline()
+ * and mmu_write_inline(), which take the host address from the TLB slot's
+ * addend (mmu_fast.h), the rest through mmu_read() and mmu_write(), which
+ * take the entry's host pointer. */
+static int fast_access(struct cpu *f, int sreg, uint32_t off, int size, bool write, uint32_t val,
+                       uint32_t *v)
+{
+    static unsigned n;
+    if (n++ & 1)
+        return write ? mmu_write_inline(f, sreg, off, size, val)
+                     : mmu_read_inline(f, sreg, off, size, v);
+    return write ? mmu_write(f, sreg, off, size, val) : mmu_read(f, sreg, off, size, v);
+}
+
 /* One access on both machines, compared in everything it may change. */
 static void one(int sreg, uint32_t off, int size, bool write, const char *what)
 {
     struct cpu *f = &t.fast->cpu, *s = &t.slow->cpu;
     uint32_t vf = 0xdeadbeef, vs = 0xdeadbeef, val = 0x89abcdef ^ off;
     f->exc.vector = s->exc.vector = 0xff;
-    int rf = write ? mmu_write(f, sreg, off, size, val) : mmu_read(f, sreg, off, size, &vf);
+    int rf = fast_access(f, sreg, off, size, write, val, &vf);
     int rs = write ? mmu_write(s, sreg, off, size, val) : mmu_read(s, sreg, off, size, &vs);
     ck_assert_msg(rf == rs, "%s: seg %d off %x size %d %s: returns %d, slow path %d", what, sreg,
                   off, size, write ? "write" : "read", rf, rs);
