@@ -115,9 +115,9 @@ static ALU_INLINE int fast_shift_r(struct cpu *c, int s, int size, int r1, unsig
     count &= 0x1f;
     if (count == 0)
         return 0;
-    reg_set(c, r1, size, shift_op(shift_k(s), size, reg_get(c, r1, size), count, &f));
-    lazy_drop(c); /* all six written */
-    c->eflags = (c->eflags & ~FL_ARITH) | f;
+    uint32_t res = shift_op(shift_k(s), size, reg_get(c, r1, size), count, &f);
+    reg_set(c, r1, size, res);
+    lazy_record_szpco(c, size, res, f); /* all six written */
     return 0;
 }
 
@@ -131,9 +131,9 @@ static ALU_INLINE int fast_shift_m(struct cpu *c, const struct insn *i, int s, i
     count &= 0x1f;
     if (count == 0)
         return 0;
-    TRY(mmu_write_inline(c, i->seg, off, size, shift_op(shift_k(s), size, a, count, &f)));
-    lazy_drop(c); /* all six written */
-    c->eflags = (c->eflags & ~FL_ARITH) | f;
+    uint32_t res = shift_op(shift_k(s), size, a, count, &f);
+    TRY(mmu_write_inline(c, i->seg, off, size, res));
+    lazy_record_szpco(c, size, res, f); /* all six written */
     return 0;
 }
 
@@ -156,9 +156,9 @@ static ALU_INLINE int fast_imul(struct cpu *c, const struct insn *i, int r1, int
         TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 4, &b));
     else
         b = (uint32_t)c->gpr[r2];
-    c->gpr[r1] = imul_op(4, (uint32_t)c->gpr[r1], b, &f);
-    lazy_drop(c); /* all six written */
-    c->eflags = (c->eflags & ~FL_ARITH) | f;
+    uint32_t res = imul_op(4, (uint32_t)c->gpr[r1], b, &f);
+    c->gpr[r1] = res;
+    lazy_record_szpco(c, 4, res, f); /* all six written */
     return 0;
 }
 
@@ -171,9 +171,9 @@ static ALU_INLINE int fast_imul_imm(struct cpu *c, const struct insn *i, int r1,
         TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 4, &a));
     else
         a = (uint32_t)c->gpr[r2];
-    c->gpr[r1] = imul_op(4, a, i->imm, &f);
-    lazy_drop(c); /* all six written */
-    c->eflags = (c->eflags & ~FL_ARITH) | f;
+    uint32_t res = imul_op(4, a, i->imm, &f);
+    c->gpr[r1] = res;
+    lazy_record_szpco(c, 4, res, f); /* all six written */
     return 0;
 }
 

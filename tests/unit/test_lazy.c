@@ -5,7 +5,8 @@
  *
  * The writers: ADD OR AND SUB XOR CMP of two dwords, with an immediate,
  * from and to memory, TEST, INC, DEC (of a register and of memory), NEG,
- * and with byte operands ADD SUB CMP AND XOR and TEST. The readers: all
+ * with byte operands ADD SUB CMP AND XOR and TEST, and the shifts (by a
+ * constant, by CL, of memory, of 16 bits) and IMUL (of each form). The readers: all
  * sixteen Jcc (answered from the record where lazy_cond() can, settled
  * where it cannot), SETcc and CMOVcc of all sixteen conditions, ADC and
  * SBB (which settle first), INC (which carries CF over from the record),
@@ -56,6 +57,18 @@ static int writers(struct writer *w)
     w[n++] = (struct writer){{0xff, mb(0), 0x04}, 3, FAST_INC_M};
     w[n++] = (struct writer){{0xff, mb(1), 0x08}, 3, FAST_DEC_M};
     w[n++] = (struct writer){{0xf7, rr(3, R_EDX)}, 2, FAST_NEG};
+    /* Shifts by 1 (OF defined), by more, by CL (0 too: no flag changes),
+     * of memory and of 16 bits; IMUL of each form. */
+    w[n++] = (struct writer){{0xc1, rr(4, R_EDX), 1}, 3, FAST_SHIFT_RI + SHIFT_SHL};
+    w[n++] = (struct writer){{0xc1, rr(5, R_ESI), 5}, 3, FAST_SHIFT_RI + SHIFT_SHR};
+    w[n++] = (struct writer){{0xc1, rr(7, R_EDI), 31}, 3, FAST_SHIFT_RI + SHIFT_SAR};
+    w[n++] = (struct writer){{0xd3, rr(4, R_EAX)}, 2, FAST_SHIFT_CL + SHIFT_SHL};
+    w[n++] = (struct writer){{0xc1, mb(5), 0x04, 3}, 4, FAST_SHIFT_MI + SHIFT_SHR};
+    w[n++] = (struct writer){{0x66, 0xc1, rr(7, R_EDX), 4}, 4, FAST_SHIFT16 + SHIFT_SAR};
+    w[n++] = (struct writer){{0x0f, 0xaf, rr(R_EDX, R_ESI)}, 3, FAST_IMUL_RR};
+    w[n++] = (struct writer){{0x0f, 0xaf, mb(R_EDI), 0x08}, 4, FAST_IMUL_RM};
+    w[n++] = (struct writer){{0x6b, rr(R_EAX, R_EDX), 0x81}, 3, FAST_IMUL_RI};
+    w[n++] = (struct writer){{0x6b, mb(R_ESI), 0x04, 0x7f}, 4, FAST_IMUL_MI};
     return n;
 }
 
@@ -74,7 +87,7 @@ static void check_pair(const struct writer *w, const uint8_t *rd, int rlen, int 
 START_TEST(t_conditions)
 {
     int cc = _i;
-    struct writer w[64];
+    struct writer w[80];
     int n = writers(w);
     for (int j = 0; j < n; j++) {
         const uint8_t jcc[] = {(uint8_t)(0x70 + cc), 0x10};
@@ -106,7 +119,7 @@ START_TEST(t_readers)
         {{0x9f}, 1, 0, false},                                        /* lahf */
         {{FS_, 0x8b, m0(R_EAX)}, 3, FAST_LOAD, true},                 /* #GP: the frame */
     };
-    struct writer w[64];
+    struct writer w[80];
     int n = writers(w);
     for (int j = 0; j < n; j++)
         for (size_t r = 0; r < sizeof readers / sizeof readers[0]; r++)
@@ -118,7 +131,7 @@ END_TEST
 /* Each writer alone, the block left right after it. */
 START_TEST(t_block_exit)
 {
-    struct writer w[64];
+    struct writer w[80];
     int n = writers(w);
     for (int j = 0; j < n; j++) {
         struct form f = {{0}, w[j].len, w[j].xop, false, false, false};
