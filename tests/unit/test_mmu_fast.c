@@ -227,6 +227,11 @@ START_TEST(cpl_change_without_flush)
     both_state(0, false, false, false);
     sweep("CPL 0 fills");
     t.fast->cpu.cpl = t.slow->cpu.cpl = 3;
+    /* First the entries CPL 0 filled, before a page fault (which drops
+     * the entry of the address it names) or a crossing access refills
+     * them: a read of the supervisor page, a write to the read-only one. */
+    one(SEG_DS, LIN + 0x2000, 4, false, "CPL 3 reads a supervisor page");
+    one(SEG_DS, LIN + 0x1000, 4, true, "CPL 3 writes a read-only page");
     sweep("then CPL 3");
     t.fast->cpu.cpl = t.slow->cpu.cpl = 0;
     sweep("then CPL 0 again");
