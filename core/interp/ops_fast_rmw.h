@@ -55,58 +55,6 @@ static ALWAYS_INLINE int shift_k(int s)
     return s == SHIFT_SHL ? SH_SHL : s == SHIFT_SHR ? SH_SHR : SH_SAR;
 }
 
-/* Write res back to the dword at off of an instruction whose flags are in
- * EFLAGS already: if the write faults, EFLAGS as it was (saved). */
-static ALU_INLINE int fast_write_back(struct cpu *c, const struct insn *i, uint32_t off,
-                                      uint32_t res, uint32_t saved)
-{
-    if (mmu_write_inline(c, i->seg, off, 4, res)) {
-        c->eflags = saved;
-        return CPU_FAULT;
-    }
-    return 0;
-}
-
-/* [memory] op= b for operation k (op_alu_Ev_Gv, op_alu_E_I with a memory
- * operand); CMP only reads. The lazy flags are recorded after the write,
- * so a faulting write leaves them as they were; ADC and SBB set theirs at
- * once (fast_alu_val) and put them back. */
-static ALU_INLINE int fast_alu_m(struct cpu *c, const struct insn *i, int k, uint32_t b)
-{
-    uint32_t a, off = ea_offset(c, i);
-    TRY(mmu_read_inline(c, i->seg, off, 4, &a));
-    if (!lazy_alu_ok(k)) {
-        lazy_settle(c);
-        uint32_t saved = c->eflags;
-        return fast_write_back(c, i, off, fast_alu_val(c, k, a, b), saved);
-    }
-    uint32_t res = lazy_alu_res(k, 4, a, b);
-    if (k != ALU_CMP)
-        TRY(mmu_write_inline(c, i->seg, off, 4, res));
-    lazy_alu_record(c, k, 4, a, b, res);
-    return 0;
-}
-
-/* op_inc_E() and op_dec_E() with a memory operand: the record after the
- * write. */
-static ALU_INLINE int fast_inc_dec_m(struct cpu *c, const struct insn *i, bool inc)
-{
-    uint32_t a, off = ea_offset(c, i);
-    TRY(mmu_read_inline(c, i->seg, off, 4, &a));
-    uint32_t cf = lazy_cf(c), res = inc ? a + 1 : a - 1;
-    TRY(mmu_write_inline(c, i->seg, off, 4, res));
-    lazy_record(c, inc ? LF_INC : LF_DEC, 4, a, cf, res);
-    return 0;
-}
-
-/* op_not_E() with a memory operand: no flag changes. */
-static ALU_INLINE int fast_not_m(struct cpu *c, const struct insn *i)
-{
-    uint32_t a, off = ea_offset(c, i);
-    TRY(mmu_read_inline(c, i->seg, off, 4, &a));
-    return mmu_write_inline(c, i->seg, off, 4, ~a);
-}
-
 /* op_shift() for shift s of register r1 (size bytes) by count (not yet
  * masked). */
 static ALU_INLINE int fast_shift_r(struct cpu *c, int s, int size, int r1, unsigned count)

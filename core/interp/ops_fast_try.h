@@ -12,8 +12,8 @@
  * each try_*() below makes the fast-path test and, when it passes, does
  * the whole instruction and returns true, and the entry is done as a light
  * one; when it fails it has changed nothing and returns false, and
- * run_block() runs the instruction as a heavy entry after all, through the
- * form of ops_fast.h that takes the slow path (exec_threaded.c, SEMI).
+ * run_block() runs the instruction as a heavy entry after all, through its
+ * generic handler, as the switch core would (exec_threaded.c, SEMI).
  *
  * A store has one more condition: the page must not hold cached code.
  * A store into code is seen by the block cache (bus.h's watch), which
@@ -21,9 +21,8 @@
  * look at that before its next instruction; a light entry does not look,
  * so such a store takes the heavy way, which does.
  *
- * The values, flags and register updates are the forms' own (ops_fast.h),
- * in the same order, so test_fast.c's comparison of those forms with the
- * generic handlers covers these too; test_threaded.c runs both halves.
+ * test_fast.c compares them, run by the threaded core, with the generic
+ * handlers; test_threaded.c and test_threaded_light.c run both halves.
  */
 #ifndef LAB86_OPS_FAST_TRY_H
 #define LAB86_OPS_FAST_TRY_H
@@ -74,7 +73,7 @@ static ALWAYS_INLINE bool mmu_write_try(struct cpu *c, int sreg, uint32_t off, i
     return true;
 }
 
-/* LOAD, LOAD16, LOAD8: reg = [memory] (fast_load*). */
+/* LOAD, LOAD16, LOAD8: reg = [memory] (op_mov_G_E). */
 static ALWAYS_INLINE bool try_load(struct cpu *c, const struct insn *i, int size, int r1)
 {
     uint32_t v;
@@ -87,13 +86,13 @@ static ALWAYS_INLINE bool try_load(struct cpu *c, const struct insn *i, int size
     return true;
 }
 
-/* STORE, STORE16, STORE8, STORE_I: [memory] = v (fast_store*). */
+/* STORE, STORE16, STORE8, STORE_I: [memory] = v (op_mov_E_G, op_mov_E_I). */
 static ALWAYS_INLINE bool try_store(struct cpu *c, const struct insn *i, int size, uint32_t v)
 {
     return mmu_write_try(c, i->seg, ea_offset(c, i), size, v);
 }
 
-/* MOVZX8, MOVZX16 (fast_movzx): the register form never fails. */
+/* MOVZX8, MOVZX16 (op_movzx): the register form never fails. */
 static ALWAYS_INLINE bool try_movzx(struct cpu *c, const struct insn *i, int size, int r1, int r2)
 {
     uint32_t v;
@@ -105,7 +104,7 @@ static ALWAYS_INLINE bool try_movzx(struct cpu *c, const struct insn *i, int siz
     return true;
 }
 
-/* ALU_RM<k>: reg32 op= [memory] (fast_alu_rm). */
+/* ALU_RM<k>: reg32 op= [memory] (op_alu_Gv_Ev). */
 static ALWAYS_INLINE bool try_alu_rm(struct cpu *c, const struct insn *i, int k, int r1)
 {
     uint32_t b;
@@ -115,7 +114,7 @@ static ALWAYS_INLINE bool try_alu_rm(struct cpu *c, const struct insn *i, int k,
     return true;
 }
 
-/* ALU_MR<k>, ALU_MI<k>: [memory] op= b (fast_alu_m; CMP only reads). */
+/* ALU_MR<k>, ALU_MI<k>: [memory] op= b (op_alu_Ev_Gv, op_alu_E_I; CMP only reads). */
 static ALWAYS_INLINE bool try_alu_m(struct cpu *c, const struct insn *i, int k, uint32_t b)
 {
     uint32_t a, off = ea_offset(c, i);
@@ -132,7 +131,7 @@ static ALWAYS_INLINE bool try_alu_m(struct cpu *c, const struct insn *i, int k, 
     return true;
 }
 
-/* INC_M, DEC_M, NOT_M (fast_inc_dec_m, fast_not_m). */
+/* INC_M, DEC_M, NOT_M (op_inc_E, op_dec_E, op_not_E). */
 static ALWAYS_INLINE bool try_unary_m(struct cpu *c, const struct insn *i, int which)
 {
     uint8_t *p;
@@ -143,7 +142,7 @@ static ALWAYS_INLINE bool try_unary_m(struct cpu *c, const struct insn *i, int w
     return true;
 }
 
-/* PUSH, POP reg32 with a 32-bit stack (fast_push, fast_pop). */
+/* PUSH, POP reg32 with a 32-bit stack (op_push_Zv, op_pop_Zv). */
 static ALWAYS_INLINE bool try_push(struct cpu *c, int r1)
 {
     uint32_t sp = (uint32_t)c->gpr[R_ESP] - 4;
