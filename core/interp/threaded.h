@@ -267,26 +267,32 @@ static ALWAYS_INLINE struct block *enter_chained_slot(struct cpu *c, struct bloc
  * key (still valid), the notice word and the clock, which quiet() would
  * look at, with room for the successor's leading light run (a clock short
  * of cycles + head is short of cycles too: one compare for both), and the
- * CS limit. NULL, with nothing changed: not a near link, or one of these
- * fails, and the caller takes the long way, which makes every test again.
+ * CS limit. The clock and the count are those the caller would have,
+ * cycles and instructions: set here, with the successor's head, in one
+ * store each rather than an update per step (callgrind: 29.11 -> 29.04 on
+ * the decompressor; no change in host time that we could measure). NULL, with nothing changed: not a near link, or one of
+ * these fails, and the caller takes the long way, which makes every test
+ * again.
  * Host instructions a guest instruction, threaded core, by callgrind: the
  * Linux decompressor 37.6 -> 35.1 (a chained entry cost about 68 of them,
  * now about 50 with the Jcc's own work), bench.asm 42.3 -> 40.0. */
 static ALWAYS_INLINE struct block *enter_near(struct cpu *c, const struct block *b, int slot,
                                               uint32_t eip, struct chain *ch,
-                                              const struct fetch *f)
+                                              const struct fetch *f, uint64_t cycles,
+                                              uint64_t instructions)
 {
     struct block *nb = b->succ[slot];
     if (!((b->near >> slot) & 1) || nb->chain_key != BLOCK_KEY(true)) /* near: 32-bit */
         return NULL;
-    if (c->cycles + nb->head >= c->deadline || c->notice)
+    uint64_t at = cycles + nb->head;
+    if (at >= c->deadline || c->notice)
         return NULL;
     if ((uint64_t)eip + nb->bytes > f->end)
         return NULL;
+    c->cycles = at;
+    c->instructions = instructions + nb->nhead;
     ch->hits++;
     ch->fallthrough = eip + nb->bytes; /* 32-bit code: no IP mask */
-    c->cycles += nb->head;
-    c->instructions += nb->nhead;
     return nb;
 }
 
@@ -430,7 +436,8 @@ static ALWAYS_INLINE bool block_end(struct cpu *c, struct block **b, const struc
         c->eip = (*beip + ob->bytes) & *mask;
     }
     uint32_t eip = (uint32_t)c->eip;
-    struct block *nb = enter_near(c, ob, eip == ch->fallthrough ? 0 : 1, eip, ch, f);
+    struct block *nb = enter_near(c, ob, eip == ch->fallthrough ? 0 : 1, eip, ch, f, c->cycles,
+                                  c->instructions);
     if (LIKELY(nb)) {
         *b = nb;
         *e = nb->e;
@@ -478,18 +485,19 @@ static ALWAYS_INLINE bool jcc_end(struct cpu *c, int cc, struct block **b, const
             return false;
         }
         next = target;
-        c->cycles += CYCLES_TAKEN_JCC;
     }
     c->eip = next;
-    c->cycles += x->cost;
-    c->instructions++;
-    struct block *nb = enter_near(c, *b, taken, next, ch, f);
+    uint64_t cycles = c->cycles + x->cost + (taken ? CYCLES_TAKEN_JCC : 0);
+    uint64_t instructions = c->instructions + 1;
+    struct block *nb = enter_near(c, *b, taken, next, ch, f, cycles, instructions);
     if (LIKELY(nb)) {
         *b = nb;
         *e = nb->e;
         *beip = next;
         return true;
     }
+    c->cycles = cycles;
+    c->instructions = instructions;
     if (UNLIKELY(c->cycles >= c->deadline || c->notice)) {
         c->prev_eip = *beip + x->off;
         return heavy_look(c, *b, f, x, next, out); /* the last entry: false */
