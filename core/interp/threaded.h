@@ -466,7 +466,10 @@ static ALWAYS_INLINE bool block_end(struct cpu *c, struct block **b, const struc
  * does: nothing reads the clock in between, so the sum is the same. And
  * prev_eip, which nothing reads until the block is left, is set on each
  * way out. test_fast.c's t_jcc compares it with the generic handler
- * through the threaded core. True: go on with *e, the first entry of the chained block
+ * through the threaded core. The branch on the outcome stays: a version
+ * that chose the target and the cost with masks instead ran the Linux
+ * decompressor in 6.4-6.7 s against 5.8 s (the jump into the successor
+ * then waits for the condition). True: go on with *e, the first entry of the chained block
  * (*b, *beip and *mask are its). False: run_block() returns *out. */
 static ALWAYS_INLINE bool jcc_end(struct cpu *c, int cc, struct block **b, const struct entry **e,
                                   uint32_t *beip, uint32_t *mask, struct fetch *f,
