@@ -221,24 +221,22 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
     }                                                                                              \
     semi_refund(c, e);                                                                             \
     goto *label[e->insn.op]
-#define K8(name, call)                                                                             \
-    name##0 : HEAVY(call(0), done_fast);                                                           \
-    name##1 : HEAVY(call(1), done_fast);                                                           \
-    name##2 : HEAVY(call(2), done_fast);                                                           \
-    name##3 : HEAVY(call(3), done_fast);                                                           \
-    name##4 : HEAVY(call(4), done_fast);                                                           \
-    name##5 : HEAVY(call(5), done_fast);                                                           \
-    name##6 : HEAVY(call(6), done_fast);                                                           \
-    name##7 : HEAVY(call(7), done_fast);
-#define K8L(name, call)                                                                            \
-    name##0 : LIGHT(call(0));                                                                      \
-    name##1 : LIGHT(call(1));                                                                      \
-    name##2 : LIGHT(call(2));                                                                      \
-    name##3 : LIGHT(call(3));                                                                      \
-    name##4 : LIGHT(call(4));                                                                      \
-    name##5 : LIGHT(call(5));                                                                      \
-    name##6 : LIGHT(call(6));                                                                      \
-    name##7 : LIGHT(call(7));
+/* Eight labels name0..name7, each kind(call(n)): kind is HEAVY_FAST, LIGHT
+ * or SEMI, call a form with its constant n (an ALU operation, a
+ * condition). */
+#define K8_AS(kind, name, call)                                                                    \
+    name##0 : kind(call(0));                                                                       \
+    name##1 : kind(call(1));                                                                       \
+    name##2 : kind(call(2));                                                                       \
+    name##3 : kind(call(3));                                                                       \
+    name##4 : kind(call(4));                                                                       \
+    name##5 : kind(call(5));                                                                       \
+    name##6 : kind(call(6));                                                                       \
+    name##7 : kind(call(7));
+#define HEAVY_FAST(call) HEAVY(call, done_fast)
+#define K8(name, call) K8_AS(HEAVY_FAST, name, call)
+#define K8L(name, call) K8_AS(LIGHT, name, call)
+#define K8S(name, try) K8_AS(SEMI, name, try)
 #define ALU_RR(k) fast_alu_rr(c, k, e->r1, e->r2)
 #define ALU_RI(k) fast_alu_ri(c, k, e->r1, e->insn.imm)
     K8L(alu_rr, ALU_RR)
@@ -262,15 +260,6 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
 #undef K8J
 #undef JCC_END
 #define ALU_RM_TRY(k) try_alu_rm(c, &e->insn, k, e->r1)
-#define K8S(name, try)                                                                             \
-    name##0 : SEMI(try(0));                                                                        \
-    name##1 : SEMI(try(1));                                                                        \
-    name##2 : SEMI(try(2));                                                                        \
-    name##3 : SEMI(try(3));                                                                        \
-    name##4 : SEMI(try(4));                                                                        \
-    name##5 : SEMI(try(5));                                                                        \
-    name##6 : SEMI(try(6));                                                                        \
-    name##7 : SEMI(try(7));
 #define ALU_MR_TRY(k) try_alu_m(c, &e->insn, k, (uint32_t)c->gpr[e->r2])
 #define ALU_MI_TRY(k) try_alu_m(c, &e->insn, k, e->insn.imm)
     K8S(alu_rm, ALU_RM_TRY)
@@ -309,6 +298,8 @@ static struct block *run_block(struct cpu *c, struct block *b, struct fetch *f, 
 #undef ALU8_MI
 #undef K8
 #undef K8L
+#undef K8_AS
+#undef HEAVY_FAST
 #undef ALU_RR
 #undef ALU_RI
 #define K3(name, call)                                                                             \

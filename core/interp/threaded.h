@@ -269,13 +269,13 @@ static ALWAYS_INLINE struct block *enter_chained_slot(struct cpu *c, struct bloc
  * of cycles + head is short of cycles too: one compare for both), and the
  * CS limit. The clock and the count are those the caller would have,
  * cycles and instructions: set here, with the successor's head, in one
- * store each rather than an update per step (callgrind: 29.11 -> 29.04 on
- * the decompressor; no change in host time that we could measure). NULL, with nothing changed: not a near link, or one of
- * these fails, and the caller takes the long way, which makes every test
- * again.
+ * store each. NULL, with nothing changed: not a near link, or one of these
+ * fails, and the caller takes the long way, which makes every test again.
  * Host instructions a guest instruction, threaded core, by callgrind: the
  * Linux decompressor 37.6 -> 35.1 (a chained entry cost about 68 of them,
- * now about 50 with the Jcc's own work), bench.asm 42.3 -> 40.0. */
+ * now about 50 with the Jcc's own work), bench.asm 42.3 -> 40.0; the one
+ * store each for the clock and the count 29.11 -> 29.04 (no change in host
+ * time that we could measure). */
 static ALWAYS_INLINE struct block *enter_near(struct cpu *c, const struct block *b, int slot,
                                               uint32_t eip, struct chain *ch,
                                               const struct fetch *f, uint64_t cycles,
