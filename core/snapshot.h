@@ -75,9 +75,10 @@
 
 #define SNAP_MAGIC     "LAB86SNP"
 #define SNAP_MAGIC_LEN 8
-#define SNAP_VERSION   4 /* 2: the APs of --smp N, the "smp" section; 3: struct cpu with
+#define SNAP_VERSION   5 /* 2: the APs of --smp N, the "smp" section; 3: struct cpu with
                              the lazy flags, the TLB fast tags and the segments' fast_end;
-                             4: 64-bit fast tags and the addends in the TLB */
+                             4: 64-bit fast tags and the addends in the TLB;
+                             5: struct cpu with seg_flat */
 #define SNAP_NAME_LEN  16 /* a section name's field, NUL-padded */
 #define SNAP_F_CHECKSUM 1u /* flags: the "end" section's hash is valid */
 

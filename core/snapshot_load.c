@@ -313,8 +313,8 @@ static void apply_tlb(struct emu *m, struct cpu *c, const uint8_t *data)
  * again as the page walk found them, so that the TLB is the one saved
  * (TLB_HOSTR: tlb.h). One the bus no longer gives loses TLB_HOSTR and
  * takes the slow path, which is exact. Then the state the data fast path
- * derives (the TLB's fast tags, each segment's fast_end) is derived again
- * rather than taken from the file. */
+ * derives (the TLB's fast tags, each segment's fast_end, the CPU's flat
+ * segments) is derived again rather than taken from the file. */
 static void restore_read_pages(struct emu *m)
 {
     for (uint32_t k = 0; k < snap_n_cpus(m); k++) {
@@ -334,6 +334,7 @@ static void restore_read_pages(struct emu *m)
         mmu_fast_refresh(c); /* derived state, never trusted from the file */
         for (int s = 0; s < SEG_COUNT; s++)
             seg_fast_update(&c->seg[s]); /* cpu.h */
+        c->seg_flat = cpu_seg_flat(c);
     }
 }
 

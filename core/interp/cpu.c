@@ -92,8 +92,7 @@ void cpu_load_real_seg(struct cpu *c, int sreg, uint16_t sel)
     c->seg[sreg].base = (uint32_t)sel << 4;
     if (sreg == SEG_CS)
         c->cs_rpl_stale = false;
-    if (sreg == SEG_CS || sreg == SEG_SS)
-        cpu_update_mode(c);
+    cpu_update_mode(c);
 }
 
 void cpu_update_mode(struct cpu *c)
@@ -108,6 +107,25 @@ void cpu_update_mode(struct cpu *c)
         c->cpl = 0; /* just entered protected mode; CS not reloaded yet */
     else
         c->cpl = c->seg[SEG_CS].sel & 3;
+    c->seg_flat = cpu_seg_flat(c);
+}
+
+uint16_t cpu_seg_flat(const struct cpu *c)
+{
+    const uint64_t flat_end = (uint64_t)1 << 32; /* limit 4 GiB - 1 */
+    uint16_t m = 0;
+    if (c->cpl == 3)
+        return 0;
+    for (int s = SEG_ES; s <= SEG_GS; s++) {
+        const struct seg *x = &c->seg[s];
+        if (x->base != 0)
+            continue;
+        if (x->fast_end[0] == flat_end)
+            m |= (uint16_t)(1u << s);
+        if (x->fast_end[1] == flat_end)
+            m |= (uint16_t)(1u << (SEG_FLAT_WRITE + s));
+    }
+    return m;
 }
 
 void cpu_set_eflags(struct cpu *c, uint32_t value, uint32_t mask)

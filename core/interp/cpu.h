@@ -162,6 +162,14 @@ static inline void seg_fast_update(struct seg *s)
     s->fast_end[1] = plain && (s->attr & SEG_TYPE_WRITABLE) ? end : 0;
 }
 
+/* c->seg_flat (struct cpu): a segment register's bit in it says that its
+ * cache has base 0 and fast_end 2^32 for that kind of access (a plain data
+ * segment with limit 4 GiB - 1, writable for a write), and the CPL is not 3
+ * (so no #AC is possible). An access through it is then at linear address
+ * off, and the only segment check left, that off + size - 1 does not pass
+ * 4 GiB - 1, is the TLB compare's too (mmu_fast.h). */
+#define SEG_FLAT_WRITE 8
+
 /* A segment register's cache as a value, fast_end derived: every whole
  * assignment to a struct seg goes through this (a positional literal no
  * longer compiles, -Wmissing-field-initializers). */
@@ -258,6 +266,9 @@ struct cpu {
                                until CS is reloaded (the low bits are not an RPL yet) */
     bool code32;            /* CS.D: default operand and address size 32 */
     bool stack32;           /* SS.B: stack pointer is ESP (else SP) */
+    uint16_t seg_flat;      /* derived by cpu_update_mode(): bit s, the data fast path may
+                               take a read through segment register s as flat (mmu_fast.h);
+                               bit SEG_FLAT_WRITE + s, a write */
     struct msrs msr;        /* storage MSRs */
     struct fpu fpu;         /* the x87 FPU (fpu.h, ops_fpu*.c) */
     struct exc exc;         /* the exception being raised */
@@ -430,8 +441,23 @@ void cpu_reset(struct cpu *c);
  * attributes (which is what makes "unreal mode" work). */
 void cpu_load_real_seg(struct cpu *c, int sreg, uint16_t sel);
 
-/* Recompute derived state (code32, stack32, cpl) after CS/SS/CR0/EFLAGS change. */
+/* Recompute derived state (code32, stack32, cpl, seg_flat) after CR0 or
+ * EFLAGS change, and after any change of a segment register's cache: every
+ * writer of c->seg[] ends with it (a stale seg_flat bit would let the data
+ * fast path skip a segment's base and limit; cpu_run() and
+ * cpu_run_threaded() assert that it is current). */
 void cpu_update_mode(struct cpu *c);
+
+/* c->seg_flat as the segment registers and the CPL make it now. */
+uint16_t cpu_seg_flat(const struct cpu *c);
+
+/* After a change in place of the base, limit or attributes of c->seg[sreg]:
+ * what is derived from them (seg_fast_update(), then cpu_update_mode()). */
+static inline void cpu_seg_changed(struct cpu *c, int sreg)
+{
+    seg_fast_update(&c->seg[sreg]);
+    cpu_update_mode(c);
+}
 
 /* Write EFLAGS under the given mask of changeable bits; keeps bit 1 set and
  * reserved bits clear. */

@@ -19,6 +19,8 @@
  */
 #include "exec.h"
 
+#include <assert.h>
+
 #include "decode_inline.h"
 #include "interrupt.h"
 #include "ops.h"
@@ -224,5 +226,6 @@ uint64_t cpu_run(struct cpu *c, uint64_t until_cycle)
         else
             step(c);
     }
+    assert(c->seg_flat == cpu_seg_flat(c)); /* derived: cpu_update_mode() */
     return c->instructions - start;
 }

@@ -336,7 +336,7 @@ mov_ri:
 test_rr:
     LIGHT(fast_test_rr(c, e->r1, e->r2));
 lea:
-    LIGHT(c->gpr[e->r1] = ea_offset(c, &e->insn)); /* 32-bit address size: no mask */
+    LIGHT(c->gpr[e->r1] = ea_offset32(c, &e->insn)); /* a 32-bit address: tcache_forms.c */
 not_r:
     LIGHT(fast_not(c, e->r1));
 neg:
@@ -503,5 +503,6 @@ uint64_t cpu_run_threaded(struct cpu *c, uint64_t until_cycle)
     }
     if (tc)
         tcache_add_chained(tc, ch.hits);
+    assert(c->seg_flat == cpu_seg_flat(c)); /* derived: cpu_update_mode() */
     return c->instructions - start;
 }

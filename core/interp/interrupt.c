@@ -338,6 +338,7 @@ static int check_inner_ss(struct cpu *c, uint16_t sel, unsigned dpl, struct desc
 static void null_seg(struct cpu *c, int sreg)
 {
     c->seg[sreg] = seg_make(0, 0, 0, 0);
+    cpu_update_mode(c);
 }
 
 /* The frame on the inner stack ss_sel/ssd at esp: the v86 data segments

@@ -85,7 +85,7 @@ static ALU_INLINE int fast_alu8(struct cpu *c, int k, int r1, uint32_t b)
 static ALU_INLINE int fast_alu8_rm(struct cpu *c, const struct insn *i, int k, int r1)
 {
     uint32_t b;
-    TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 1, &b));
+    TRY(mmu_read_inline(c, i->seg, ea_offset32(c, i), 1, &b));
     return fast_alu8(c, k, r1, b);
 }
 
@@ -94,7 +94,7 @@ static ALU_INLINE int fast_alu8_rm(struct cpu *c, const struct insn *i, int k, i
  * write puts EFLAGS back. */
 static ALU_INLINE int fast_alu8_m(struct cpu *c, const struct insn *i, int k, uint32_t b)
 {
-    uint32_t a, off = ea_offset(c, i);
+    uint32_t a, off = ea_offset32(c, i);
     TRY(mmu_read_inline(c, i->seg, off, 1, &a));
     if (!lazy_alu_ok(k)) {
         lazy_settle(c);
@@ -126,7 +126,7 @@ static ALU_INLINE int fast_test8(struct cpu *c, uint32_t a, uint32_t b)
 static ALU_INLINE int fast_test8_m(struct cpu *c, const struct insn *i, uint32_t b)
 {
     uint32_t a;
-    TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 1, &a));
+    TRY(mmu_read_inline(c, i->seg, ea_offset32(c, i), 1, &a));
     return fast_test8(c, a, b);
 }
 
@@ -138,7 +138,7 @@ static ALU_INLINE int fast_setcc(struct cpu *c, const struct insn *i, int cc, in
         byte_set(c, r1, v);
         return 0;
     }
-    return mmu_write_inline(c, i->seg, ea_offset(c, i), 1, v);
+    return mmu_write_inline(c, i->seg, ea_offset32(c, i), 1, v);
 }
 
 #endif

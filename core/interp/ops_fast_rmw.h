@@ -74,7 +74,7 @@ static ALU_INLINE int fast_shift_r(struct cpu *c, int s, int size, int r1, unsig
 static ALU_INLINE int fast_shift_m(struct cpu *c, const struct insn *i, int s, int size,
                                    unsigned count)
 {
-    uint32_t a, f, off = ea_offset(c, i);
+    uint32_t a, f, off = ea_offset32(c, i);
     TRY(mmu_read_inline(c, i->seg, off, size, &a));
     count &= 0x1f;
     if (count == 0)
@@ -101,7 +101,7 @@ static ALU_INLINE int fast_imul(struct cpu *c, const struct insn *i, int r1, int
 {
     uint32_t b, f;
     if (mem)
-        TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 4, &b));
+        TRY(mmu_read_inline(c, i->seg, ea_offset32(c, i), 4, &b));
     else
         b = (uint32_t)c->gpr[r2];
     uint32_t res = imul_op(4, (uint32_t)c->gpr[r1], b, &f);
@@ -116,7 +116,7 @@ static ALU_INLINE int fast_imul_imm(struct cpu *c, const struct insn *i, int r1,
 {
     uint32_t a, f;
     if (mem)
-        TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 4, &a));
+        TRY(mmu_read_inline(c, i->seg, ea_offset32(c, i), 4, &a));
     else
         a = (uint32_t)c->gpr[r2];
     uint32_t res = imul_op(4, a, i->imm, &f);
@@ -134,7 +134,7 @@ static ALU_INLINE int fast_cmov(struct cpu *c, const struct insn *i, int cc, int
     if (i->modrm.mod == 3)
         v = (uint32_t)c->gpr[r2];
     else
-        TRY(mmu_read_inline(c, i->seg, ea_offset(c, i), 4, &v));
+        TRY(mmu_read_inline(c, i->seg, ea_offset32(c, i), 4, &v));
     if (lazy_cond(c, cc))
         c->gpr[r1] = v;
     return 0;
@@ -173,7 +173,7 @@ static ALU_INLINE int fast_rot_r(struct cpu *c, int k, int r1, unsigned count)
 /* The same of a memory dword: the flags after the write. */
 static ALU_INLINE int fast_rot_m(struct cpu *c, const struct insn *i, int k, unsigned count)
 {
-    uint32_t a, f, off = ea_offset(c, i);
+    uint32_t a, f, off = ea_offset32(c, i);
     TRY(mmu_read_inline(c, i->seg, off, 4, &a));
     count &= 0x1f;
     if (count == 0)

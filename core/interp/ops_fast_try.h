@@ -77,7 +77,7 @@ static ALWAYS_INLINE bool mmu_write_try(struct cpu *c, int sreg, uint32_t off, i
 static ALWAYS_INLINE bool try_load(struct cpu *c, const struct insn *i, int size, int r1)
 {
     uint32_t v;
-    if (!mmu_read_try(c, i->seg, ea_offset(c, i), size, &v))
+    if (!mmu_read_try(c, i->seg, ea_offset32(c, i), size, &v))
         return false;
     if (size == 4)
         c->gpr[r1] = v;
@@ -89,7 +89,7 @@ static ALWAYS_INLINE bool try_load(struct cpu *c, const struct insn *i, int size
 /* STORE, STORE16, STORE8, STORE_I: [memory] = v (op_mov_E_G, op_mov_E_I). */
 static ALWAYS_INLINE bool try_store(struct cpu *c, const struct insn *i, int size, uint32_t v)
 {
-    return mmu_write_try(c, i->seg, ea_offset(c, i), size, v);
+    return mmu_write_try(c, i->seg, ea_offset32(c, i), size, v);
 }
 
 /* MOVZX8, MOVZX16 (op_movzx): the register form never fails. */
@@ -98,7 +98,7 @@ static ALWAYS_INLINE bool try_movzx(struct cpu *c, const struct insn *i, int siz
     uint32_t v;
     if (i->modrm.mod == 3)
         v = reg_get(c, r2, size);
-    else if (!mmu_read_try(c, i->seg, ea_offset(c, i), size, &v))
+    else if (!mmu_read_try(c, i->seg, ea_offset32(c, i), size, &v))
         return false;
     c->gpr[r1] = v;
     return true;
@@ -108,7 +108,7 @@ static ALWAYS_INLINE bool try_movzx(struct cpu *c, const struct insn *i, int siz
 static ALWAYS_INLINE bool try_alu_rm(struct cpu *c, const struct insn *i, int k, int r1)
 {
     uint32_t b;
-    if (!mmu_read_try(c, i->seg, ea_offset(c, i), 4, &b))
+    if (!mmu_read_try(c, i->seg, ea_offset32(c, i), 4, &b))
         return false;
     fast_alu_ri(c, k, r1, b);
     return true;
@@ -117,7 +117,7 @@ static ALWAYS_INLINE bool try_alu_rm(struct cpu *c, const struct insn *i, int k,
 /* ALU_MR<k>, ALU_MI<k>: [memory] op= b (op_alu_Ev_Gv, op_alu_E_I; CMP only reads). */
 static ALWAYS_INLINE bool try_alu_m(struct cpu *c, const struct insn *i, int k, uint32_t b)
 {
-    uint32_t a, off = ea_offset(c, i);
+    uint32_t a, off = ea_offset32(c, i);
     if (k == ALU_CMP) {
         if (!mmu_read_try(c, i->seg, off, 4, &a))
             return false;
@@ -135,7 +135,7 @@ static ALWAYS_INLINE bool try_alu_m(struct cpu *c, const struct insn *i, int k, 
 static ALWAYS_INLINE bool try_unary_m(struct cpu *c, const struct insn *i, int which)
 {
     uint8_t *p;
-    if (!mmu_rmw_try(c, i->seg, ea_offset(c, i), 4, &p))
+    if (!mmu_rmw_try(c, i->seg, ea_offset32(c, i), 4, &p))
         return false;
     uint32_t a = ld_le(p, 4);
     st_le(p, which == FAST_NOT_M ? ~a : lazy_inc_dec(c, 4, a, which == FAST_INC_M), 4);

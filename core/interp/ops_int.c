@@ -69,8 +69,7 @@ void cpu_load_v86_seg(struct cpu *c, int sreg, uint16_t sel)
 {
     uint16_t attr = sreg == SEG_CS ? V86_CODE_ATTR : V86_DATA_ATTR;
     c->seg[sreg] = seg_make(sel, (uint32_t)sel << 4, 0xffff, attr);
-    if (sreg == SEG_CS || sreg == SEG_SS)
-        cpu_update_mode(c);
+    cpu_update_mode(c);
 }
 
 /* --- INT n, INT3, INTO, INT1 --- */

@@ -156,6 +156,11 @@ void tcache_specialise(struct entry *e)
         e->xop = FAST_JMP;
         return;
     }
+    /* The memory forms work their address out with ea_offset32() (ops.h):
+     * a memory operand with a 16-bit address (16-bit code, or 0x67 in
+     * 32-bit code) runs the generic handler, which masks it. */
+    if (i->has_modrm && !reg && i->addrsize != 4)
+        return;
     int k = (i->opcode >> 3) & 7, xop = -1, r1 = i->modrm.rm, r2 = i->modrm.reg;
     if (i->opsize <= 2 && i->has_modrm && !reg) {
         bool word = i->opsize == 2;
@@ -173,7 +178,7 @@ void tcache_specialise(struct entry *e)
     } else if (fn == op_movzx) {
         xop = (i->opcode & 1) ? FAST_MOVZX16 : FAST_MOVZX8, r1 = i->modrm.reg, r2 = i->modrm.rm;
     } else if (fn == op_lea) {
-        xop = i->addrsize == 4 ? FAST_LEA : -1, r1 = i->modrm.reg;
+        xop = FAST_LEA, r1 = i->modrm.reg;
     } else if ((fn == op_call_near && i->op == OP_CALL_Jz) || (fn == op_ret_near && i->op == OP_RET)) {
         xop = fn == op_call_near ? FAST_CALL : FAST_RET;
     } else if (fn == op_push_Zv || fn == op_pop_Zv) {

@@ -124,8 +124,7 @@ void seg_load_cache(struct cpu *c, int sreg, uint16_t sel, struct desc d)
     seg_fast_update(s);
     if (sreg == SEG_CS)
         c->cs_rpl_stale = false;
-    if (sreg == SEG_CS || sreg == SEG_SS)
-        cpu_update_mode(c);
+    cpu_update_mode(c);
 }
 
 void seg_load_cs(struct cpu *c, uint16_t sel, struct desc d, unsigned cpl)
@@ -147,6 +146,7 @@ void seg_null_outer(struct cpu *c)
         if (!conforming_code && dpl < c->cpl)
             *s = seg_make(0, 0, 0, 0);
     }
+    cpu_update_mode(c);
 }
 
 /* Real and virtual-8086 mode: the base is selector * 16. */
@@ -161,8 +161,7 @@ static void load_real(struct cpu *c, int sreg, uint16_t sel)
         s->attr = REAL_USABLE_ATTR; /* a null left by protected mode */
     }
     seg_fast_update(s);
-    if (sreg == SEG_SS)
-        cpu_update_mode(c); /* the B bit may have changed (v86) */
+    cpu_update_mode(c); /* SS's B bit may have changed (v86); seg_flat */
 }
 
 /* Type and privilege checks for SS (SDM MOV: "IF SS is loaded"). */
@@ -205,6 +204,7 @@ static int load_protected(struct cpu *c, int sreg, uint16_t sel)
         /* A null selector may sit in a data register; any use of it then
          * raises #GP(0) because the cache is marked not present. */
         c->seg[sreg] = seg_make(sel, 0, 0, 0);
+        cpu_update_mode(c);
         return 0;
     }
     TRY(seg_read_desc(c, sel, &d, EXC_GP));

@@ -110,7 +110,7 @@ expect_run_error "a snapshot of another CPU count" "machine with 4 CPUs; this on
     --smp 2 --loadvm "$work/smp4.snap"
 cp "$work/at.snap" "$work/v1.snap"
 printf '\001' | dd of="$work/v1.snap" bs=1 seek=8 conv=notrunc 2>/dev/null
-expect_run_error "a snapshot of format version 1" "format version 1; this lab86 reads version 4" \
+expect_run_error "a snapshot of format version 1" "format version 1; this lab86 reads version 5" \
     -m 2M --loadvm "$work/v1.snap"
 expect_run_error "--savevm-at without a file" "expects N:FILE" --savevm-at 100
 expect_run_error "--savevm-at with a bad cycle" "not a number of cycles" --savevm-at x:y.snap

@@ -278,7 +278,7 @@ static inline void make_ds_read_only(struct cpu *c)
 {
     c->cr0 |= CR0_PE;
     c->seg[SEG_DS].attr = SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_ACCESSED; /* type 1: read-only */
-    seg_fast_update(&c->seg[SEG_DS]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_DS); /* changed in place: cpu.h */
     c->seg[SEG_CS].sel = 0;
     cpu_update_mode(c);
 }

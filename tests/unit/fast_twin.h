@@ -129,6 +129,16 @@ static void set_case(struct unit_machine *m, const struct form *f, const uint32_
     c->stop = CPU_RUNNING;
     c->exc_depth = 0;
     c->intr_shadow = false;
+    /* The data window's pages in the TLB for reads and writes, as earlier
+     * accesses would have left them: else a memory form whose access goes
+     * to a page nothing touched yet takes the slow path, and a wrong
+     * address on its fast path would go unseen (a 16-bit address taken as
+     * 32 bits: t_not_specialised). */
+    for (uint32_t lin = DATA - 16; lin < DATA - 16 + WINDOW; lin += 0x1000) {
+        struct tlb_entry te;
+        ck_assert_int_eq(mmu_tlb_entry(c, lin & ~0xfffu, MMU_WRITE, false, false, &te), 0);
+    }
+    c->poke = false;
     if (c->tcache) {
         tcache_flush(c->tcache); /* um_load wrote RAM behind the cache's back */
         /* Warm the TLB, as a first fetch would, so the block runs at once. */

@@ -192,7 +192,7 @@ static inline struct unit_machine *pm_machine(unsigned cpl)
     set_seg(m, SEG_ES, ds);
     set_seg(m, SEG_TR, S_TSS);
     c->seg[SEG_TR].attr |= 2; /* busy */
-    seg_fast_update(&c->seg[SEG_TR]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_TR); /* changed in place: cpu.h */
     c->gpr[R_ESP] = cpl ? STACK3 : STACK0;
     c->eip = cpl ? CODE3 : CODE0;
     ck_assert_int_eq(c->cpl, cpl);

@@ -342,8 +342,8 @@ END_TEST
 
 START_TEST(t_not_specialised)
 {
-    /* 16-bit operands, byte operations and the rarer forms keep the
-     * generic handlers. */
+    /* 16-bit operands, byte operations, 16-bit addresses and the rarer
+     * forms keep the generic handlers. */
     struct form forms[] = {
         {{0x66, 0x01, rr(R_EAX, R_EBX)}, 3, OP_ADD_Ev_Gv, false, false, false},
         {{0x66, 0x01, m0(R_EAX)}, 3, OP_ADD_Ev_Gv, false, false, false},   /* add [ebx], ax */
@@ -357,6 +357,16 @@ START_TEST(t_not_specialised)
         {{0x66, 0xd3, rr(5, R_EAX)}, 3, OP_SHR_Ev_CL, false, false, false}, /* 16 bits by CL */
         {{0x66, 0xc7, m0(0), 1, 2}, 5, OP_MOV_Ev_Iz, false, false, false},  /* mov word [ebx], 0x201 */
         {{0x66, 0x0f, 0xaf, rr(R_EAX, R_EDX)}, 4, OP_IMUL_Gv_Ev, false, false, false},
+        /* A 16-bit address (0x67): [BX] is EBX's low word, which is not EBX
+         * here (DATA is above 64 KiB), so a form that took the address
+         * as 32 bits would read or write the data window instead. */
+        {{0x67, 0x8b, 0x07}, 3, OP_MOV_Gv_Ev, false, false, false},       /* mov eax, [bx] */
+        {{0x67, 0x89, 0x07}, 3, OP_MOV_Ev_Gv, false, false, false},       /* mov [bx], eax */
+        {{0x67, 0x03, 0x07}, 3, OP_ADD_Gv_Ev, false, false, false},       /* add eax, [bx] */
+        {{0x67, 0x01, 0x07}, 3, OP_ADD_Ev_Gv, false, false, false},       /* add [bx], eax */
+        {{0x67, 0xff, 0x07}, 3, OP_INC_Ev, false, false, false},          /* inc dword [bx] */
+        {{0x67, 0x0f, 0xb6, 0x07}, 4, OP_MOVZX_Gv_Eb, false, false, false}, /* movzx eax, byte [bx] */
+        {{0x67, 0x8d, 0x47, 0x10}, 4, OP_LEA, false, false, false},       /* lea eax, [bx+0x10] */
     };
     for (size_t n = 0; n < sizeof forms / sizeof forms[0]; n++)
         check_form(&forms[n]);

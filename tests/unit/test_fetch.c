@@ -170,7 +170,7 @@ END_TEST
 START_TEST(crossing_cs_limit)
 {
     c->seg[SEG_CS].limit = PAGE_A + 0x7ff;
-    seg_fast_update(&c->seg[SEG_CS]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_CS); /* changed in place: cpu.h */
     put(PAGE_A + 0x7fd, mov_eax, 5);
     fetch_fault(PAGE_A + 0x7fd, EXC_GP, 0);
     put(PAGE_A + 0x7fb, mov_eax, 5);

@@ -271,7 +271,7 @@ START_TEST(test_fstenv_protected16)
     ck_assert_uint_eq(c->fpu.cw & 0x3f, 0x3f);
     /* A store that would run off the segment faults before writing. */
     c->seg[SEG_DS].limit = 0x3004;
-    seg_fast_update(&c->seg[SEG_DS]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_DS); /* changed in place: cpu.h */
     memset(m->bus.ram + 0x3000, 0xaa, 16);
     assert_exc(m, esc(m, X(0x66, 0xd9, 0x37)), EXC_GP);
     ck_assert_uint_eq(m->bus.ram[0x3000], 0xaa);

@@ -354,7 +354,7 @@ START_TEST(t_pm_inner_stack_faults)
         wr32(m, TSS_A + 4, cases[k].esp0);
         wr32(m, TSS_A + 8, cases[k].ss0);
         c->seg[SEG_TR].limit = cases[k].tr_limit;
-        seg_fast_update(&c->seg[SEG_TR]); /* changed in place: cpu.h */
+        cpu_seg_changed(c, SEG_TR); /* changed in place: cpu.h */
         ck_assert_int_eq(cpu_interrupt(c, 0x80, cases[k].kind, false, 0), CPU_FAULT);
         ck_assert_int_eq(c->exc.vector, cases[k].vec);
         ck_assert_uint_eq(c->exc.error, cases[k].err);

@@ -212,7 +212,7 @@ START_TEST(unreal_mode_limit)
     uint32_t v;
     cpu_load_real_seg(c, SEG_DS, 0);
     c->seg[SEG_DS].limit = 0xffffffffu;
-    seg_fast_update(&c->seg[SEG_DS]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_DS); /* changed in place: cpu.h */
     m->bus.ram[0x123456] = 0x77;
     ck_assert_int_eq(mmu_read(c, SEG_DS, 0x123456, 1, &v), 0);
     ck_assert_uint_eq(v, 0x77);

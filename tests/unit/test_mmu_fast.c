@@ -21,8 +21,12 @@
  * are read-only, supervisor-only, not present, not yet dirty, and two
  * neighbours mapped to frames that are not neighbours (an access crossing
  * between them must not run on into the wrong frame); a read-only, an
- * expand-down and a short segment; and the TLB changed under the fast tags
- * by MOV CR3 (mmu_flush), INVLPG and a CR0.WP flip.
+ * expand-down and a short segment, and one based away from 0 that spans
+ * 4 GiB; accesses at the top of the 4 GiB, crossing it; and the TLB
+ * changed under the fast tags by MOV CR3 (mmu_flush), INVLPG and a CR0.WP
+ * flip. The CPU's state is derived as the instructions derive it
+ * (cpu_update_mode(), CPL from CS), so that the flat segments' bits
+ * (seg_flat, cpu.h) are what the guest would have.
  */
 #include "unit_util.h"
 
@@ -38,6 +42,8 @@
 #define PD       0x10000u /* page directory */
 #define PT       0x11000u /* the page table for 400000-7FFFFF */
 #define PT_LOW   0x12000u /* the page table for 0-3FFFFF */
+#define PT_TOP   0x13000u /* the page table for FFC00000-FFFFFFFF */
+#define TABLES   0x4000u  /* the bytes of the four tables */
 #define LIN      0x400000u /* the first of the test's pages */
 #define LOW      0x40000u  /* the same pages again, within v86 mode's reach */
 #define N_PAGES  6
@@ -45,6 +51,7 @@
 #define DATA_RW  (SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_WRITABLE | FLAT)
 #define DATA_RO  (SEG_ATTR_P | SEG_ATTR_S | FLAT)
 #define DATA_DN  (DATA_RW | SEG_TYPE_EXPDOWN)
+#define CODE     (SEG_ATTR_P | SEG_ATTR_S | SEG_TYPE_CODE | SEG_TYPE_READABLE | FLAT)
 
 /* Page k of the test at LIN + k * 4 KiB: its frame and PTE bits. Frames
  * are out of order so that a crossing access taken as one page shows. */
@@ -91,16 +98,37 @@ static void set32(struct unit_machine *m, uint32_t pa, uint32_t v)
     memcpy(m->bus.ram + pa, &v, 4);
 }
 
+/* CPL cpl as a far transfer leaves it: CS's RPL, and what cpu_update_mode()
+ * derives from it. */
+static void set_cpl(struct unit_machine *m, int cpl)
+{
+    struct cpu *c = &m->cpu;
+    c->seg[SEG_CS] = seg_make((uint16_t)(0x08 | cpl), 0, 0xffffffffu,
+                              (uint16_t)(CODE & ~SEG_ATTR_DPL) | (uint16_t)(cpl << SEG_ATTR_DPL_SHIFT));
+    cpu_update_mode(c);
+    ck_assert_uint_eq(c->cpl, (unsigned)cpl);
+}
+
+static void both_cpl(int cpl)
+{
+    set_cpl(t.fast, cpl);
+    set_cpl(t.slow, cpl);
+}
+
 /* The same state on one machine: paging on, the test pages mapped with
- * their data filled by a pattern, flat DS, read-only ES, expand-down FS
- * (valid offsets from LIN + 1000 up), and GS based at LIN + 800 ending at
- * LIN + 1FFF; then CPL, CR0.WP, #AC and a DR7 data breakpoint as asked. */
+ * their data filled by a pattern (page 0's frame again at the top of the
+ * 4 GiB), flat DS, read-only ES, expand-down FS (valid offsets from LIN +
+ * 1000 up), GS based at LIN + 800 ending at LIN + 1FFF, and SS based at
+ * LIN + 800 with a 4 GiB limit; then CPL, CR0.WP, #AC and a DR7 data
+ * breakpoint as asked. */
 static void state(struct unit_machine *m, int cpl, bool wp, bool ac, bool dr7)
 {
     struct cpu *c = &m->cpu;
-    memset(m->bus.ram + PD, 0, 0x3000);
+    memset(m->bus.ram + PD, 0, TABLES);
     set32(m, PD + (LIN >> 22) * 4, PT | PTE_P | PTE_RW | PTE_US);
     set32(m, PD, PT_LOW | PTE_P | PTE_RW | PTE_US);
+    set32(m, PD + 1023 * 4, PT_TOP | PTE_P | PTE_RW | PTE_US);
+    set32(m, PT_TOP + 1023 * 4, frame[0] | pte_bits[0]);
     for (int k = 0; k < N_PAGES; k++) {
         set32(m, PT + k * 4, frame[k] | pte_bits[k]);
         set32(m, PT_LOW + ((LOW >> 12) + k) * 4, frame[k] | pte_bits[k]);
@@ -110,8 +138,8 @@ static void state(struct unit_machine *m, int cpl, bool wp, bool ac, bool dr7)
     c->cr3 = PD;
     c->cr0 = CR0_PE | CR0_PG | CR0_ET | (wp ? CR0_WP : 0) | (ac ? CR0_AM : 0);
     c->eflags = FL_FIXED1 | (ac ? FL_AC : 0);
-    c->cpl = (uint8_t)cpl;
     c->seg[SEG_DS] = seg_make(0x23, 0, 0xffffffffu, DATA_RW);
+    c->seg[SEG_SS] = seg_make(0x43, LIN + 0x800, 0xffffffffu, DATA_RW);
     c->seg[SEG_ES] = seg_make(0x2b, 0, 0xffffffffu, DATA_RO);
     c->seg[SEG_FS] = seg_make(0x33, 0, LIN + 0xfff, DATA_DN);
     c->seg[SEG_GS] = seg_make(0x3b, LIN + 0x800, 0x17ff, DATA_RW & ~SEG_ATTR_G);
@@ -120,6 +148,7 @@ static void state(struct unit_machine *m, int cpl, bool wp, bool ac, bool dr7)
     mmu_watch_changed(c); /* mmu.h */
     c->dr6_pending = 0;
     mmu_flush(c, true);
+    set_cpl(m, cpl);
 }
 
 static void both_state(int cpl, bool wp, bool ac, bool dr7)
@@ -131,7 +160,7 @@ static void both_state(int cpl, bool wp, bool ac, bool dr7)
 /* The bytes an access may have changed: page tables and data frames. */
 static void same_memory(const char *what)
 {
-    ck_assert_msg(!memcmp(t.fast->bus.ram + PD, t.slow->bus.ram + PD, 0x3000), "%s: tables", what);
+    ck_assert_msg(!memcmp(t.fast->bus.ram + PD, t.slow->bus.ram + PD, TABLES), "%s: tables", what);
     ck_assert_msg(!memcmp(t.fast->bus.ram + 0x100000, t.slow->bus.ram + 0x100000, 0x6000),
                   "%s: data", what);
 }
@@ -182,8 +211,8 @@ static const uint32_t spots[] = {0x000, 0x010, 0x011, 0xffc, 0xffd, 0xffe, 0xfff
  * write then read again (the first write to a page walks to set D). */
 static void sweep_at(uint32_t lin0, const char *what)
 {
-    static const int sregs[] = {SEG_DS, SEG_ES, SEG_FS, SEG_GS};
-    for (unsigned g = 0; g < 4; g++) {
+    static const int sregs[] = {SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS};
+    for (unsigned g = 0; g < 5; g++) {
         uint32_t base = (uint32_t)t.fast->cpu.seg[sregs[g]].base;
         for (unsigned k = 0; k < sizeof spots / sizeof spots[0]; k++) {
             for (int size = 1; size <= 4; size *= 2) {
@@ -196,9 +225,24 @@ static void sweep_at(uint32_t lin0, const char *what)
     }
 }
 
+/* The last bytes below 4 GiB through DS (flat: an access that crosses
+ * 4 GiB is past its limit) and through SS (based: the same offsets are
+ * inside its limit, and the linear address wraps). */
+static void sweep_top(const char *what)
+{
+    static const int sregs[] = {SEG_DS, SEG_SS};
+    for (unsigned g = 0; g < 2; g++)
+        for (uint32_t off = 0xfffffff8u; off != 0; off++)
+            for (int size = 1; size <= 4; size *= 2) {
+                one(sregs[g], off, size, false, what);
+                one(sregs[g], off, size, true, what);
+            }
+}
+
 static void sweep(const char *what)
 {
     sweep_at(LIN, what);
+    sweep_top(what);
 }
 
 START_TEST(fast_matches_slow)
@@ -217,6 +261,10 @@ START_TEST(fast_matches_slow)
     uint32_t lin;
     bool fast = mmu_fast_entry(&t.fast->cpu, SEG_DS, LIN, 4, false, &lin) != NULL;
     ck_assert(fast == !(_i & 8));
+    /* And the flat segments' way for DS (both kinds) and ES (reads) at
+     * CPL 0, which this test compares too; none at CPL 3. */
+    uint16_t flat = (uint16_t)(1u << SEG_DS | 1u << (SEG_FLAT_WRITE + SEG_DS) | 1u << SEG_ES);
+    ck_assert_uint_eq(t.fast->cpu.seg_flat, cpl == 3 ? 0 : flat);
 }
 END_TEST
 
@@ -226,14 +274,14 @@ START_TEST(cpl_change_without_flush)
 {
     both_state(0, false, false, false);
     sweep("CPL 0 fills");
-    t.fast->cpu.cpl = t.slow->cpu.cpl = 3;
+    both_cpl(3);
     /* First the entries CPL 0 filled, before a page fault (which drops
      * the entry of the address it names) or a crossing access refills
      * them: a read of the supervisor page, a write to the read-only one. */
     one(SEG_DS, LIN + 0x2000, 4, false, "CPL 3 reads a supervisor page");
     one(SEG_DS, LIN + 0x1000, 4, true, "CPL 3 writes a read-only page");
     sweep("then CPL 3");
-    t.fast->cpu.cpl = t.slow->cpu.cpl = 0;
+    both_cpl(0);
     sweep("then CPL 0 again");
 }
 END_TEST
@@ -267,7 +315,7 @@ START_TEST(tlb_changes)
             }
         }
         sweep(how == 0 ? "after MOV CR3" : how == 1 ? "after INVLPG" : "after CR0.WP");
-        t.fast->cpu.cpl = t.slow->cpu.cpl = 0;
+        both_cpl(0);
         sweep("and at CPL 0");
     }
 }
@@ -283,11 +331,13 @@ START_TEST(segment_reloads)
     struct unit_machine *ms[2] = {t.fast, t.slow};
     /* base 400000, limit 1FFF, byte-granular, read-only data (type 1), 32-bit */
     struct desc ro = {0x00001fffu, 0x00409140u};
-    both_state(3, false, false, false);
-    sweep("flat");
-    for (int k = 0; k < 2; k++)
-        seg_load_cache(&ms[k]->cpu, SEG_DS, 0x13, ro);
-    sweep("DS reloaded read-only and short");
+    for (int cpl = 0; cpl <= 3; cpl += 3) {
+        both_state(cpl, false, false, false);
+        sweep("flat");
+        for (int k = 0; k < 2; k++)
+            seg_load_cache(&ms[k]->cpu, SEG_DS, (uint16_t)(0x10 | cpl), ro);
+        sweep("DS reloaded read-only and short");
+    }
     both_state(3, false, false, false);
     sweep_at(LOW, "flat, low copy");
     for (int k = 0; k < 2; k++) {

@@ -68,7 +68,7 @@ START_TEST(test_load_real_mode)
     struct cpu *c = &m->cpu;
     /* Unreal mode: a 4 GiB limit left by protected mode survives. */
     c->seg[SEG_DS].limit = 0xffffffffu;
-    seg_fast_update(&c->seg[SEG_DS]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_DS); /* changed in place: cpu.h */
     ck_assert_int_eq(seg_load(c, SEG_DS, 0x1234), 0);
     ck_assert_uint_eq(c->seg[SEG_DS].sel, 0x1234);
     ck_assert_uint_eq(c->seg[SEG_DS].base, 0x12340);
@@ -392,7 +392,7 @@ START_TEST(test_far_pm_faults)
     /* A CALL with no room on the stack: #SS(0), ESP unchanged. */
     set_seg(m, SEG_SS, S_DATA0);
     c->seg[SEG_SS].limit = STACK0 + 0x100;
-    seg_fast_update(&c->seg[SEG_SS]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_SS); /* changed in place: cpu.h */
     c->gpr[R_ESP] = 6;
     assert_fault(c, RUN(c, op_call_far_Ap, 0x9a, 0, 0x62, 0, 0, S_CODE0, 0), EXC_SS, 0);
     ck_assert_uint_eq(c->gpr[R_ESP], 6);
@@ -501,12 +501,12 @@ START_TEST(test_call_gate_bad_tss_stack)
     /* TSS too short for ESP0/SS0 (limit 8 < 4 + 5): #TS(TR). */
     wr16(m, TSS + 8, S_DATA0);
     c->seg[SEG_TR].limit = 8;
-    seg_fast_update(&c->seg[SEG_TR]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_TR); /* changed in place: cpu.h */
     assert_fault(c, RUN(c, op_call_far_Ap, 0x9a, 0, 0, 0, 0, S_GATE | 3, 0), EXC_TS, S_TSS);
     /* SS0 = S_BIG (limit 0xabcdefff), ESP0 = 0xabcdf010: the first push
      * would go to 0xabcdf00c, beyond the limit: #SS(SS0). */
     c->seg[SEG_TR].limit = 0x67;
-    seg_fast_update(&c->seg[SEG_TR]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_TR); /* changed in place: cpu.h */
     wr16(m, TSS + 8, S_BIG);
     wr32(m, TSS + 4, 0xabcdf010u);
     assert_fault(c, RUN(c, op_call_far_Ap, 0x9a, 0, 0, 0, 0, S_GATE | 3, 0), EXC_SS, S_BIG);

@@ -42,6 +42,7 @@ static void setup(void)
     for (int s = SEG_ES; s <= SEG_GS; s++)
         c->seg[s] = seg_make(0x10, 0, 0xffffffffu, DATA_RW | FLAT);
     c->seg[SEG_CS] = seg_make(0x08, 0, 0xffffffffu, CODE_X | SEG_TYPE_READABLE | FLAT);
+    cpu_update_mode(c); /* derives seg_flat: cpu.h */
 }
 
 static void teardown(void)
@@ -69,7 +70,7 @@ START_TEST(t_read_only_segment)
 {
     warm(DATA);
     c->seg[SEG_DS].attr = DATA_RO | FLAT;
-    seg_fast_update(&c->seg[SEG_DS]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_DS); /* changed in place: cpu.h */
     expect_fault(mmu_write(c, SEG_DS, DATA, 4, 0), EXC_GP);
     ck_assert_uint_eq(m->bus.ram[DATA], 0x44); /* nothing written */
 }
@@ -81,6 +82,7 @@ START_TEST(t_expand_down_segment)
     warm(DATA);
     /* Expand-down with limit DATA + 0xff: offsets up to the limit are out. */
     c->seg[SEG_DS] = seg_make(0x10, 0, DATA + 0xff, DATA_RW | SEG_TYPE_EXPDOWN | FLAT);
+    cpu_update_mode(c);
     expect_fault(mmu_read(c, SEG_DS, DATA, 4, &v), EXC_GP);
     ck_assert_int_eq(mmu_read(c, SEG_DS, DATA + 0x100, 4, &v), 0);
 }
@@ -91,14 +93,16 @@ START_TEST(t_execute_only_and_limit)
     uint32_t v;
     warm(DATA);
     c->seg[SEG_DS].attr = CODE_X | FLAT;
-    seg_fast_update(&c->seg[SEG_DS]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_DS); /* changed in place: cpu.h */
     expect_fault(mmu_read(c, SEG_DS, DATA, 4, &v), EXC_GP);
     c->seg[SEG_DS] = seg_make(0x10, 0, DATA + 2, DATA_RW);
+    cpu_update_mode(c);
     expect_fault(mmu_read(c, SEG_DS, DATA, 4, &v), EXC_GP);
     c->seg[SEG_SS] = seg_make(0x10, 0, DATA + 2, DATA_RW);
+    cpu_update_mode(c);
     expect_fault(mmu_write(c, SEG_SS, DATA, 4, 0), EXC_SS);
     c->seg[SEG_DS].attr = 0; /* a null selector's cache */
-    seg_fast_update(&c->seg[SEG_DS]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_DS); /* changed in place: cpu.h */
     expect_fault(mmu_read(c, SEG_DS, DATA, 1, &v), EXC_GP);
 }
 END_TEST
@@ -106,7 +110,9 @@ END_TEST
 START_TEST(t_alignment_check)
 {
     uint32_t v;
-    c->cpl = 3;
+    c->seg[SEG_CS].sel |= 3; /* CPL 3 */
+    cpu_update_mode(c);
+    ck_assert_uint_eq(c->cpl, 3);
     warm(DATA);
     c->cr0 |= CR0_AM;
     c->eflags |= FL_AC;
@@ -139,7 +145,8 @@ START_TEST(t_paging_rights_and_dirty)
     c->cr0 |= CR0_PG;
     mmu_flush(c, true);
     warm(DATA); /* at CPL 0 */
-    c->cpl = 3;
+    c->seg[SEG_CS].sel |= 3; /* CPL 3 */
+    cpu_update_mode(c);
     expect_fault(mmu_read(c, SEG_DS, DATA, 4, &v), EXC_PF);
     ck_assert_uint_eq(c->exc.error, PF_ERR_P | PF_ERR_U);
     /* A page first read, then written: the write walks to set D. */

@@ -37,7 +37,7 @@ static void flat32(struct unit_machine *m, unsigned cpl, uint32_t ss_limit)
             c->seg[s] = seg_make((uint16_t)(0x10 | cpl), 0, 0xffffffffu, big | 2);
     }
     c->seg[SEG_SS].limit = ss_limit;
-    seg_fast_update(&c->seg[SEG_SS]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_SS); /* changed in place: cpu.h */
     cpu_update_mode(c);
 }
 
@@ -157,7 +157,7 @@ START_TEST(test_pop_memory_fault_restores_esp)
     struct unit_machine *m = um_new(1 << 20);
     flat32(m, 0, 0xffffffffu);
     m->cpu.seg[SEG_DS].limit = 0xffff;
-    seg_fast_update(&m->cpu.seg[SEG_DS]); /* changed in place: cpu.h */
+    cpu_seg_changed(&m->cpu, SEG_DS); /* changed in place: cpu.h */
     m->cpu.gpr[R_ESP] = 0x9000;
     /* 8F 05 00 00 01 00  pop [10000h]: beyond DS limit FFFF -> #GP(0),
      * and ESP is back at 9000. */
@@ -219,7 +219,7 @@ START_TEST(test_pushad_32_and_fault)
      * FFFFFFFC, beyond the SS limit FFFFF: #SS(0), ESP unchanged, and
      * nothing written, not even the first three slots. */
     c->seg[SEG_SS].limit = 0xfffff;
-    seg_fast_update(&c->seg[SEG_SS]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_SS); /* changed in place: cpu.h */
     c->gpr[R_ESP] = 0xc;
     memset(m->bus.ram, 0x5a, 0x10);
     ck_assert_int_eq(um_run_handler(m, op_pusha, (const uint8_t[]){0x60}, 1), CPU_FAULT);
@@ -405,7 +405,7 @@ START_TEST(test_enter_fault_changes_nothing)
     /* SS limit FFFFF and ESP = 8: enter 0, 3 needs slots 4, 0, FFFFFFFC
      * (wrapped, beyond the limit): #SS(0) before anything is written. */
     c->seg[SEG_SS].limit = 0xfffff;
-    seg_fast_update(&c->seg[SEG_SS]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_SS); /* changed in place: cpu.h */
     c->gpr[R_ESP] = 0x8;
     memset(m->bus.ram, 0x5a, 8);
     const uint8_t b[] = {0xc8, 0x00, 0x00, 0x03};

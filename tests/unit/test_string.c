@@ -285,7 +285,7 @@ START_TEST(test_rep_fault_midway_is_restartable)
      * the fourth (ES:1003) is #GP(0). The registers describe the three
      * completed elements: ESI = 3003, EDI = 1003, ECX = 2. */
     c->seg[SEG_ES].limit = 0x1002;
-    seg_fast_update(&c->seg[SEG_ES]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_ES); /* changed in place: cpu.h */
     um_load(m, 0x3000, "ABCDE", 5);
     c->gpr[R_ESI] = 0x3000;
     c->gpr[R_EDI] = 0x1000;
@@ -363,7 +363,7 @@ START_TEST(test_ins_checks_destination_before_reading)
     /* INSB to ES:2000 with the ES limit FFF: #GP(0), and the device was
      * not read (a restart must not lose a byte). */
     c->seg[SEG_ES].limit = 0xfff;
-    seg_fast_update(&c->seg[SEG_ES]); /* changed in place: cpu.h */
+    cpu_seg_changed(c, SEG_ES); /* changed in place: cpu.h */
     c->gpr[R_EDX] = 0x3f8;
     c->gpr[R_EDI] = 0x2000;
     ck_assert_int_eq(um_run_handler(m, op_ins, (const uint8_t[]){0x6c}, 1), CPU_FAULT);
@@ -427,7 +427,7 @@ START_TEST(test_io_bitmap_limits)
     ck_assert_int_eq(io_check(&m->cpu, 0x70, 1), CPU_FAULT); /* beyond limit */
     /* A 16-bit TSS has no bitmap: #GP. */
     m->cpu.seg[SEG_TR].attr = SEG_ATTR_P | 3;
-    seg_fast_update(&m->cpu.seg[SEG_TR]); /* changed in place: cpu.h */
+    cpu_seg_changed(&m->cpu, SEG_TR); /* changed in place: cpu.h */
     ck_assert_int_eq(io_check(&m->cpu, 0x60, 1), CPU_FAULT);
     um_free(m);
     /* Real mode: no check at all. */

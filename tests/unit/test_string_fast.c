@@ -213,9 +213,9 @@ START_TEST(t_fault_segment_limit)
         twin_new(flat32, &r);
         for (int s = 0; s < 2; s++) {
             twin[s].m->cpu.seg[SEG_ES].limit = 0x17ff; /* byte-granular: the last byte 17FF */
-            seg_fast_update(&twin[s].m->cpu.seg[SEG_ES]); /* changed in place: cpu.h */
+            cpu_seg_changed(&twin[s].m->cpu, SEG_ES); /* changed in place: cpu.h */
             twin[s].m->cpu.seg[SEG_ES].attr &= (uint16_t)~SEG_ATTR_G;
-            seg_fast_update(&twin[s].m->cpu.seg[SEG_ES]); /* changed in place: cpu.h */
+            cpu_seg_changed(&twin[s].m->cpu, SEG_ES); /* changed in place: cpu.h */
         }
         uint8_t op = size == 1 ? 0xa4 : 0xa5;
         ck_assert_int_eq(rep(op, size == 2, false), CPU_FAULT);
@@ -394,7 +394,9 @@ START_TEST(t_run_declines)
     ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0);
     c->gpr[R_EDI] = 0x20002;
     ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0x3ff);
-    c->cpl = 3; /* #AC is possible at CPL 3: misaligned elements go one by one */
+    c->seg[SEG_CS].sel |= 3; /* CPL 3: #AC is possible, misaligned elements go one by one */
+    cpu_update_mode(c);
+    ck_assert_uint_eq(c->cpl, 3);
     c->gpr[R_EDI] = 0x20002;
     ck_assert_uint_eq(str_run_movs(c, &movsd, REP_BATCH), 0);
     um_free(s.m);

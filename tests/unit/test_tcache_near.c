@@ -191,7 +191,7 @@ END_TEST
 static void cut_limit(struct unit_machine *m)
 {
     m->cpu.seg[SEG_CS].limit = CODE_BASE + 12; /* M's second INC is the last byte in it */
-    seg_fast_update(&m->cpu.seg[SEG_CS]);
+    cpu_seg_changed(&m->cpu, SEG_CS);
 }
 
 /* A loop runs with a near link from its Jcc to M; then the CS limit

@@ -252,7 +252,7 @@ START_TEST(t_diff_reports)
     b->cpu.gpr[R_EDX] = 5;
     b->cpu.cycles = 7;
     b->cpu.seg[SEG_SS].limit = 0x1234;
-    seg_fast_update(&b->cpu.seg[SEG_SS]); /* changed in place: cpu.h */
+    cpu_seg_changed(&b->cpu, SEG_SS); /* changed in place: cpu.h */
     ck_assert_int_eq(cpu_diff(&a->cpu, &b->cpu, out, sizeof out), 3);
     ck_assert_ptr_nonnull(strstr(out, "edx: 00000619 | 00000005\n")); /* EDX at reset */
     ck_assert_ptr_nonnull(strstr(out, "cycles: 0 | 7\n"));
