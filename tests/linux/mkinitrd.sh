@@ -11,7 +11,8 @@ mkdir -p "$dir/bin" "$dir/dev" "$dir/proc" "$dir/sys"
 cp "$busybox" "$dir/bin/busybox"
 cp "$here/init.sh" "$dir/init"
 chmod 755 "$dir/init" "$dir/bin/busybox"
-# Fixed owners and times, so that the archive is the same on every machine.
+# Fixed owners and times, and no inode or device numbers (--reproducible), so that the
+# archive is the same on every machine and every run.
 find "$dir" -exec touch -h -d @0 {} +
-(cd "$dir" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -n -9 >"$out.tmp"
+(cd "$dir" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -n -9 >"$out.tmp"
 mv "$out.tmp" "$out"
