@@ -44,7 +44,8 @@ def main():
     for name, _ in runs:
         if times[name]:
             med[name] = statistics.median(times[name])
-            lines.append("  %-6s %8.2f s" % (name, med[name]))
+            lines.append("  %-6s %8.2f s   (runs: %s)" % (name, med[name],
+                                                     " ".join("%.2f" % t for t in times[name])))
         else:
             lines.append("  %-6s   failed (no prompt within %s s)" % (name, start.TIMEOUT))
     if not qemu:
