@@ -160,8 +160,7 @@ static void load_real(struct cpu *c, int sreg, uint16_t sel)
     } else if (!(s->attr & SEG_ATTR_P)) {
         s->attr = REAL_USABLE_ATTR; /* a null left by protected mode */
     }
-    seg_fast_update(s);
-    cpu_update_mode(c); /* SS's B bit may have changed (v86); seg_flat */
+    cpu_seg_changed(c, sreg); /* fast_end, seg_flat; SS's B bit may have changed (v86) */
 }
 
 /* Type and privilege checks for SS (SDM MOV: "IF SS is loaded"). */
