@@ -23,6 +23,7 @@
  */
 #include "snapshot_impl.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -211,7 +212,10 @@ const char *snap_tlb_name(uint32_t k)
 
 struct snap_region snap_cpu_region(struct emu *m, uint32_t k)
 {
-    return SNAP_REGION(cpu_names[k], board_cpu(m, k), cpu_keep);
+    /* Up to the decode memo, a cache that ends the struct (cpu.h). */
+    struct snap_region r = SNAP_REGION(cpu_names[k], board_cpu(m, k), cpu_keep);
+    r.size = offsetof(struct cpu, memo);
+    return r;
 }
 
 /* The firmware's identity: the BIOS and, on the pc board, the ROM sides. */

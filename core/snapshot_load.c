@@ -247,7 +247,7 @@ static int check_sizes(struct emu *m, const struct parsed *p, struct plan *pl, c
     uint64_t clock_len = 8 + (uint64_t)m->clock.n * (SNAP_NAME_LEN + 8);
     for (uint32_t k = 0; k < snap_n_cpus(m); k++) {
         struct snap_region cpu = snap_cpu_region(m, k);
-        if (need(p, cpu.name, sizeof(struct cpu), &pl->cpu[k], err, errlen) ||
+        if (need(p, cpu.name, cpu.size, &pl->cpu[k], err, errlen) ||
             need(p, snap_tlb_name(k), sizeof(struct tlb), &pl->tlb[k], err, errlen))
             return -1;
     }

@@ -10,6 +10,7 @@
  */
 #include "cpu.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "mmu/mmu.h"
@@ -44,7 +45,9 @@ void cpu_reset(struct cpu *c)
     uint64_t walks = c->tlb.misses;
     const uint64_t *tsc_clock = c->tsc_clock;
 
-    memset(c, 0, sizeof *c);
+    /* Up to the decode memo, which stays as valid as the block cache: its
+     * slots are checked against the bytes (cpu.h). */
+    memset(c, 0, offsetof(struct cpu, memo));
     c->bus = bus;
     c->intr_ack = ack;
     c->intr_opaque = ack_opaque;

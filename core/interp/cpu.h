@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "fpu.h"
+#include "insn.h"
 #include "trap.h"
 
 struct bus;
@@ -239,6 +240,20 @@ struct cpu_dbg_hooks {
 /* The TLB lives in core/mmu/tlb.h; the CPU owns one. */
 #include "mmu/tlb.h"
 
+/* One slot of the switch core's decode memo: the bytes of an instruction
+ * and what x86_decode() made of them at one code size. The decoder is a pure
+ * function of those two, so a slot whose bytes and code size match the
+ * instruction at CS:EIP holds its decoding, wherever and whenever the slot
+ * was filled: the memo needs no tags, no invalidation and no state saved
+ * (exec_switch.c). code_size 0: an empty slot, which matches nothing. */
+#define DECODE_MEMO_BITS 10
+#define DECODE_MEMO_SLOTS (1u << DECODE_MEMO_BITS)
+struct decode_memo {
+    uint64_t bytes[2];  /* the instruction's bytes, zero past insn.len */
+    struct insn insn;   /* their decoding */
+    uint8_t code_size;  /* 2 or 4; 0 in an empty slot */
+};
+
 /* The last arithmetic-flag writer whose flags the threaded core has not
  * computed yet (lazy_flags.h). op is LF_NONE everywhere outside that core's
  * dispatch loop, and then c->eflags is exact. */
@@ -314,6 +329,9 @@ struct cpu {
     const struct cpu_dbg_hooks *dbg; /* its hooks, given dbg_opaque */
     void *dbg_opaque;       /* the debugger's state */
     bool dbg_break;         /* the debugger stopped the run: emu_run() returns */
+    /* Last, outside the snapshot's region (snapshot.c): the switch core's memo of
+     * decoded instructions (exec_switch.c), a cache with no state of the machine's. */
+    struct decode_memo memo[DECODE_MEMO_SLOTS];
 };
 
 #define CPU_FAULT 1

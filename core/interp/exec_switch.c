@@ -5,7 +5,8 @@
  *   1. take a pending interrupt if the CPU accepts one now (IF set, no
  *      interrupt shadow after STI or MOV SS);
  *   2. fetch and decode the bytes at CS:EIP (decode.c; in cpu_run()'s loop
- *      the decoder's body from decode_inline.h, in line);
+ *      the decoder's body from decode_inline.h, in line, behind a memo of
+ *      decoded instructions checked against the bytes, memo_decode());
  *   3. advance EIP past the instruction and run its handler, chosen by a
  *      switch generated from opcodes.def;
  *   4. on a fault, rewind EIP to the instruction's first byte and deliver the
@@ -20,6 +21,7 @@
 #include "exec.h"
 
 #include <assert.h>
+#include <string.h>
 
 #include "decode_inline.h"
 #include "interrupt.h"
@@ -40,15 +42,76 @@ static inline __attribute__((always_inline)) int dispatch(struct cpu *c, const s
     }
 }
 
+/* The bytes of an instruction of len bytes within the 16 read at once:
+ * masks of the two 8-byte halves. */
+static const uint64_t memo_mask[16][2] = {
+    {0, 0},
+    {0xff, 0},
+    {0xffff, 0},
+    {0xffffff, 0},
+    {0xffffffff, 0},
+    {0xffffffffff, 0},
+    {0xffffffffffff, 0},
+    {0xffffffffffffff, 0},
+    {~0ull, 0},
+    {~0ull, 0xff},
+    {~0ull, 0xffff},
+    {~0ull, 0xffffff},
+    {~0ull, 0xffffffff},
+    {~0ull, 0xffffffffff},
+    {~0ull, 0xffffffffffff},
+    {~0ull, 0xffffffffffffff},
+};
+
+/* The memo slot for the instruction at linear address lin: any slot would
+ * give a right answer (the bytes decide, cpu.h); this one keeps
+ * neighbouring instructions apart and mixes in the next bits so that code
+ * a multiple of the memo's span apart does not always collide. */
+static inline unsigned memo_slot(uint32_t lin)
+{
+    return (lin ^ (lin >> DECODE_MEMO_BITS)) & (DECODE_MEMO_SLOTS - 1);
+}
+
+/* Decode the room bytes at p through the memo. The 16 bytes at p are
+ * readable (the caller knows the page goes on). A slot whose code size and
+ * bytes match, and whose instruction ends within room, holds exactly what
+ * x86_decode_inline() would return (it reads the bytes in order, and no
+ * further than the instruction's length); a miss decodes and fills the
+ * slot. Only successful decodings are kept. */
+static inline __attribute__((always_inline)) bool memo_decode(struct cpu *c, struct insn *i,
+                                                              const uint8_t *p, uint32_t lin,
+                                                              unsigned room, int code_size)
+{
+    struct decode_memo *m = &c->memo[memo_slot(lin)];
+    uint64_t lo, hi;
+    memcpy(&lo, p, 8);
+    memcpy(&hi, p + 8, 8);
+    unsigned len = m->insn.len;
+    if (m->code_size == code_size && len <= room &&
+        (((lo & memo_mask[len][0]) ^ m->bytes[0]) | ((hi & memo_mask[len][1]) ^ m->bytes[1])) ==
+            0) {
+        *i = m->insn;
+        return true;
+    }
+    if (x86_decode_inline(i, p, (int)room, code_size) != DECODE_OK)
+        return false;
+    m->bytes[0] = lo & memo_mask[i->len][0];
+    m->bytes[1] = hi & memo_mask[i->len][1];
+    m->insn = *i;
+    m->code_size = (uint8_t)code_size;
+    return true;
+}
+
 /* The common case of a fetch, decoded in place: CS:EIP inside the limit,
  * its page in the TLB with a fetch's rights and backed by RAM, and the
  * whole instruction before the end of the page and of the CS limit. The
  * answer is the one fetch_decode_slow() would reach (the same bytes, judged by
  * the same limit and TLB test, and no walk is needed), without copying the
  * bytes through mmu_fetch(): the copy and the call were a fifth of the
- * switch core's time. False: fetch_decode_slow() decides, faults and walks
- * included. Inline in the instruction loop, with the slow path out of line,
- * because this is the path nearly every instruction takes. */
+ * switch core's time. Away from a page's last 15 bytes the decoding comes
+ * from the memo when it can. False: fetch_decode_slow() decides, faults and
+ * walks included. Inline in the instruction loop, with the slow path out of
+ * line, because this is the path nearly every instruction takes. */
 static inline __attribute__((always_inline)) bool fetch_decode_ram(struct cpu *c, struct insn *i)
 {
     const struct seg *cs = &c->seg[SEG_CS];
@@ -59,12 +122,14 @@ static inline __attribute__((always_inline)) bool fetch_decode_ram(struct cpu *c
     const struct tlb_entry *e = tlb_hit(&c->tlb, lin, tlb_need(c->cpl == 3, false, false));
     if (!e || !e->host)
         return false;
-    uint64_t room = 0x1000u - po, in_limit = (uint64_t)cs->limit - off + 1;
-    if (in_limit < room)
-        room = in_limit;
+    uint64_t page_room = 0x1000u - po, in_limit = (uint64_t)cs->limit - off + 1;
+    uint64_t room = in_limit < page_room ? in_limit : page_room;
     if (room > 15)
         room = 15;
-    return x86_decode_inline(i, e->host + po, (int)room, c->code32 ? 4 : 2) == DECODE_OK;
+    int code_size = c->code32 ? 4 : 2;
+    if (page_room >= 16)
+        return memo_decode(c, i, e->host + po, lin, (unsigned)room, code_size);
+    return x86_decode_inline(i, e->host + po, (int)room, code_size) == DECODE_OK;
 }
 
 /* Every other fetch: the bytes copied through mmu_fetch(), which walks,

@@ -13,6 +13,12 @@
  * missing next page is #PF with CR2 at its first byte; crossing the CS
  * limit is #GP(0); sixteen bytes are #GP(0), unless a byte before the
  * sixteenth cannot be fetched.
+ *
+ * Away from a page's last 15 bytes the decoding comes from the switch core's
+ * memo (cpu.h) when a slot holds the same bytes at the same code size: the
+ * memo cases change the bytes under it (in either half of the sixteen it
+ * compares), the code size, the CS limit, and fetch more instructions than
+ * it has slots, and each must give what decoding afresh gives.
  */
 #include "unit_util.h"
 
@@ -216,6 +222,92 @@ START_TEST(step_across_pages)
 }
 END_TEST
 
+/* The instruction at lin once memoised, then changed byte by byte: every
+ * fetch decodes what is there now. mov dword [eax+0x11223344], 0x55667788:
+ * ten bytes, so that its last ones lie in the second half of the sixteen. */
+START_TEST(memo_bytes_changed)
+{
+    uint8_t b[] = {0xc7, 0x80, 0x44, 0x33, 0x22, 0x11, 0x88, 0x77, 0x66, 0x55};
+    uint32_t lin = PAGE_A + 0x40;
+    put(lin, b, sizeof b);
+    ck_assert_uint_eq(fetch_ok(lin).imm, 0x55667788u);
+    ck_assert_uint_eq(fetch_ok(lin).imm, 0x55667788u); /* from the memo */
+    b[9] = 0x99;                                        /* the tenth byte */
+    put(lin, b, sizeof b);
+    ck_assert_uint_eq(fetch_ok(lin).imm, 0x99667788u);
+    b[3] = 0x00; /* in the first half: the displacement */
+    put(lin, b, sizeof b);
+    struct insn i = fetch_ok(lin);
+    ck_assert_int_eq(i.disp, 0x11220044);
+    ck_assert_uint_eq(i.imm, 0x99667788u);
+    b[1] = 0x00; /* ModR/M [eax]: no displacement, six bytes */
+    put(lin, b, 6);
+    i = fetch_ok(lin);
+    ck_assert_int_eq(i.len, 6);
+    ck_assert_int_eq(i.disp, 0);
+    ck_assert_uint_eq(i.imm, 0x11220044u);
+    /* A byte past the instruction changed: the same instruction. */
+    put(lin + 6, (const uint8_t[]){0x90}, 1);
+    ck_assert_int_eq(fetch_ok(lin).len, 6);
+    put(lin, (const uint8_t[]){0x90}, 1); /* a NOP now */
+    ck_assert_int_eq(fetch_ok(lin).op, OP_NOP);
+}
+END_TEST
+
+/* The same bytes at the same address decode by the code size. */
+START_TEST(memo_code_size)
+{
+    put(PAGE_A + 0x80, mov_eax, 5);
+    ck_assert_int_eq(fetch_ok(PAGE_A + 0x80).len, 5);
+    c->code32 = false; /* mov ax, 0x5678 then */
+    struct insn i = fetch_ok(PAGE_A + 0x80);
+    ck_assert_int_eq(i.len, 3);
+    ck_assert_uint_eq(i.imm, 0x5678u);
+    c->code32 = true;
+    i = fetch_ok(PAGE_A + 0x80);
+    ck_assert_int_eq(i.len, 5);
+    ck_assert_uint_eq(i.imm, 0x12345678u);
+}
+END_TEST
+
+/* Memoised within the limit, then the limit lowered under it: #GP(0). */
+START_TEST(memo_cs_limit)
+{
+    put(PAGE_A + 0x7fb, mov_eax, 5);
+    ck_assert_uint_eq(fetch_ok(PAGE_A + 0x7fb).imm, 0x12345678u);
+    c->seg[SEG_CS].limit = PAGE_A + 0x7fe;
+    cpu_seg_changed(c, SEG_CS);
+    fetch_fault(PAGE_A + 0x7fb, EXC_GP, 0);
+    c->seg[SEG_CS].limit = PAGE_A + 0x7ff;
+    cpu_seg_changed(c, SEG_CS);
+    ck_assert_uint_eq(fetch_ok(PAGE_A + 0x7fb).imm, 0x12345678u);
+}
+END_TEST
+
+/* Two pages of mov eax, imm32, each immediate its own address: more
+ * instructions than the memo has slots, fetched twice over in two orders,
+ * so that slots are shared; each fetch gives its own immediate. */
+START_TEST(memo_more_than_slots)
+{
+    map_b();
+    uint32_t n = 0x2000 / 5;
+    ck_assert_uint_gt(n, DECODE_MEMO_SLOTS);
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t lin = PAGE_A + 5 * k;
+        uint8_t b[5] = {0xb8, (uint8_t)lin, (uint8_t)(lin >> 8), (uint8_t)(lin >> 16),
+                        (uint8_t)(lin >> 24)};
+        put(lin, b, 5);
+    }
+    for (int round = 0; round < 3; round++)
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t lin = PAGE_A + 5 * (round == 1 ? n - 1 - k : k);
+            struct insn i = fetch_ok(lin);
+            ck_assert_int_eq(i.len, 5);
+            ck_assert_uint_eq(i.imm, lin);
+        }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fetch");
@@ -227,6 +319,10 @@ int main(void)
     tcase_add_test(tc, crossing_cs_limit);
     tcase_add_test(tc, fifteen_bytes);
     tcase_add_test(tc, step_across_pages);
+    tcase_add_test(tc, memo_bytes_changed);
+    tcase_add_test(tc, memo_code_size);
+    tcase_add_test(tc, memo_cs_limit);
+    tcase_add_test(tc, memo_more_than_slots);
     suite_add_tcase(s, tc);
     return um_run_suite(s);
 }
