@@ -4,7 +4,8 @@
  * the rule accepts (32-bit code, a plain end, a static target on the same
  * physical page), and that a chain through one still stops where the
  * switch core does: a successor patched by a store, an indirect jump whose
- * target changes, a CS limit that cuts the successor short.
+ * target changes, a CS limit that cuts the successor short (also with CS
+ * based inside the page, its offsets there wrapping).
  */
 #include "interp/tcache.h"
 #include "intr_util.h"
@@ -94,14 +95,19 @@ END_TEST
 
 /* Both cores, each on its own machine with code prog, a #GP handler that
  * halts and EDX and ESI 0, in slices of `slice` cycles until the switch core
- * halts; mid (if any) runs on both machines once `switch_at` cycles have
- * run. Returns the threaded machine. */
-static struct unit_machine *agree(const uint8_t *prog, size_t len, uint64_t slice,
-                                  uint64_t switch_at, void (*mid)(struct unit_machine *))
+ * halts; pre (if any) runs on both machines before they start, mid (if
+ * any) once `switch_at` cycles have run. Returns the threaded machine. */
+static struct unit_machine *agree_from(const uint8_t *prog, size_t len, uint64_t slice,
+                                       void (*pre)(struct unit_machine *), uint64_t switch_at,
+                                       void (*mid)(struct unit_machine *))
 {
     struct unit_machine *sw = nop_machine(), *th = nop_machine();
     code(sw, prog, len);
     code(th, prog, len);
+    if (pre) {
+        pre(sw);
+        pre(th);
+    }
     int_gate(sw, EXC_GP);
     int_gate(th, EXC_GP);
     um_load(sw, HANDLER(EXC_GP), &(uint8_t){0xf4}, 1);
@@ -124,6 +130,12 @@ static struct unit_machine *agree(const uint8_t *prog, size_t len, uint64_t slic
     ck_assert_int_eq(th->cpu.stop, CPU_HALTED);
     free_machine(sw);
     return th;
+}
+
+static struct unit_machine *agree(const uint8_t *prog, size_t len, uint64_t slice,
+                                  uint64_t switch_at, void (*mid)(struct unit_machine *))
+{
+    return agree_from(prog, len, slice, NULL, switch_at, mid);
 }
 
 static const uint64_t slices[] = {1, 3, 7, 50, 1000};
@@ -187,6 +199,32 @@ START_TEST(t_near_indirect)
 }
 END_TEST
 
+/* The loop of the limit cases: a near link from its Jcc to M. */
+static const uint8_t limit_prog[] = {
+    0x31, 0xc9,                         /* xor ecx, ecx */
+    0x41,                               /* L: inc ecx */
+    0x81, 0xf9, 0xe8, 0x03, 0x00, 0x00, /* cmp ecx, 1000 */
+    0x73, 0x07,                         /* jae D */
+    0x42, 0x42, 0x42, 0x42,             /* M: inc edx x4 */
+    0xeb, 0xf1,                         /* jmp L */
+    0x90,
+    0xf4,                               /* D: hlt */
+};
+
+/* After the cut: the machine halted in the #GP handler, the fault at M's
+ * third INC (EIP eip0 + 13), every pass before it whole, and (in slices
+ * long enough for blocks to chain) the loop ran through the near link. */
+static void limit_cut_checked(struct unit_machine *th, uint32_t eip0, uint64_t slice)
+{
+    ck_assert_uint_eq(th->cpu.eip, HANDLER(EXC_GP) + 1);
+    ck_assert_uint_eq(rd32(th, STACK0_TOP - 12), eip0 + 13); /* EIP of the third INC */
+    ck_assert_uint_eq(th->cpu.gpr[R_EDX], 4 * th->cpu.gpr[R_ECX] - 2);
+    const struct block *l = tcache_find(th->cpu.tcache, CODE_BASE + 2, true);
+    ck_assert_ptr_nonnull(l);
+    if (slice >= 50)
+        ck_assert_uint_eq(l->near, 1);
+}
+
 /* Cut the CS limit inside M, the near successor of the loop's Jcc. */
 static void cut_limit(struct unit_machine *m)
 {
@@ -199,25 +237,43 @@ static void cut_limit(struct unit_machine *m)
  * runs M up to the limit and takes #GP at the instruction past it. */
 START_TEST(t_near_limit)
 {
-    static const uint8_t prog[] = {
-        0x31, 0xc9,                         /* xor ecx, ecx */
-        0x41,                               /* L: inc ecx */
-        0x81, 0xf9, 0xe8, 0x03, 0x00, 0x00, /* cmp ecx, 1000 */
-        0x73, 0x07,                         /* jae D */
-        0x42, 0x42, 0x42, 0x42,             /* M: inc edx x4 */
-        0xeb, 0xf1,                         /* jmp L */
-        0x90,
-        0xf4,                               /* D: hlt */
-    };
     for (size_t k = 0; k < NSLICES; k++) {
-        struct unit_machine *th = agree(prog, sizeof prog, slices[k], 400, cut_limit);
-        ck_assert_uint_eq(th->cpu.eip, HANDLER(EXC_GP) + 1);
-        ck_assert_uint_eq(rd32(th, STACK0_TOP - 12), CODE_BASE + 13); /* EIP of the third INC */
-        ck_assert_uint_eq(th->cpu.gpr[R_EDX], 4 * th->cpu.gpr[R_ECX] - 2);
-        const struct block *l = tcache_find(th->cpu.tcache, CODE_BASE + 2, true);
-        ck_assert_ptr_nonnull(l);
-        if (slices[k] >= 50) /* long enough for blocks to chain */
-            ck_assert_uint_eq(l->near, 1); /* the loop ran through the near link to M */
+        struct unit_machine *th = agree(limit_prog, sizeof limit_prog, slices[k], 400, cut_limit);
+        limit_cut_checked(th, CODE_BASE, slices[k]);
+        free_machine(th);
+    }
+}
+END_TEST
+
+/* CS based half a page into the code's page and 4 GiB long: the program,
+ * still at linear CODE_BASE, runs at EIP 0xfffff800 on, offsets that wrap
+ * below CS's base. A near link's successor on that page is inside the
+ * limit only while the limit reaches it, which the page's span alone does
+ * not tell (fetch_state()'s test of the base): the limit is cut inside M
+ * as before, and the next pass takes #GP there. */
+#define WRAP_BASE (CODE_BASE + 0x800u)
+#define WRAP_EIP  ((uint32_t)(CODE_BASE - WRAP_BASE)) /* 0xfffff800 */
+
+static void wrap_cs(struct unit_machine *m)
+{
+    m->cpu.seg[SEG_CS].base = WRAP_BASE;
+    m->cpu.seg[SEG_CS].limit = 0xffffffffu;
+    cpu_seg_changed(&m->cpu, SEG_CS);
+    m->cpu.eip = WRAP_EIP;
+}
+
+static void cut_wrapped_limit(struct unit_machine *m)
+{
+    m->cpu.seg[SEG_CS].limit = WRAP_EIP + 12; /* M's second INC is the last byte in it */
+    cpu_seg_changed(&m->cpu, SEG_CS);
+}
+
+START_TEST(t_near_limit_wrapped)
+{
+    for (size_t k = 0; k < NSLICES; k++) {
+        struct unit_machine *th =
+            agree_from(limit_prog, sizeof limit_prog, slices[k], wrap_cs, 400, cut_wrapped_limit);
+        limit_cut_checked(th, WRAP_EIP, slices[k]);
         free_machine(th);
     }
 }
@@ -231,6 +287,7 @@ static Suite *near_suite(void)
     tcase_add_test(tc, t_near_patch);
     tcase_add_test(tc, t_near_indirect);
     tcase_add_test(tc, t_near_limit);
+    tcase_add_test(tc, t_near_limit_wrapped);
     suite_add_tcase(s, tc);
     return s;
 }
