@@ -17,7 +17,10 @@ endif
 
 ifeq ($(SANITIZE),1)
 BUILD ?= build-san
-SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# LAB86_CHECK_DERIVED: assertions that state the core derives (struct cpu's
+# seg_flat) is current where it is used, too costly for the normal build.
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+            -DLAB86_CHECK_DERIVED
 else
 BUILD ?= build
 SANFLAGS :=

@@ -21,6 +21,8 @@
 #ifndef LAB86_MMU_FAST_H
 #define LAB86_MMU_FAST_H
 
+#include <assert.h>
+
 #include "bus.h"
 #include "interp/exec.h"
 #include "mmu.h"
@@ -42,6 +44,16 @@ static ALWAYS_INLINE bool mmu_fast_slot(struct cpu *c, int sreg, uint32_t off, i
 {
     uint32_t l;
     unsigned cpl;
+#ifdef LAB86_CHECK_DERIVED
+    /* The sanitizer build checks that seg_flat and the segment's fast_end
+     * were derived again after every change of the segments or the CPL
+     * (cpu.h), tests included; a fast_end of 0 is allowed (the slow path). */
+    assert(c->seg_flat == cpu_seg_flat(c));
+    struct seg derived = c->seg[sreg];
+    seg_fast_update(&derived);
+    assert(c->seg[sreg].fast_end[write] == 0 ||
+           c->seg[sreg].fast_end[write] == derived.fast_end[write]);
+#endif
     if ((c->seg_flat >> (sreg + (write ? SEG_FLAT_WRITE : 0))) & 1) {
         /* A flat segment at CPL 0-2 (cpu.h, seg_flat): the linear address
          * is the offset, no #AC is possible, and the limit test that is

@@ -39,19 +39,33 @@ static void teardown(void)
     um_free(m);
 }
 
+/* A segment register's cache, and what the CPU derives from the caches
+ * (cpu_seg_changed(): the fast path's flat bits among them); CS keeps the
+ * CPL in its selector's RPL. */
 static void set_seg(int sreg, uint32_t base, uint32_t limit, uint16_t attr)
 {
-    c->seg[sreg] = seg_make(0x10, base, limit, attr);
+    uint16_t sel = sreg == SEG_CS ? (uint16_t)(0x08 | c->cpl) : 0x10;
+    c->seg[sreg] = seg_make(sel, base, limit, attr);
+    cpu_seg_changed(c, sreg);
+}
+
+/* The CPL, as protected mode has it: CS's RPL (cpu_update_mode(), which
+ * also derives what depends on the CPL). */
+static void set_cpl(int cpl)
+{
+    c->seg[SEG_CS].sel = (uint16_t)((c->seg[SEG_CS].sel & ~3u) | (unsigned)cpl);
+    cpu_update_mode(c);
+    ck_assert_uint_eq(c->cpl, (unsigned)cpl);
 }
 
 /* Protected mode at CPL cpl with flat 4 GiB segments. */
 static void protected_flat(int cpl)
 {
     c->cr0 |= CR0_PE;
-    c->cpl = (uint8_t)cpl;
     for (int s = SEG_ES; s <= SEG_GS; s++)
         set_seg(s, 0, 0xffffffffu, DATA_RW | SEG_ATTR_DB | SEG_ATTR_G | DPL3);
     set_seg(SEG_CS, 0, 0xffffffffu, CODE_XR | SEG_ATTR_DB | SEG_ATTR_G);
+    set_cpl(cpl);
 }
 
 static void expect_fault(int r, int vec)
@@ -223,7 +237,7 @@ START_TEST(v86_limit)
 {
     c->cr0 |= CR0_PE;
     c->eflags |= FL_VM;
-    c->cpl = 3;
+    cpu_update_mode(c); /* CPL 3 */
     cpu_load_real_seg(c, SEG_DS, 0x1000);
     cpu_load_real_seg(c, SEG_SS, 0x2000);
     ck_assert_int_eq(wr(SEG_DS, 0xfffe, 2), 0);
@@ -265,9 +279,9 @@ START_TEST(alignment_check_needs_all_three)
     c->cr0 &= ~CR0_AM;
     ck_assert_int_eq(rd(SEG_DS, 0x1001, 4), 0); /* CR0.AM clear */
     c->cr0 |= CR0_AM;
-    c->cpl = 0;
+    set_cpl(0);
     ck_assert_int_eq(rd(SEG_DS, 0x1001, 4), 0); /* CPL 0 */
-    c->cpl = 3;
+    set_cpl(3);
     expect_fault(rd(SEG_DS, 0x1001, 4), EXC_AC);
 }
 END_TEST
@@ -276,7 +290,7 @@ START_TEST(alignment_check_v86)
 {
     c->cr0 |= CR0_PE | CR0_AM;
     c->eflags |= FL_VM | FL_AC;
-    c->cpl = 3;
+    cpu_update_mode(c); /* CPL 3 */
     expect_fault(rd(SEG_DS, 0x0003, 2), EXC_AC);
 }
 END_TEST
@@ -524,7 +538,7 @@ START_TEST(fetch_through_paging)
     ck_assert_int_eq(mmu_fetch(c, 0x5000, buf, 12), -1);
     expect_pf(CPU_FAULT, 0x5000, 0);
     map_low(0x6000, 0x68000, PTE_P | PTE_RW); /* supervisor page */
-    c->cpl = 3;
+    set_cpl(3);
     ck_assert_int_eq(mmu_fetch(c, 0x6000, buf, 15), -1);
     expect_pf(CPU_FAULT, 0x6000, 5);
 }

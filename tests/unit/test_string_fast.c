@@ -267,6 +267,8 @@ static void flat32_es_mid_page(struct unit_machine *m)
     flat32(m);
     m->cpu.seg[SEG_ES].base = 0x40800;
     m->cpu.seg[SEG_DS].base = 0x60400;
+    cpu_seg_changed(&m->cpu, SEG_ES); /* changed in place: cpu.h */
+    cpu_seg_changed(&m->cpu, SEG_DS);
 }
 
 START_TEST(t_index_wrap_big_segment)
