@@ -240,18 +240,20 @@ struct cpu_dbg_hooks {
 /* The TLB lives in core/mmu/tlb.h; the CPU owns one. */
 #include "mmu/tlb.h"
 
-/* One slot of the switch core's decode memo: the bytes of an instruction
- * and what x86_decode() made of them at one code size. The decoder is a pure
- * function of those two, so a slot whose bytes and code size match the
- * instruction at CS:EIP holds its decoding, wherever and whenever the slot
- * was filled: the memo needs no tags, no invalidation and no state saved
- * (exec_switch.c). code_size 0: an empty slot, which matches nothing. */
+/* One slot of the switch core's decode memo: sixteen bytes at which an
+ * instruction began and what x86_decode() made of them at one code size.
+ * The decoder is a pure function of the bytes and the code size, so a slot
+ * whose bytes and code size match those at CS:EIP holds their decoding,
+ * wherever and whenever the slot was filled: the memo needs no tags, no
+ * invalidation and no state saved (exec_switch.c, fetch_decode_ram()).
+ * mode 0: an empty slot, which matches nothing. */
 #define DECODE_MEMO_BITS 10
 #define DECODE_MEMO_SLOTS (1u << DECODE_MEMO_BITS)
 struct decode_memo {
-    uint64_t bytes[2];  /* the instruction's bytes, zero past insn.len */
+    uint64_t bytes[2];  /* the sixteen bytes from the instruction's first */
     struct insn insn;   /* their decoding */
-    uint8_t code_size;  /* 2 or 4; 0 in an empty slot */
+    uint16_t fixed;     /* cycles_insn_fixed(&insn): its cost when that depends on it alone */
+    uint8_t mode;       /* 1 + c->code32: 1 for 16-bit code, 2 for 32-bit; 0 empty */
 };
 
 /* The last arithmetic-flag writer whose flags the threaded core has not

@@ -6,7 +6,7 @@
  *      interrupt shadow after STI or MOV SS);
  *   2. fetch and decode the bytes at CS:EIP (decode.c; in cpu_run()'s loop
  *      the decoder's body from decode_inline.h, in line, behind a memo of
- *      decoded instructions checked against the bytes, memo_decode());
+ *      decoded instructions checked against the bytes, fetch_decode_ram());
  *   3. advance EIP past the instruction and run its handler, chosen by a
  *      switch generated from opcodes.def;
  *   4. on a fault, rewind EIP to the instruction's first byte and deliver the
@@ -42,27 +42,6 @@ static inline __attribute__((always_inline)) int dispatch(struct cpu *c, const s
     }
 }
 
-/* The bytes of an instruction of len bytes within the 16 read at once:
- * masks of the two 8-byte halves. */
-static const uint64_t memo_mask[16][2] = {
-    {0, 0},
-    {0xff, 0},
-    {0xffff, 0},
-    {0xffffff, 0},
-    {0xffffffff, 0},
-    {0xffffffffff, 0},
-    {0xffffffffffff, 0},
-    {0xffffffffffffff, 0},
-    {~0ull, 0},
-    {~0ull, 0xff},
-    {~0ull, 0xffff},
-    {~0ull, 0xffffff},
-    {~0ull, 0xffffffff},
-    {~0ull, 0xffffffffff},
-    {~0ull, 0xffffffffffff},
-    {~0ull, 0xffffffffffffff},
-};
-
 /* The memo slot for the instruction at linear address lin: any slot would
  * give a right answer (the bytes decide, cpu.h); this one keeps
  * neighbouring instructions apart and mixes in the next bits so that code
@@ -72,34 +51,18 @@ static inline unsigned memo_slot(uint32_t lin)
     return (lin ^ (lin >> DECODE_MEMO_BITS)) & (DECODE_MEMO_SLOTS - 1);
 }
 
-/* Decode the room bytes at p through the memo. The 16 bytes at p are
- * readable (the caller knows the page goes on). A slot whose code size and
- * bytes match, and whose instruction ends within room, holds exactly what
- * x86_decode_inline() would return (it reads the bytes in order, and no
- * further than the instruction's length); a miss decodes and fills the
- * slot. Only successful decodings are kept. */
-static inline __attribute__((always_inline)) bool memo_decode(struct cpu *c, struct insn *i,
-                                                              const uint8_t *p, uint32_t lin,
-                                                              unsigned room, int code_size)
+/* Decode the instruction at CS:EIP from the page_room bytes at p, the rest
+ * of its page: no further than the CS limit or 15 bytes. */
+static inline __attribute__((always_inline)) bool decode_in_limit(struct cpu *c, struct insn *i,
+                                                                  const uint8_t *p,
+                                                                  uint32_t page_room)
 {
-    struct decode_memo *m = &c->memo[memo_slot(lin)];
-    uint64_t lo, hi;
-    memcpy(&lo, p, 8);
-    memcpy(&hi, p + 8, 8);
-    unsigned len = m->insn.len;
-    if (m->code_size == code_size && len <= room &&
-        (((lo & memo_mask[len][0]) ^ m->bytes[0]) | ((hi & memo_mask[len][1]) ^ m->bytes[1])) ==
-            0) {
-        *i = m->insn;
-        return true;
-    }
-    if (x86_decode_inline(i, p, (int)room, code_size) != DECODE_OK)
-        return false;
-    m->bytes[0] = lo & memo_mask[i->len][0];
-    m->bytes[1] = hi & memo_mask[i->len][1];
-    m->insn = *i;
-    m->code_size = (uint8_t)code_size;
-    return true;
+    uint64_t room = (uint64_t)c->seg[SEG_CS].limit - (uint32_t)c->eip + 1;
+    if (room > page_room)
+        room = page_room;
+    if (room > 15)
+        room = 15;
+    return x86_decode_inline(i, p, (int)room, c->code32 ? 4 : 2) == DECODE_OK;
 }
 
 /* The common case of a fetch, decoded in place: CS:EIP inside the limit,
@@ -108,11 +71,21 @@ static inline __attribute__((always_inline)) bool memo_decode(struct cpu *c, str
  * answer is the one fetch_decode_slow() would reach (the same bytes, judged by
  * the same limit and TLB test, and no walk is needed), without copying the
  * bytes through mmu_fetch(): the copy and the call were a fifth of the
- * switch core's time. Away from a page's last 15 bytes the decoding comes
- * from the memo when it can. False: fetch_decode_slow() decides, faults and
- * walks included. Inline in the instruction loop, with the slow path out of
- * line, because this is the path nearly every instruction takes. */
-static inline __attribute__((always_inline)) bool fetch_decode_ram(struct cpu *c, struct insn *i)
+ * switch core's time. False: fetch_decode_slow() decides, faults and walks
+ * included. Inline in the instruction loop, with the slow path out of
+ * line, because this is the path nearly every instruction takes.
+ *
+ * Away from a page's last 15 bytes the decoding comes from the memo
+ * (cpu.h) when it can: a slot that holds the same sixteen bytes in the same
+ * code size holds what x86_decode_inline() would make of them, as it reads
+ * no byte past the instruction's length, if the instruction also ends
+ * inside the CS limit (the page's end is 16 bytes away or more, and the
+ * length is 15 at most). A miss decodes and fills the slot; only
+ * successful decodings are kept. Comparing all sixteen bytes rather than
+ * the instruction's own is one compare for each half, no mask: a change
+ * past the instruction costs a decode, never a wrong answer. */
+static inline __attribute__((always_inline)) bool fetch_decode_ram(struct cpu *c, struct insn *i,
+                                                                   uint16_t *fixed)
 {
     const struct seg *cs = &c->seg[SEG_CS];
     uint32_t off = (uint32_t)c->eip;
@@ -122,14 +95,30 @@ static inline __attribute__((always_inline)) bool fetch_decode_ram(struct cpu *c
     const struct tlb_entry *e = tlb_hit(&c->tlb, lin, tlb_need(c->cpl == 3, false, false));
     if (!e || !e->host)
         return false;
-    uint64_t page_room = 0x1000u - po, in_limit = (uint64_t)cs->limit - off + 1;
-    uint64_t room = in_limit < page_room ? in_limit : page_room;
-    if (room > 15)
-        room = 15;
-    int code_size = c->code32 ? 4 : 2;
-    if (page_room >= 16)
-        return memo_decode(c, i, e->host + po, lin, (unsigned)room, code_size);
-    return x86_decode_inline(i, e->host + po, (int)room, code_size) == DECODE_OK;
+    const uint8_t *p = e->host + po;
+    if (po > 0x1000u - 16) {
+        *fixed = CYCLES_DYNAMIC;
+        return decode_in_limit(c, i, p, 0x1000u - po);
+    }
+    struct decode_memo *m = &c->memo[memo_slot(lin)];
+    uint64_t lo, hi;
+    memcpy(&lo, p, 8);
+    memcpy(&hi, p + 8, 8);
+    uint8_t mode = (uint8_t)(c->code32 + 1);
+    if (((lo ^ m->bytes[0]) | (hi ^ m->bytes[1])) == 0 && m->mode == mode &&
+        (uint64_t)off + m->insn.len <= (uint64_t)cs->limit + 1) {
+        *i = m->insn;
+        *fixed = m->fixed;
+        return true;
+    }
+    if (!decode_in_limit(c, i, p, 0x1000u - po))
+        return false;
+    m->bytes[0] = lo;
+    m->bytes[1] = hi;
+    m->insn = *i;
+    m->fixed = *fixed = cycles_insn_fixed(i);
+    m->mode = mode;
+    return true;
 }
 
 /* Every other fetch: the bytes copied through mmu_fetch(), which walks,
@@ -157,7 +146,8 @@ static __attribute__((noinline)) int fetch_decode_slow(struct cpu *c, struct ins
  * byte the instruction needs cannot be fetched or it is longer than 15. */
 int cpu_fetch_decode(struct cpu *c, struct insn *i)
 {
-    return fetch_decode_ram(c, i) ? 0 : fetch_decode_slow(c, i);
+    uint16_t fixed;
+    return fetch_decode_ram(c, i, &fixed) ? 0 : fetch_decode_slow(c, i);
 }
 
 /* Accept an NMI or a maskable interrupt if one is pending and allowed. */
@@ -235,13 +225,14 @@ static inline bool boundary_quiet(const struct cpu *c)
 static inline __attribute__((always_inline)) void execute(struct cpu *c)
 {
     struct insn i;
+    uint16_t fixed = CYCLES_DYNAMIC; /* what fetch_decode_slow() leaves */
 
     bool tf = (c->eflags & FL_TF) != 0;
     c->prev_eip = c->eip;
     /* DR7 tested here too: with no breakpoint enabled, as nearly always,
      * that saves a call per instruction. */
     if (((c->dr[7] & DR7_ENABLE_MASK) && dr_check_exec(c)) ||
-        (!fetch_decode_ram(c, &i) && fetch_decode_slow(c, &i))) {
+        (!fetch_decode_ram(c, &i, &fixed) && fetch_decode_slow(c, &i))) {
         cycles_abort(c);
         cpu_exception(c);
         return;
@@ -261,7 +252,7 @@ static inline __attribute__((always_inline)) void execute(struct cpu *c)
         cpu_exception(c);
         return;
     }
-    cycles_retire(c, &i);
+    cycles_retire_fixed(c, &i, fixed);
     c->instructions++;
     if (c->dr6_pending && c->stop != CPU_SHUTDOWN)
         cpu_debug_trap(c);

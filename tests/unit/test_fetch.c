@@ -17,8 +17,9 @@
  * Away from a page's last 15 bytes the decoding comes from the switch core's
  * memo (cpu.h) when a slot holds the same bytes at the same code size: the
  * memo cases change the bytes under it (in either half of the sixteen it
- * compares), the code size, the CS limit, and fetch more instructions than
- * it has slots, and each must give what decoding afresh gives.
+ * compares), the code size, the CS limit, move it to a page's end, and
+ * fetch more instructions than it has slots, and each must give what
+ * decoding afresh gives.
  */
 #include "unit_util.h"
 
@@ -284,6 +285,28 @@ START_TEST(memo_cs_limit)
 }
 END_TEST
 
+/* The memo is not asked within 15 bytes of a page's end: an instruction
+ * memoised away from it, fetched again where it crosses into the absent
+ * next page, is #PF, even with every slot holding it and the host bytes
+ * after the page (the RAM after PHYS_A, not the next linear page) the
+ * same as the memoised sixteen. */
+START_TEST(memo_page_end)
+{
+    static const uint8_t b[16] = {0xc7, 0x80, 0x44, 0x33, 0x22, 0x11, 0x88, 0x77, /* 10 bytes */
+                                  0x66, 0x55, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90};
+    for (uint32_t lin = PAGE_A + 0x100; lin < PAGE_A + 0x900; lin++) {
+        put(lin, b, sizeof b);
+        ck_assert_int_eq(fetch_ok(lin).len, 10);
+    }
+    uint32_t at = PAGE_B - 9; /* nine bytes on PAGE_A */
+    put(at, b, 9);
+    memcpy(m->bus.ram + PHYS_A + 0x1000, b + 9, 7);
+    c->cr2 = 0;
+    fetch_fault(at, EXC_PF, 0);
+    ck_assert_uint_eq(c->cr2, PAGE_B);
+}
+END_TEST
+
 /* Two pages of mov eax, imm32, each immediate its own address: more
  * instructions than the memo has slots, fetched twice over in two orders,
  * so that slots are shared; each fetch gives its own immediate. */
@@ -323,6 +346,7 @@ int main(void)
     tcase_add_test(tc, memo_code_size);
     tcase_add_test(tc, memo_cs_limit);
     tcase_add_test(tc, memo_more_than_slots);
+    tcase_add_test(tc, memo_page_end);
     suite_add_tcase(s, tc);
     return um_run_suite(s);
 }
