@@ -83,7 +83,13 @@ static inline __attribute__((always_inline)) bool decode_in_limit(struct cpu *c,
  * length is 15 at most). A miss decodes and fills the slot; only
  * successful decodings are kept. Comparing all sixteen bytes rather than
  * the instruction's own is one compare for each half, no mask: a change
- * past the instruction costs a decode, never a wrong answer. */
+ * past the instruction costs a decode, never a wrong answer. A slot keeps
+ * the instruction's static cost too, which follows from the decoding
+ * alone: *fixed is cycles_insn_fixed() of it, or CYCLES_DYNAMIC when the
+ * memo was not asked (cycles_retire_fixed() then looks the cost up).
+ * Host instructions a guest instruction, bench.asm under --core switch, by
+ * callgrind: 281 without the memo, 227 with one that compared only the
+ * instruction's bytes, 200 now. */
 static inline __attribute__((always_inline)) bool fetch_decode_ram(struct cpu *c, struct insn *i,
                                                                    uint16_t *fixed)
 {
