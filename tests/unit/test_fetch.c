@@ -12,7 +12,8 @@
  * here, so that reading on in host memory would give the wrong bytes); a
  * missing next page is #PF with CR2 at its first byte; crossing the CS
  * limit is #GP(0); sixteen bytes are #GP(0), unless a byte before the
- * sixteenth cannot be fetched.
+ * sixteenth cannot be fetched; at CPL 3 a supervisor page is #PF, though
+ * CPL 0 left it in the TLB.
  *
  * Away from a page's last 15 bytes the decoding comes from the switch core's
  * memo (cpu.h) when a slot holds the same bytes at the same code size: the
@@ -307,6 +308,27 @@ START_TEST(memo_page_end)
 }
 END_TEST
 
+/* At CPL 3 the supervisor page PAGE_A, in the TLB from fetches at CPL 0,
+ * is #PF (user, present: error code 5); a user page fetches. */
+START_TEST(user_fetch_rights)
+{
+    set32(PD, PT | PTE_P | PTE_RW | PTE_US);
+    set32(PT + (PAGE_B >> 12) * 4, PHYS_B | PTE_P | PTE_US);
+    mmu_flush(c, true);
+    put(PAGE_A + 0x20, mov_eax, 5);
+    put(PAGE_B + 0x20, mov_eax, 5);
+    ck_assert_uint_eq(fetch_ok(PAGE_A + 0x20).imm, 0x12345678u);
+    ck_assert_uint_eq(fetch_ok(PAGE_B + 0x20).imm, 0x12345678u);
+    c->seg[SEG_CS].sel |= 3; /* CPL 3: CS's RPL */
+    cpu_update_mode(c);
+    ck_assert_uint_eq(c->cpl, 3);
+    c->cr2 = 0;
+    fetch_fault(PAGE_A + 0x20, EXC_PF, 5);
+    ck_assert_uint_eq(c->cr2, PAGE_A + 0x20);
+    ck_assert_uint_eq(fetch_ok(PAGE_B + 0x20).imm, 0x12345678u);
+}
+END_TEST
+
 /* Two pages of mov eax, imm32, each immediate its own address: more
  * instructions than the memo has slots, fetched twice over in two orders,
  * so that slots are shared; each fetch gives its own immediate. */
@@ -342,6 +364,7 @@ int main(void)
     tcase_add_test(tc, crossing_cs_limit);
     tcase_add_test(tc, fifteen_bytes);
     tcase_add_test(tc, step_across_pages);
+    tcase_add_test(tc, user_fetch_rights);
     tcase_add_test(tc, memo_bytes_changed);
     tcase_add_test(tc, memo_code_size);
     tcase_add_test(tc, memo_cs_limit);
