@@ -18,7 +18,8 @@ endif
 ifeq ($(SANITIZE),1)
 BUILD ?= build-san
 # LAB86_CHECK_DERIVED: assertions that state the core derives (struct cpu's
-# seg_flat) is current where it is used, too costly for the normal build.
+# seg_flat, a segment's fast_end) is current where the data fast path uses it,
+# too costly for the normal build (core/mmu/mmu_fast.h).
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
             -DLAB86_CHECK_DERIVED
 else

@@ -309,7 +309,8 @@ START_TEST(memo_page_end)
 END_TEST
 
 /* At CPL 3 the supervisor page PAGE_A, in the TLB from fetches at CPL 0,
- * is #PF (user, present: error code 5); a user page fetches. */
+ * is #PF (user, present: error code 5); a user page fetches. Both through
+ * the TLB's read tags and, with data accesses watched, its entries. */
 START_TEST(user_fetch_rights)
 {
     set32(PD, PT | PTE_P | PTE_RW | PTE_US);
@@ -326,6 +327,15 @@ START_TEST(user_fetch_rights)
     fetch_fault(PAGE_A + 0x20, EXC_PF, 5);
     ck_assert_uint_eq(c->cr2, PAGE_A + 0x20);
     ck_assert_uint_eq(fetch_ok(PAGE_B + 0x20).imm, 0x12345678u);
+    /* The same while data accesses are watched: every fast tag is 0
+     * (tlb.h), and the fetch asks the TLB entry itself. */
+    c->attention = true;
+    mmu_watch_changed(c);
+    ck_assert_uint_eq(c->tlb.fast[(PAGE_B >> 12) & (TLB_ENTRIES - 1)][0][3], 0);
+    ck_assert_uint_eq(fetch_ok(PAGE_B + 0x20).imm, 0x12345678u);
+    c->cr2 = 0;
+    fetch_fault(PAGE_A + 0x20, EXC_PF, 5);
+    ck_assert_uint_eq(c->cr2, PAGE_A + 0x20);
 }
 END_TEST
 
